@@ -1,0 +1,40 @@
+/**
+ * The one logger: plain lines on stderr (stdout is for results), JSON lines when
+ * FLEETLEDGER_LOG_FORMAT=json (Lambda). Callers pass messages that hold no secret material;
+ * cluster-supplied text is passed through JSON.stringify in json mode.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(
+  options: { level?: LogLevel; json?: boolean; write?: (line: string) => void } = {},
+): Logger {
+  const level = options.level ?? ((process.env['FLEETLEDGER_LOG_LEVEL'] as LogLevel | undefined) || 'info');
+  const json = options.json ?? process.env['FLEETLEDGER_LOG_FORMAT'] === 'json';
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
+    if (order[at] < order[level]) return;
+    if (json) {
+      write(JSON.stringify({ level: at, time: new Date().toISOString(), message, ...fields }));
+    } else {
+      const extra = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
+      write(extra ? `${message} ${extra}` : message);
+    }
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A logger that records lines, for tests that assert what was logged. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return Object.assign(createLogger({ level: 'debug', json: false, write: (l) => lines.push(l) }), { lines });
+}

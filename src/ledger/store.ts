@@ -1,0 +1,49 @@
+/**
+ * The ledger: an append-only object store holding snapshots, manifests, the trend index and
+ * reports. One interface, two implementations: DirectoryLedgerStore (the embedded default) and
+ * S3LedgerStore. Keys are '/'-separated, relative to the store root; see keys.ts for the layout.
+ */
+export interface StoredObjectInfo {
+  key: string;
+  size: number;
+}
+
+export interface PutOptions {
+  contentType: string;
+  /** 'gzip' when the bytes are gzip-compressed (snapshots). */
+  contentEncoding?: string;
+  /** Extra metadata (S3 user metadata); the directory store ignores it. */
+  metadata?: Record<string, string>;
+}
+
+export type PutResult = 'created' | 'unchanged';
+
+export interface LedgerStore {
+  /** Human-readable location, e.g. ./ledger or s3://bucket/prefix. */
+  readonly location: string;
+  /**
+   * Writes an object once. An existing key with identical bytes is a no-op ('unchanged');
+   * an existing key with other bytes is an error (ObjectExistsError): nothing is ever overwritten.
+   */
+  put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult>;
+  /** The stored bytes, exactly as written; ObjectNotFoundError when missing. */
+  get(key: string): Promise<Uint8Array>;
+  /** Size, or null when missing. */
+  head(key: string): Promise<StoredObjectInfo | null>;
+  /** Every key under the prefix (all pages), sorted. */
+  list(prefix: string): Promise<StoredObjectInfo[]>;
+}
+
+export class ObjectExistsError extends Error {
+  override readonly name = 'ObjectExistsError';
+  constructor(readonly key: string) {
+    super(`refusing to overwrite ${key}: an object with different content already exists`);
+  }
+}
+
+export class ObjectNotFoundError extends Error {
+  override readonly name = 'ObjectNotFoundError';
+  constructor(readonly key: string) {
+    super(`no object at ${key}`);
+  }
+}
