@@ -1,0 +1,59 @@
+import { DateTime } from 'luxon';
+import { ConfigError } from './errors.js';
+
+/** A reporting period: one ISO week (Monday 00:00 to the next Monday 00:00) in a time zone. */
+export interface Period {
+  /** e.g. 2026-W48 */
+  readonly id: string;
+  readonly timeZone: string;
+  /** Inclusive start. */
+  readonly start: DateTime<true>;
+  /** Exclusive end (start of the next period). */
+  readonly end: DateTime<true>;
+}
+
+const PERIOD_PATTERN = /^(\d{4})-W(\d{2})$/;
+
+function checkTimeZone(timeZone: string): void {
+  if (!DateTime.now().setZone(timeZone).isValid) {
+    throw new ConfigError(`--time-zone: expected an IANA time zone such as Europe/Berlin or UTC, got "${timeZone}"`);
+  }
+}
+
+function periodOf(start: DateTime<true>, timeZone: string): Period {
+  const end = start.plus({ weeks: 1 }) as DateTime<true>;
+  const id = `${start.weekYear}-W${String(start.weekNumber).padStart(2, '0')}`;
+  return { id, timeZone, start, end };
+}
+
+/** Parses `2026-W48` in the given time zone (default UTC). */
+export function parsePeriod(id: string, timeZone = 'UTC'): Period {
+  checkTimeZone(timeZone);
+  const match = PERIOD_PATTERN.exec(id);
+  const start = match
+    ? DateTime.fromObject(
+        { weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 },
+        { zone: timeZone },
+      )
+    : null;
+  if (!start?.isValid || start.weekNumber !== Number(match?.[2])) {
+    throw new ConfigError(`--period: expected an ISO week such as 2026-W48, got "${id}"`);
+  }
+  return periodOf(start.startOf('day') as DateTime<true>, timeZone);
+}
+
+/** The period (ISO week in the time zone) that contains the instant. */
+export function periodContaining(instant: DateTime, timeZone = 'UTC'): Period {
+  checkTimeZone(timeZone);
+  const local = instant.setZone(timeZone);
+  return periodOf(local.startOf('week') as DateTime<true>, timeZone);
+}
+
+/** The period `count` weeks before (negative) or after (positive) the given one. */
+export function shiftPeriod(period: Period, weeks: number): Period {
+  return periodOf(period.start.plus({ weeks }).startOf('week') as DateTime<true>, period.timeZone);
+}
+
+export function periodContains(period: Period, instant: DateTime): boolean {
+  return instant >= period.start && instant < period.end;
+}
