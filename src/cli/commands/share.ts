@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { isoUtc, resolveNow } from '../../core/clock.js';
+import { openStore } from '../../ledger/open.js';
+import { describeSeconds, parseExpiry, requireS3Store, shareObjects } from '../../ledger/share.js';
+import type { RunState } from './index.js';
+
+interface ShareFlags {
+  store: string;
+  key?: string;
+  period?: string;
+  expires: string;
+  s3Endpoint?: string;
+  now?: string;
+}
+
+/** `fleetledger share`: presigned GET URLs for auditors, one line per object with its expiry. */
+export function register(program: Command, _run: RunState): void {
+  program
+    .command('share')
+    .description('Print presigned download URLs (at most 7 days) for one object or a whole period')
+    .requiredOption('--store <location>', 'ledger: s3://bucket/prefix')
+    .option('--key <key>', 'one object, e.g. snapshots/cluster=prod-east/date=2026-11-25/...json.gz')
+    .option(
+      '--period <period>',
+      'every snapshot and report of this ISO week (UTC), e.g. 2026-W48, with their manifests',
+    )
+    .option('--expires <duration>', 'how long the URLs work: 900s, 30m, 12h, 7d (at most 7d)', '7d')
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option('--now <iso>', 'the signing time (default: now)')
+    .action(async (flags: ShareFlags) => {
+      const expiresInSeconds = parseExpiry(flags.expires);
+      const now = resolveNow(flags.now);
+      const store = requireS3Store(openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}));
+      const shared = await shareObjects(store, {
+        ...(flags.key !== undefined ? { key: flags.key } : {}),
+        ...(flags.period !== undefined ? { period: flags.period } : {}),
+        expiresInSeconds,
+        now,
+      });
+      for (const link of shared) {
+        process.stdout.write(`${link.key}\texpires ${isoUtc(link.expiresAt)}\t${link.url}\n`);
+        if (link.note) process.stderr.write(`note: ${link.key}: ${link.note}\n`);
+      }
+      process.stderr.write(
+        `${shared.length} URL(s), valid for ${describeSeconds(expiresInSeconds)} from ${isoUtc(now)}\n`,
+      );
+    });
+}

@@ -1,0 +1,104 @@
+/**
+ * Reading and writing documents in a ledger: JSON (optionally gzip-compressed), with the hash of the
+ * stored bytes returned so a run can record what it wrote in its manifest.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { FLEETLEDGER_VERSION } from '../core/version.js';
+import type { LedgerStore, PutResult } from './store.js';
+
+/** What a run wrote: recorded in the run's manifest. */
+export interface WrittenObject {
+  key: string;
+  /** Size of the stored bytes. */
+  size: number;
+  /** SHA-256 of the stored bytes, lower-case hex. */
+  sha256: string;
+}
+
+/** A stored object whose bytes cannot be read as what its key says it is. */
+export class CorruptObjectError extends Error {
+  override readonly name = 'CorruptObjectError';
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`corrupt object ${key}: ${reason}`);
+  }
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function describeWritten(key: string, bytes: Uint8Array): WrittenObject {
+  return { key, size: bytes.byteLength, sha256: sha256Hex(bytes) };
+}
+
+/** gzip with a fixed header (zlib writes mtime 0), so identical documents give identical bytes. */
+export function gzip(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(gzipSync(bytes, { level: 9 }));
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/** Decompresses, or throws CorruptObjectError saying whether the bytes are not gzip or are cut short. */
+export function gunzipObject(key: string, bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength < 2 || bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) {
+    throw new CorruptObjectError(key, 'not gzip data (no gzip header)');
+  }
+  try {
+    return new Uint8Array(gunzipSync(bytes));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason = code === 'Z_BUF_ERROR' ? 'truncated gzip data (unexpected end of file)' : 'damaged gzip data';
+    throw new CorruptObjectError(key, `${reason}: ${(error as Error).message}`);
+  }
+}
+
+/** Parses UTF-8 JSON, or throws CorruptObjectError. */
+export function parseJsonObject(key: string, bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new CorruptObjectError(key, `not JSON: ${(error as Error).message}`);
+  }
+}
+
+export interface WriteJsonOptions {
+  /** Compress (Content-Encoding gzip); the key should then end with .gz. */
+  gzip?: boolean;
+  /** Pretty-print (for small documents people read: manifests, indexes). */
+  pretty?: boolean;
+  /** Extra S3 user metadata; `fleetledger-version` is always added. */
+  metadata?: Record<string, string>;
+}
+
+/** The bytes writeJson stores for a value. */
+export function encodeJson(value: unknown, options: Pick<WriteJsonOptions, 'gzip' | 'pretty'> = {}): Uint8Array {
+  const text = options.pretty ? `${JSON.stringify(value, null, 2)}\n` : JSON.stringify(value);
+  const bytes = new TextEncoder().encode(text);
+  return options.gzip ? gzip(bytes) : bytes;
+}
+
+/** Writes a JSON document once (see LedgerStore.put) and returns what was stored. */
+export async function writeJson(
+  store: LedgerStore,
+  key: string,
+  value: unknown,
+  options: WriteJsonOptions = {},
+): Promise<WrittenObject & { result: PutResult }> {
+  const bytes = encodeJson(value, options);
+  const result = await store.put(key, bytes, {
+    contentType: 'application/json',
+    ...(options.gzip ? { contentEncoding: 'gzip' } : {}),
+    metadata: { 'fleetledger-version': FLEETLEDGER_VERSION, ...options.metadata },
+  });
+  return { ...describeWritten(key, bytes), result };
+}
+
+/** Reads a JSON document (gunzipping when the key ends with .gz); CorruptObjectError when unreadable. */
+export async function readJson(store: LedgerStore, key: string): Promise<unknown> {
+  const stored = await store.get(key);
+  return parseJsonObject(key, key.endsWith('.gz') ? gunzipObject(key, stored) : stored);
+}

@@ -1,0 +1,233 @@
+/**
+ * Evidence integrity in both stores: manifests chain runs together, verify catches every change.
+ */
+import { DateTime } from 'luxon';
+import { main } from '../../src/cli/main.js';
+import { reportKey } from '../../src/ledger/keys.js';
+import { type Manifest, readManifests, recordRun } from '../../src/ledger/manifest.js';
+import { type WrittenObject, writeJson } from '../../src/ledger/objects.js';
+import { writeSnapshot } from '../../src/ledger/snapshots.js';
+import { verifyLedger } from '../../src/ledger/verify.js';
+import type { RunningS3rver } from '../support/s3rver.js';
+import { makeSnapshot } from '../support/snapshotFixture.js';
+import {
+  captureOutput,
+  STORE_KINDS,
+  type StoreUnderTest,
+  startSharedS3rver,
+  stopSharedS3rver,
+} from './storeFixtures.js';
+
+let s3: RunningS3rver;
+const savedEnv = { ...process.env };
+beforeAll(async () => {
+  s3 = await startSharedS3rver();
+  // The CLI builds its S3 client from the standard AWS configuration.
+  Object.assign(process.env, s3.environment);
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await stopSharedS3rver();
+});
+
+const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
+
+/** Run 1 and 2 snapshot two clusters (Monday and Tuesday of 2026-W48); run 3 writes a report. */
+async function writeTwoWeeksOfRuns(subject: StoreUnderTest) {
+  const runs: { manifest: WrittenObject; written: WrittenObject[] }[] = [];
+  for (const runAt of ['2026-11-23T06:00:00.000Z', '2026-11-24T06:00:00.000Z']) {
+    const written = [];
+    for (const cluster of ['lab', 'prod-east']) {
+      written.push(await writeSnapshot(subject.store, makeSnapshot({ meta: { cluster, collectionStart: runAt } })));
+    }
+    runs.push({ manifest: await recordRun(subject.store, { runAt: utc(runAt), written, kind: 'snapshot' }), written });
+  }
+  const generatedAt = utc('2026-11-30T07:00:00.000Z');
+  const report = await writeJson(subject.store, reportKey('2026-W48', generatedAt, 'report.json'), { score: 91 });
+  const written = [{ key: report.key, size: report.size, sha256: report.sha256 }];
+  runs.push({ manifest: await recordRun(subject.store, { runAt: generatedAt, written, kind: 'report' }), written });
+  return runs;
+}
+
+const kindsAndKeys = (problems: { kind: string; key: string }[]) => problems.map(({ kind, key }) => ({ kind, key }));
+
+describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
+  let subject: StoreUnderTest;
+  beforeEach(async () => {
+    subject = await kind.create();
+  });
+  afterEach(() => subject.dispose());
+
+  const verifyCli = (...extra: string[]) =>
+    captureOutput(() => main(['verify', '--store', subject.location, ...subject.cliArgs, ...extra]));
+
+  it('records each run in a manifest that chains to the one before', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+
+    const { manifests, corrupt } = await readManifests(subject.store);
+
+    expect(corrupt).toEqual([]);
+    expect(manifests.map((m) => m.key)).toEqual(runs.map((r) => r.manifest.key));
+    const [first, second, third] = manifests.map((m) => m.manifest) as [Manifest, Manifest, Manifest];
+    expect(first.previous).toBeNull();
+    expect(second.previous).toEqual({ key: runs[0]!.manifest.key, sha256: runs[0]!.manifest.sha256 });
+    expect(third.previous).toEqual({ key: runs[1]!.manifest.key, sha256: runs[1]!.manifest.sha256 });
+    expect(second).toMatchObject({ kind: 'snapshot', runAt: '2026-11-24T06:00:00.000Z', objects: runs[1]!.written });
+    expect(third.kind).toBe('report');
+    expect(runs[0]!.manifest.key).toMatch(/^manifests\/2026-11-23T06-00-00\.000Z-[0-9a-f]{16}\.json$/);
+  });
+
+  it('verifies a clean ledger with exit status 0', async () => {
+    await writeTwoWeeksOfRuns(subject);
+
+    const result = await verifyLedger(subject.store);
+    const cli = await verifyCli();
+
+    expect(result).toEqual({ ok: true, problems: [], manifests: 3, objectsChecked: 5, periodId: null });
+    expect(cli.result).toBe(0);
+    expect(cli.stdout).toBe(`ledger verified: 3 manifest(s), 5 object(s) checked in ${subject.location}\n`);
+  });
+
+  it('names an altered byte, a deleted object and a foreign object, and exits 1', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    const altered = runs[0]!.written[1]!.key;
+    const deleted = runs[1]!.written[0]!.key;
+    const foreign = 'snapshots/cluster=prod-east/date=2026-11-25/2026-11-25T06-00-00.000Z.json.gz';
+    const bytes = await subject.store.get(altered);
+    bytes[bytes.length - 5]! ^= 0x01;
+    await subject.overwrite(altered, bytes);
+    await subject.remove(deleted);
+    await subject.overwrite(foreign, new TextEncoder().encode('planted'));
+
+    const result = await verifyLedger(subject.store);
+    const cli = await verifyCli();
+
+    expect(result.ok).toBe(false);
+    // Sorted by key: lab before prod-east.
+    expect(kindsAndKeys(result.problems)).toEqual([
+      { kind: 'missing', key: deleted },
+      { kind: 'altered', key: altered },
+      { kind: 'unexpected', key: foreign },
+    ]);
+    expect(result.problems[1]!.detail).toMatch(
+      new RegExp(`differs from ${runs[0]!.written[1]!.sha256} \\(\\d+ bytes\\) recorded by ${runs[0]!.manifest.key}$`),
+    );
+    expect(result.problems[0]!.detail).toBe(`recorded by ${runs[1]!.manifest.key} but not in the store`);
+    expect(cli.result).toBe(1);
+    expect(cli.stdout.split('\n')).toEqual([
+      `missing ${deleted}: ${result.problems[0]!.detail}`,
+      `altered ${altered}: ${result.problems[1]!.detail}`,
+      `unexpected ${foreign}: in the store but recorded by no manifest`,
+      `3 problem(s) found: 3 manifest(s), 5 object(s) checked in ${subject.location}`,
+      '',
+    ]);
+  });
+
+  it('catches a deleted manifest as a chain break and an altered newest manifest by its name', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    await subject.remove(runs[0]!.manifest.key);
+    const newest = runs[2]!.manifest.key;
+    const text = new TextDecoder().decode(await subject.store.get(newest)).replace('"report"', '"snapshot"');
+    await subject.overwrite(newest, new TextEncoder().encode(text));
+
+    const result = await verifyLedger(subject.store);
+
+    expect(result.problems).toEqual([
+      {
+        kind: 'chain-break',
+        key: runs[1]!.manifest.key,
+        detail: `follows ${runs[0]!.manifest.key}, which is missing or unreadable`,
+      },
+      { kind: 'altered', key: newest, detail: expect.stringMatching(/does not match the hash in its name$/) },
+      // Run 1's snapshots lost their manifest with it.
+      { kind: 'unexpected', key: runs[0]!.written[0]!.key, detail: 'in the store but recorded by no manifest' },
+      { kind: 'unexpected', key: runs[0]!.written[1]!.key, detail: 'in the store but recorded by no manifest' },
+    ]);
+  });
+
+  it('catches an altered manifest in the middle of the chain', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    const middle = runs[1]!.manifest.key;
+    const text = new TextDecoder().decode(await subject.store.get(middle));
+    await subject.overwrite(middle, new TextEncoder().encode(text.replace('"snapshot"', '"report"')));
+
+    const result = await verifyLedger(subject.store);
+
+    expect(kindsAndKeys(result.problems)).toEqual([
+      { kind: 'altered', key: middle },
+      { kind: 'chain-break', key: runs[2]!.manifest.key },
+    ]);
+    expect(result.problems[1]!.detail).toMatch(
+      new RegExp(`^records SHA-256 ${runs[1]!.manifest.sha256} for ${middle}`),
+    );
+  });
+
+  it('reports a fork when two runs followed the same manifest', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    // Replay what two concurrent runs do: both read run 2's manifest as the head of the chain.
+    const third = runs[2]!.manifest.key;
+    const thirdBytes = await subject.store.get(third);
+    await subject.remove(third);
+    const rival = await recordRun(subject.store, {
+      runAt: utc('2026-11-30T07:00:00.000Z'),
+      written: [],
+      kind: 'report',
+    });
+    await subject.overwrite(third, thirdBytes);
+
+    const result = await verifyLedger(subject.store);
+
+    const [firstFollower, secondFollower] = [third, rival.key].sort();
+    expect(result.problems).toEqual([
+      {
+        kind: 'chain-fork',
+        key: secondFollower,
+        detail: `follows ${runs[1]!.manifest.key} like ${firstFollower}: the chain forked (concurrent runs?)`,
+      },
+    ]);
+  });
+
+  it('checks only the objects of the given week but still walks the whole chain', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    await subject.remove(runs[0]!.written[0]!.key);
+    await subject.remove(runs[0]!.manifest.key);
+
+    const week49 = await verifyLedger(subject.store, { period: '2026-W49' });
+    const week48 = await verifyCli('--period', '2026-W48');
+
+    expect(week49).toEqual({
+      ok: false,
+      problems: [
+        {
+          kind: 'chain-break',
+          key: runs[1]!.manifest.key,
+          detail: `follows ${runs[0]!.manifest.key}, which is missing or unreadable`,
+        },
+      ],
+      manifests: 2,
+      objectsChecked: 0,
+      periodId: '2026-W49',
+    });
+    expect(week48.result).toBe(1);
+    expect(week48.stdout.split('\n').map((line) => line.split(':')[0])).toEqual([
+      `chain-break ${runs[1]!.manifest.key}`,
+      `unexpected ${runs[0]!.written[1]!.key}`,
+      '2 problem(s) found',
+      '',
+    ]);
+  });
+
+  it('does not pass an empty ledger (usually a mistyped --store)', async () => {
+    const cli = await verifyCli();
+
+    expect(cli.result).toBe(1);
+    expect(cli.stdout).toBe(`nothing to verify: no manifests in ${subject.location}\n`);
+  });
+
+  it('rejects a malformed --period as a usage error', async () => {
+    const cli = await verifyCli('--period', '2026-48');
+
+    expect(cli.result).toBe(2);
+    expect(cli.stderr).toBe('error: --period: expected an ISO week such as 2026-W48, got "2026-48"\n');
+  });
+});
