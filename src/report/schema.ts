@@ -55,6 +55,7 @@ export const ClusterFacts = z.object({
       subject: z.string(),
       notAfter: isoTimestamp,
       fingerprint256: z.string(),
+      key: z.string().optional().describe('data key the PEM came from (tls.crt, root-cert.pem, ...)'),
     }),
   ),
   applications: z.array(
@@ -74,6 +75,16 @@ export const ClusterFacts = z.object({
       totalViolations: z.number().int().nullable(),
     }),
   ),
+  quotas: z
+    .array(
+      z.object({
+        namespace: z.string(),
+        name: z.string(),
+        hard: z.record(z.string(), z.string()).describe('resource -> hard limit as written, e.g. requests.cpu: 4'),
+      }),
+    )
+    .optional()
+    .describe('ResourceQuota hard limits (for the "quota limits changed" trend)'),
   namespaces: z.object({
     total: z.number().int(),
     withQuota: z.number().int(),

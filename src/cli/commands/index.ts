@@ -1,4 +1,14 @@
 import type { Command } from 'commander';
+import { register as registerDemo } from './demo.js';
+import { register as registerEmail } from './email.js';
+import { register as registerEvaluate } from './evaluate.js';
+import { register as registerReport } from './report.js';
+import { register as registerRun } from './run.js';
+import { register as registerRules } from './rules.js';
+import { register as registerShare } from './share.js';
+import { register as registerSimulate } from './simulate.js';
+import { register as registerSnapshot } from './snapshot.js';
+import { register as registerVerify } from './verify.js';
 
 /** What a command reports back to main(): its exit status (see EXIT in main.ts). */
 export interface RunState {
@@ -6,4 +16,15 @@ export interface RunState {
 }
 
 /** Each command module exports a function that adds itself to the program. Add new ones here. */
-export const commands: Array<(program: Command, run: RunState) => void> = [];
+export const commands: Array<(program: Command, run: RunState) => void> = [
+  registerVerify,
+  registerShare,
+  registerEvaluate,
+  registerRules,
+  registerSnapshot,
+  registerEmail,
+  registerReport,
+  registerRun,
+  registerSimulate,
+  registerDemo,
+];

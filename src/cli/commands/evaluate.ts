@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { resolveNow } from '../../core/clock.js';
+import { ConfigError } from '../../core/errors.js';
+import { parsePeriod, periodContaining } from '../../core/period.js';
+import { evaluateFleet } from '../../evaluate/evaluate.js';
+import { loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
+import { renderEvaluationTable } from '../../evaluate/renderTable.js';
+import { DEFAULT_THRESHOLDS, RuleThresholds } from '../../evaluate/thresholds.js';
+import { loadWaivers } from '../../evaluate/waivers.js';
+import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { openStore } from '../../ledger/open.js';
+import { EXIT } from '../exit.js';
+import type { RunState } from './index.js';
+
+interface EvaluateFlags {
+  store: string;
+  period?: string;
+  timeZone: string;
+  waivers?: string;
+  fleet?: string;
+  now?: string;
+  format: string;
+  s3Endpoint?: string;
+}
+
+const FORMATS = ['table', 'json'];
+
+/** `fleetledger evaluate`: the findings and scores of a period, from the stored snapshots. */
+export function register(program: Command, run: RunState): void {
+  program
+    .command('evaluate')
+    .description("Evaluate each cluster's latest snapshot of a period against the rule catalog")
+    .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
+    .option('--period <period>', 'ISO week, e.g. 2026-W48 (default: the current week)')
+    .option('--time-zone <tz>', 'IANA time zone the weeks are counted in', 'UTC')
+    .option('--waivers <file>', 'waivers YAML file')
+    .option('--fleet <file>', 'fleet file: rule thresholds (rules:) and the clusters expected')
+    .option('--now <iso>', 'evaluate as of this instant (reproducible runs)')
+    .option('--format <format>', 'table or json', 'table')
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .action(async (flags: EvaluateFlags) => {
+      if (!FORMATS.includes(flags.format)) {
+        throw new ConfigError(`--format: expected one of ${FORMATS.join(', ')}, got "${flags.format}"`);
+      }
+      const now = resolveNow(flags.now);
+      const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
+      const fleet = flags.fleet ? loadFleetFile(flags.fleet) : null;
+      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const thresholds =
+        fleet?.rules ??
+        (fleet
+          ? RuleThresholds.parse({ excludeNamespaces: [...fleet.defaults.excludeNamespaces] })
+          : DEFAULT_THRESHOLDS);
+      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const { snapshots, gaps } = await loadLatestSnapshots(store, period);
+      for (const gap of gaps) process.stderr.write(`warning: skipped ${gap.error}\n`);
+      const evaluation = evaluateFleet(
+        snapshots.map((loaded) => loaded.snapshot),
+        {
+          now,
+          waivers,
+          thresholds,
+          ...(fleet ? { fleetClusters: fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) } : {}),
+        },
+      );
+      if (flags.format === 'json') {
+        const document = {
+          period: period.id,
+          timeZone: period.timeZone,
+          now: now.toISO(),
+          store: store.location,
+          snapshots: snapshots.map(({ ref }) => ({ cluster: ref.cluster, key: ref.key, collectedAt: ref.collectedAt })),
+          gaps,
+          ...evaluation,
+        };
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      } else {
+        process.stdout.write(
+          `period ${period.id} (${period.timeZone}), ${snapshots.length} snapshot(s) from ${store.location}\n\n`,
+        );
+        process.stdout.write(renderEvaluationTable(evaluation));
+      }
+      run.exitCode = EXIT.ok;
+    });
+}

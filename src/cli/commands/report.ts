@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { resolveNow } from '../../core/clock.js';
+import { createLogger } from '../../core/logger.js';
+import { RuleThresholds } from '../../evaluate/thresholds.js';
+import { SEVERITIES } from '../../evaluate/types.js';
+import { loadWaivers } from '../../evaluate/waivers.js';
+import { type Fleet, loadFleetFile } from '../../fleet/fleetFile.js';
+import { openStore } from '../../ledger/open.js';
+import { type GeneratedReport, generateReport, type ReportFleet } from '../../report/generateReport.js';
+import { EXIT } from '../exit.js';
+import type { RunState } from './index.js';
+
+export interface ReportFlags {
+  store: string;
+  period?: string;
+  timeZone: string;
+  waivers?: string;
+  fleet?: string;
+  out?: string;
+  now?: string;
+  s3Endpoint?: string;
+}
+
+/** The fleet as the report needs it; thresholds as `evaluate` derives them. */
+export function reportFleetOf(fleet: Fleet): ReportFleet {
+  return {
+    clusters: fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })),
+    rules: fleet.rules ?? RuleThresholds.parse({ excludeNamespaces: [...fleet.defaults.excludeNamespaces] }),
+  };
+}
+
+const percent = (ratio: number | null) => (ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`);
+const points = (delta: number | null) =>
+  delta === null ? '' : ` (${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} pts)`;
+
+/** What the command prints: where everything went and what the report says, in a few lines. */
+export function reportSummary(result: GeneratedReport, storeLocation: string): string[] {
+  const { doc } = result;
+  const c = doc.fleet.clusters;
+  const open = SEVERITIES.map((s) => `${doc.fleet.open[s]} ${s}`).join(', ');
+  const waived = SEVERITIES.reduce((sum, s) => sum + doc.fleet.waived[s], 0);
+  const since = doc.previousPeriod
+    ? `since ${doc.previousPeriod}: ${doc.trend.new.length} new, ${doc.trend.resolved.length} resolved, ` +
+      `${doc.trend.persisting.length} persisting, ${doc.trend.changes.length} fact change(s)`
+    : 'no earlier period with data: no trend yet';
+  return [
+    `report ${doc.period} (${doc.timeZone}) generated at ${doc.generatedAt}`,
+    `  fleet compliance ${percent(doc.fleet.compliance)}${points(doc.fleet.delta.compliance)}, ` +
+      `coverage ${percent(doc.fleet.coverage)}${points(doc.fleet.delta.coverage)}`,
+    `  clusters: ${c.total} (${c.ok} ok, ${c.partial} partial, ${c.unreachable} unreachable, ${c.missing} missing)`,
+    `  open findings: ${open}; ${waived} waived`,
+    `  ${since}`,
+    ...doc.gaps.map((gap) => `  gap: ${gap.key}: ${gap.error}`),
+    `stored in ${storeLocation}: ${result.reportFolder} (${result.writtenKeys.length} objects)`,
+    ...result.writtenKeys.map((key) => `  ${key}`),
+    ...(result.outDir ? [`copied to ${result.outDir}`] : []),
+  ];
+}
+
+/** `fleetledger report`: generate, store and print the report of a period. */
+export function register(program: Command, run: RunState): void {
+  program
+    .command('report')
+    .description('Generate the compliance report of a period (HTML, JSON, CSV, policy reports, e-mail) into the ledger')
+    .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
+    .option('--period <period>', 'ISO week, e.g. 2026-W48 (default: the week containing --now)')
+    .option('--time-zone <tz>', 'IANA time zone the weeks are counted in', 'UTC')
+    .option('--waivers <file>', 'waivers YAML file')
+    .option('--fleet <file>', 'fleet file: the clusters expected (missing ones lower coverage) and rule thresholds')
+    .option('--out <dir>', 'also copy the report files to this directory')
+    .option('--now <iso>', 'generate as of this instant (reproducible runs)')
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .action(async (flags: ReportFlags) => {
+      const now = resolveNow(flags.now);
+      const fleet = flags.fleet ? reportFleetOf(loadFleetFile(flags.fleet)) : undefined;
+      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const result = await generateReport({
+        store,
+        now,
+        timeZone: flags.timeZone,
+        waivers,
+        logger: createLogger(),
+        ...(flags.period ? { period: flags.period } : {}),
+        ...(fleet ? { fleet } : {}),
+        ...(flags.out ? { out: flags.out } : {}),
+      });
+      process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
+      // Unreadable objects were skipped: the report is complete as far as the ledger allowed.
+      run.exitCode = result.doc.gaps.length > 0 ? EXIT.partial : EXIT.ok;
+    });
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { snapshotFleet } from '../../collect/snapshotFleet.js';
+import { resolveNow } from '../../core/clock.js';
+import { createLogger } from '../../core/logger.js';
+import { loadWaivers } from '../../evaluate/waivers.js';
+import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { openStore } from '../../ledger/open.js';
+import { generateReport } from '../../report/generateReport.js';
+import { EXIT } from '../exit.js';
+import type { RunState } from './index.js';
+import { reportFleetOf, reportSummary } from './report.js';
+import { clusterLine, summaryLine } from './snapshot.js';
+
+interface RunFlags {
+  fleet: string;
+  store: string;
+  timeZone: string;
+  waivers?: string;
+  out?: string;
+  now?: string;
+  s3Endpoint?: string;
+}
+
+/** `fleetledger run`: snapshot the fleet, then report on the week containing the run. */
+export function register(program: Command, run: RunState): void {
+  program
+    .command('run')
+    .description('Snapshot every cluster of the fleet, then generate the report of the current week')
+    .requiredOption('--fleet <file>', 'fleet file (YAML) naming the clusters')
+    .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
+    .option('--time-zone <tz>', 'IANA time zone the weeks are counted in', 'UTC')
+    .option('--waivers <file>', 'waivers YAML file')
+    .option('--out <dir>', 'also copy the report files to this directory')
+    .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .action(async (flags: RunFlags) => {
+      // Every input is checked before any cluster is contacted.
+      const fleet = loadFleetFile(flags.fleet);
+      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const now = resolveNow(flags.now);
+      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const logger = createLogger();
+      const snapshots = await snapshotFleet(fleet, { store, now, logger });
+      for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);
+      process.stdout.write(`${summaryLine(snapshots, store.location)}\n`);
+      // The report is generated after the last snapshot was collected (collection times are now + elapsed).
+      const result = await generateReport({
+        store,
+        now: now.plus({ milliseconds: snapshots.elapsedMs + 1 }),
+        timeZone: flags.timeZone,
+        waivers,
+        fleet: reportFleetOf(fleet),
+        logger,
+        ...(flags.out ? { out: flags.out } : {}),
+      });
+      process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
+      const complete = snapshots.counts.ok === snapshots.clusters.length && result.doc.gaps.length === 0;
+      run.exitCode = complete ? EXIT.ok : EXIT.partial;
+    });
+}

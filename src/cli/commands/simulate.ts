@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadFleetDirectory, startSimulatedFleet } from '../../simulator/fleet.js';
+import { EXIT } from '../exit.js';
+import type { RunState } from './index.js';
+
+interface SimulateFlags {
+  fleetDir: string;
+  kubeconfigOut?: string;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** `fleetledger simulate`: serves a fleet directory as HTTPS Kubernetes API servers until SIGINT/SIGTERM. */
+export function register(program: Command, run: RunState): void {
+  program
+    .command('simulate')
+    .description('Serve each sub-directory of a fleet directory as a simulated Kubernetes API server (HTTPS)')
+    .requiredOption('--fleet-dir <dir>', 'one sub-directory per cluster holding Kubernetes object files')
+    .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a new file in the temp directory)')
+    .action(async (flags: SimulateFlags) => {
+      const clusters = await loadFleetDirectory(flags.fleetDir);
+      const stopSignal = untilStopSignal();
+      const fleet = await startSimulatedFleet(
+        clusters,
+        flags.kubeconfigOut ? { kubeconfigPath: resolve(flags.kubeconfigOut) } : {},
+      );
+      for (const cluster of fleet.clusters) process.stderr.write(`cluster ${cluster.name} at ${cluster.server}\n`);
+      process.stdout.write(`ready ${fleet.kubeconfigPath}\n`);
+      await stopSignal;
+      await fleet.stop();
+      run.exitCode = EXIT.ok;
+    });
+}

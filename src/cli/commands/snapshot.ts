@@ -1,0 +1,122 @@
+import type { Command } from 'commander';
+import { resolveNow } from '../../core/clock.js';
+import { ConfigError } from '../../core/errors.js';
+import { createLogger } from '../../core/logger.js';
+import {
+  type ClusterRunResult,
+  type FleetProgressEvent,
+  type FleetRunResult,
+  snapshotFleet,
+} from '../../collect/snapshotFleet.js';
+import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
+import { openStore } from '../../ledger/open.js';
+import { EXIT } from '../exit.js';
+import type { RunState } from './index.js';
+
+interface SnapshotFlags {
+  fleet?: string;
+  kubeconfig?: string;
+  context?: string[];
+  store: string;
+  now?: string;
+  s3Endpoint?: string;
+  concurrency?: string;
+}
+
+/** `fleetledger snapshot`: one snapshot per cluster into the ledger, a line per cluster, a summary; exit 3 when not all ok. */
+export function register(program: Command, run: RunState): void {
+  program
+    .command('snapshot')
+    .description('Snapshot every cluster of a fleet into the ledger')
+    .option('--fleet <file>', 'fleet file (YAML) naming the clusters')
+    .option('--kubeconfig <file>', 'without a fleet file: snapshot the contexts of this kubeconfig')
+    .option('--context <name...>', 'with --kubeconfig: only these contexts (default: every context)')
+    .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
+    .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option('--concurrency <n>', 'clusters collected at the same time (default: the fleet file, else 8)')
+    .action(async (flags: SnapshotFlags) => {
+      const fleet = fleetFrom(flags);
+      const concurrency = parseConcurrency(flags.concurrency);
+      const now = resolveNow(flags.now);
+      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const progress = createProgress(fleet.clusters.length);
+      const result = await snapshotFleet(fleet, {
+        store,
+        now,
+        logger: createLogger(),
+        onProgress: progress.update,
+        ...(concurrency ? { concurrency } : {}),
+      });
+      progress.finish();
+      process.stdout.write(`${summaryLine(result, store.location)}\n`);
+      run.exitCode = result.counts.ok === result.clusters.length ? EXIT.ok : EXIT.partial;
+    });
+}
+
+function fleetFrom(flags: SnapshotFlags): Fleet {
+  if (flags.fleet && flags.kubeconfig) throw new ConfigError('give either --fleet or --kubeconfig, not both');
+  if (flags.fleet) {
+    if (flags.context?.length) throw new ConfigError('--context goes with --kubeconfig, not --fleet');
+    return loadFleetFile(flags.fleet);
+  }
+  if (flags.kubeconfig) return fleetFromKubeconfig(flags.kubeconfig, flags.context);
+  throw new ConfigError('expected --fleet FILE or --kubeconfig FILE: which clusters to snapshot');
+}
+
+function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new ConfigError(`--concurrency: expected an integer from 1 to 256, got "${text}"`);
+  }
+  return value;
+}
+
+export function clusterLine(result: ClusterRunResult): string {
+  const seconds = `${(result.elapsedMs / 1000).toFixed(1)}s`;
+  if (result.status === 'unreachable')
+    return `${result.cluster}: unreachable (${result.unreachableReason ?? 'no reason'}) ${seconds}`;
+  const problems = result.problems.length > 0 ? ` [${result.problems.join('; ')}]` : '';
+  return `${result.cluster}: ${result.status}, ${result.objectsRead} objects, ${seconds}${problems} -> ${result.written.key}`;
+}
+
+export function summaryLine(result: FleetRunResult, location: string): string {
+  const { ok, partial, unreachable } = result.counts;
+  return (
+    `${result.clusters.length} cluster(s): ${ok} ok, ${partial} partial, ${unreachable} unreachable; ` +
+    `${result.objectsRead} objects read in ${(result.elapsedMs / 1000).toFixed(1)}s; stored in ${location} (${result.manifest.key})`
+  );
+}
+
+/**
+ * On a terminal: a live "collecting" line on stderr above which finished clusters are printed.
+ * Otherwise (CI, pipes, Lambda): one plain line per finished cluster, nothing else.
+ */
+function createProgress(total: number): { update: (event: FleetProgressEvent) => void; finish: () => void } {
+  const tty = process.stdout.isTTY === true && process.stderr.isTTY === true;
+  const running = new Set<string>();
+  let done = 0;
+  const clearStatus = () => {
+    if (tty) process.stderr.write('\r\u001b[2K');
+  };
+  const drawStatus = () => {
+    if (!tty || running.size === 0) return;
+    const names = [...running].slice(0, 4).join(', ') + (running.size > 4 ? ', ...' : '');
+    process.stderr.write(`[${done}/${total}] collecting ${names}`);
+  };
+  return {
+    update(event) {
+      clearStatus();
+      if (event.kind === 'started') {
+        running.add(event.cluster);
+      } else {
+        running.delete(event.result.cluster);
+        done++;
+        process.stdout.write(`${clusterLine(event.result)}\n`);
+      }
+      drawStatus();
+    },
+    finish: clearStatus,
+  };
+}

@@ -1,0 +1,23 @@
+import type { ClusterTarget } from '../../fleet/fleetFile.js';
+import type { ClusterAccess } from './clusterAccess.js';
+import { EksClusterAccess } from './EksClusterAccess.js';
+import { KubeconfigClusterAccess } from './KubeconfigClusterAccess.js';
+import { TokenClusterAccess } from './TokenClusterAccess.js';
+
+/** The access strategy a fleet file entry asks for. */
+export function clusterAccessFor(target: ClusterTarget): ClusterAccess {
+  const { access } = target;
+  switch (access.kind) {
+    case 'kubeconfig':
+      return new KubeconfigClusterAccess(access.path, access.context);
+    case 'token':
+      return new TokenClusterAccess({ clusterName: target.name, ...access });
+    case 'eks':
+      return new EksClusterAccess({
+        clusterName: target.name,
+        eksCluster: access.cluster,
+        region: access.region,
+        roleArn: access.roleArn,
+      });
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * One cluster -> one snapshot. Reaching the cluster is probed first (GET /version and the TLS
+ * handshake for the serving certificate, together), so an unreachable cluster costs at most one
+ * request timeout and yields an `unreachable` snapshot. Then every section is collected
+ * concurrently (bounded); a section that fails records its state and the others go on.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { DateTime } from 'luxon';
+import { isoUtc } from '../core/clock.js';
+import { mapBounded } from '../core/concurrency.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { FLEETLEDGER_VERSION } from '../core/version.js';
+import type { ClusterTarget } from '../fleet/fleetFile.js';
+import {
+  type ClusterStatus,
+  SECTION_NAMES,
+  SNAPSHOT_SCHEMA_VERSION,
+  type SectionName,
+  type SectionStatus,
+  type Snapshot,
+  type X509Info,
+} from '../snapshot/schema.js';
+import { type ClusterAccess, ClusterAccessError } from './access/clusterAccess.js';
+import { clusterAccessFor } from './access/clusterAccessFor.js';
+import { type CollectorContext, emptyDraft, type SnapshotDraft } from './collectors/collector.js';
+import { COLLECTORS } from './collectors/index.js';
+import { at, type JsonRecord, str } from './fields.js';
+import { KubeReader, KubeReadError } from './kube.js';
+import type { RetryPolicy } from './retryPolicy.js';
+import { readServingCertificate } from './servingCertificate.js';
+
+export interface CollectOptions {
+  /** The injected clock: collectionStart is read before, collectionEnd after collecting. */
+  readonly clock: () => DateTime;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: number;
+  readonly excludeNamespaces: readonly string[];
+  /** Sections collected at the same time within the cluster. @default 6 */
+  readonly sectionConcurrency?: number;
+  /** `limit` of list requests. @default 500 */
+  readonly pageSize?: number;
+  readonly retryPolicy?: RetryPolicy;
+  /** @default the access the target's fleet file entry names */
+  readonly access?: ClusterAccess;
+}
+
+/**
+ * Collects a snapshot of one cluster without storing it (for Lambda handlers and the fleet run).
+ * Never throws for cluster failures: they are recorded in meta.status and meta.sections.
+ *
+ * @example
+ * const snapshot = await collectClusterSnapshot(fleet.clusters[0], {
+ *   clock: () => DateTime.utc(), logger, requestTimeoutMs: 20_000, excludeNamespaces: ['kube-system'],
+ * });
+ */
+export async function collectClusterSnapshot(target: ClusterTarget, options: CollectOptions): Promise<Snapshot> {
+  const collectionStart = options.clock();
+  const { logger } = options;
+  let kubeConfig: KubeConfig;
+  try {
+    kubeConfig = await (options.access ?? clusterAccessFor(target)).kubeConfig();
+  } catch (error) {
+    const reason = error instanceof ClusterAccessError ? error.message : `cannot build access: ${errorMessage(error)}`;
+    return unreachableSnapshot(target, collectionStart, options.clock(), configuredEndpoint(target), reason);
+  }
+
+  const reader = new KubeReader(kubeConfig, {
+    requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+  });
+  const endpoint = reader.server;
+  const [version, servingCertificate] = await Promise.all([
+    reader.getJson('/version').then(
+      (document) => ({ ok: true as const, gitVersion: str(at(document, 'gitVersion')) }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+    readServingCertificate(endpoint, options.requestTimeoutMs),
+  ]);
+  if (!version.ok && version.error instanceof KubeReadError && version.error.state === 'unreachable') {
+    logger.warn('cluster unreachable', { cluster: target.name, reason: version.error.message });
+    return unreachableSnapshot(
+      target,
+      collectionStart,
+      options.clock(),
+      endpoint,
+      version.error.message,
+      servingCertificate,
+    );
+  }
+
+  const excluded = new Set(options.excludeNamespaces);
+  let namespaceList: Promise<JsonRecord[]> | undefined;
+  const context: CollectorContext = {
+    reader,
+    logger,
+    isExcluded: (namespace) => excluded.has(namespace),
+    namespaces: () => {
+      namespaceList ??= reader.listAll('/api/v1/namespaces');
+      return namespaceList;
+    },
+  };
+  const draft = emptyDraft();
+  const sections = {} as Record<SectionName, SectionStatus>;
+  await mapBounded(COLLECTORS, options.sectionConcurrency ?? 6, async (collector) => {
+    try {
+      sections[collector.section] = { state: await collector.collect(context, draft) };
+    } catch (error) {
+      sections[collector.section] =
+        error instanceof KubeReadError
+          ? { state: error.state, message: error.message }
+          : { state: 'error', message: `collector failed: ${errorMessage(error)}` };
+      logger.warn('section not collected', {
+        cluster: target.name,
+        section: collector.section,
+        state: sections[collector.section].state,
+        message: sections[collector.section].message,
+      });
+    }
+  });
+  if (servingCertificate) {
+    draft.certificates.bundles.push({
+      source: 'apiserver',
+      namespace: null,
+      name: hostOf(endpoint),
+      key: 'serving-certificate',
+      chain: [servingCertificate],
+    });
+  }
+  sortBundles(draft);
+
+  const failed = Object.values(sections).some(
+    (s) => s.state === 'forbidden' || s.state === 'error' || s.state === 'unreachable',
+  );
+  const status: ClusterStatus = failed ? 'partial' : 'ok';
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    meta: {
+      cluster: target.name,
+      labels: { ...target.labels },
+      collectionStart: isoUtc(collectionStart),
+      collectionEnd: isoUtc(options.clock()),
+      fleetledgerVersion: FLEETLEDGER_VERSION,
+      kubernetesVersion: version.ok ? version.gitVersion : null,
+      endpoint,
+      servingCertificate,
+      status,
+      sections: orderedSections(sections),
+      objectsRead: reader.objectsRead,
+    },
+    ...draft,
+  };
+}
+
+function orderedSections(sections: Record<SectionName, SectionStatus>): Record<SectionName, SectionStatus> {
+  const out = {} as Record<SectionName, SectionStatus>;
+  for (const name of SECTION_NAMES) out[name] = sections[name] ?? { state: 'error', message: 'not collected' };
+  return out;
+}
+
+function sortBundles(draft: SnapshotDraft): void {
+  const keyOf = (b: SnapshotDraft['certificates']['bundles'][number]) =>
+    `${b.source}\u0000${b.namespace ?? ''}\u0000${b.name}\u0000${b.key}`;
+  draft.certificates.bundles.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+}
+
+function configuredEndpoint(target: ClusterTarget): string {
+  return target.access.kind === 'token' ? target.access.server : '';
+}
+
+/** A snapshot of a cluster that could not be read at all: every section `unreachable`, with the reason. */
+export function unreachableSnapshot(
+  target: ClusterTarget,
+  collectionStart: DateTime,
+  collectionEnd: DateTime,
+  endpoint: string,
+  reason: string,
+  servingCertificate: X509Info | null = null,
+): Snapshot {
+  const sections = {} as Record<SectionName, SectionStatus>;
+  for (const name of SECTION_NAMES) sections[name] = { state: 'unreachable' };
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    meta: {
+      cluster: target.name,
+      labels: { ...target.labels },
+      collectionStart: isoUtc(collectionStart),
+      collectionEnd: isoUtc(collectionEnd),
+      fleetledgerVersion: FLEETLEDGER_VERSION,
+      kubernetesVersion: null,
+      endpoint,
+      servingCertificate,
+      status: 'unreachable',
+      unreachableReason: reason,
+      sections,
+      objectsRead: 0,
+    },
+    ...emptyDraft(),
+  };
+}

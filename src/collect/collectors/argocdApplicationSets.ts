@@ -1,0 +1,26 @@
+import { at, metadataOf, records, str } from '../fields.js';
+import type { Collector } from './collector.js';
+
+/** Argo CD ApplicationSets and their conditions (absent when the resource is not served). */
+export const argocdApplicationSetsCollector: Collector = {
+  section: 'argocdApplicationSets',
+  async collect({ reader }, draft) {
+    const resources = await reader.discover('argoproj.io/v1alpha1');
+    if (!resources?.some((r) => r.name === 'applicationsets')) return 'absent';
+    const items = await reader.listAll('/apis/argoproj.io/v1alpha1/applicationsets');
+    draft.gitops.applicationSets = items.map((item) => {
+      const { namespace, name } = metadataOf(item);
+      return {
+        namespace: namespace ?? '',
+        name,
+        conditions: records(at(item, 'status', 'conditions')).map((c) => ({
+          type: str(c['type']) ?? '',
+          status: str(c['status']) ?? '',
+          reason: str(c['reason']),
+          message: str(c['message']),
+        })),
+      };
+    });
+    return 'ok';
+  },
+};

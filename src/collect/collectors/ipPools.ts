@@ -1,0 +1,39 @@
+import type { IpPool } from '../../snapshot/schema.js';
+import { at, bool, metadataOf, num, str } from '../fields.js';
+import type { Collector } from './collector.js';
+
+const POOL_APIS = [
+  // The aggregated Calico API server serves the same pools as the CRDs: prefer it when both exist.
+  { groupVersion: 'projectcalico.org/v3', apiGroup: 'projectcalico.org' },
+  { groupVersion: 'crd.projectcalico.org/v1', apiGroup: 'crd.projectcalico.org' },
+] as const;
+
+/** Calico IPPools from either API group (absent when neither is served). */
+export const ipPoolsCollector: Collector = {
+  section: 'ipPools',
+  async collect({ reader }, draft) {
+    let served = false;
+    const pools = new Map<string, IpPool>();
+    for (const api of POOL_APIS) {
+      const resources = await reader.discover(api.groupVersion);
+      if (!resources?.some((r) => r.name === 'ippools')) continue;
+      served = true;
+      for (const item of await reader.listAll(`/apis/${api.groupVersion}/ippools`)) {
+        const name = metadataOf(item).name;
+        if (pools.has(name)) continue;
+        pools.set(name, {
+          name,
+          apiGroup: api.apiGroup,
+          cidr: str(at(item, 'spec', 'cidr')) ?? '',
+          ipipMode: str(at(item, 'spec', 'ipipMode')),
+          vxlanMode: str(at(item, 'spec', 'vxlanMode')),
+          natOutgoing: bool(at(item, 'spec', 'natOutgoing')) ?? false,
+          disabled: bool(at(item, 'spec', 'disabled')) ?? false,
+          blockSize: num(at(item, 'spec', 'blockSize')),
+        });
+      }
+    }
+    draft.network.ipPools = [...pools.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return served ? 'ok' : 'absent';
+  },
+};

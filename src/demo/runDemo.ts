@@ -1,0 +1,152 @@
+/**
+ * The demo (`npm start`, `fleetledger demo`): the main job on the embedded default.
+ *
+ * Starts the demo fleet (examples/fleet) on simulated API servers and runs two weekly cycles
+ * against the local ledger: last week's fleet (examples/fleet plus the changes in
+ * examples/fleet-last-week) snapshotted and reported with `now` a week back, then this week's,
+ * so the report has a real trend. Certificates are issued once, relative to today, and shared by
+ * both weeks, so only what the overlay changes differs between them.
+ */
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DateTime } from 'luxon';
+import { type FleetRunResult, snapshotFleet } from '../collect/snapshotFleet.js';
+import { reportFleetOf } from '../cli/commands/report.js';
+import type { Logger } from '../core/logger.js';
+import { periodContaining } from '../core/period.js';
+import { loadWaivers } from '../evaluate/waivers.js';
+import { loadFleetFile } from '../fleet/fleetFile.js';
+import type { LedgerStore } from '../ledger/store.js';
+import { type GeneratedReport, generateReport } from '../report/generateReport.js';
+import { generateCertificateObjects } from '../simulator/generatedCertificates.js';
+import { loadFleetDirectory, type SimulatedClusterDefinition, startSimulatedFleet } from '../simulator/fleet.js';
+
+export interface DemoOptions {
+  /** The repository's examples directory (fleet/, fleet-last-week/, fleet.yaml, waivers.yaml). */
+  examplesDir: string;
+  store: LedgerStore;
+  now: DateTime;
+  /** Where this week's report files are copied. */
+  out: string;
+  logger: Logger;
+  /** Called after each step, for the CLI to print what was done so far. */
+  onStep?: (step: DemoStep) => void;
+}
+
+export type DemoStep =
+  | { kind: 'snapshot'; week: 'last' | 'this'; result: FleetRunResult }
+  | { kind: 'report'; week: 'last' | 'this'; report: GeneratedReport };
+
+export interface DemoResult {
+  lastWeek: { snapshot: FleetRunResult; report: GeneratedReport };
+  thisWeek: { snapshot: FleetRunResult; report: GeneratedReport };
+}
+
+/** The annotation an overlay object carries to say "this object did not exist last week". */
+export const ABSENT_ANNOTATION = 'demo.fleetledger.dev/absent';
+
+function identity(object: Record<string, unknown>): string {
+  const metadata = (object['metadata'] ?? {}) as Record<string, unknown>;
+  return [object['apiVersion'], object['kind'], metadata['namespace'] ?? '', metadata['name']].join('/');
+}
+
+function isMarkedAbsent(object: Record<string, unknown>): boolean {
+  const metadata = (object['metadata'] ?? {}) as { annotations?: Record<string, string> };
+  return metadata.annotations?.[ABSENT_ANNOTATION] === 'true';
+}
+
+/** Base objects with the overlay's objects replacing (or, marked absent, removing) their namesakes. */
+export function applyOverlay(
+  base: readonly SimulatedClusterDefinition[],
+  overlay: readonly SimulatedClusterDefinition[],
+): SimulatedClusterDefinition[] {
+  return base.map((cluster) => {
+    const changes = overlay.find((o) => o.name === cluster.name)?.objects ?? [];
+    const replaced = new Map(changes.map((object) => [identity(object), object]));
+    const objects = cluster.objects
+      .filter((object) => !replaced.has(identity(object)))
+      .concat(changes.filter((object) => !isMarkedAbsent(object)));
+    return { ...cluster, objects };
+  });
+}
+
+/** The certificates each cluster's simulator.yaml asks for, issued once, as objects. */
+async function issueCertificates(clusters: readonly SimulatedClusterDefinition[], now: Date): Promise<Map<string, Record<string, unknown>[]>> {
+  const issued = new Map<string, Record<string, unknown>[]>();
+  for (const cluster of clusters) {
+    const config = cluster.config?.certificates;
+    issued.set(cluster.name, config ? await generateCertificateObjects(config, now, `cluster ${cluster.name}: simulator config`) : []);
+  }
+  return issued;
+}
+
+/** The clusters with the given certificate objects in place of their `certificates:` config. */
+function withCertificates(
+  clusters: readonly SimulatedClusterDefinition[],
+  issued: ReadonlyMap<string, Record<string, unknown>[]>,
+): SimulatedClusterDefinition[] {
+  return clusters.map(({ config, ...cluster }) => {
+    const { certificates: _issuedSeparately, ...rest } = config ?? {};
+    return { ...cluster, objects: [...cluster.objects, ...(issued.get(cluster.name) ?? [])], config: rest };
+  });
+}
+
+async function runWeek(
+  week: 'last' | 'this',
+  clusters: SimulatedClusterDefinition[],
+  now: DateTime,
+  options: DemoOptions,
+  work: string,
+): Promise<{ snapshot: FleetRunResult; report: GeneratedReport }> {
+  const fleetDir = join(work, week);
+  await mkdir(fleetDir, { recursive: true });
+  const running = await startSimulatedFleet(clusters, { kubeconfigPath: join(fleetDir, 'kubeconfig'), now: now.toJSDate() });
+  try {
+    // examples/fleet.yaml names ./kubeconfig: run it beside the kubeconfig this fleet wrote.
+    await copyFile(join(options.examplesDir, 'fleet.yaml'), join(fleetDir, 'fleet.yaml'));
+    const fleet = loadFleetFile(join(fleetDir, 'fleet.yaml'));
+    const snapshot = await snapshotFleet(fleet, { store: options.store, now, logger: options.logger });
+    options.onStep?.({ kind: 'snapshot', week, result: snapshot });
+    const waivers = await loadWaivers(join(options.examplesDir, 'waivers.yaml'));
+    const report = await generateReport({
+      store: options.store,
+      period: periodContaining(now).id,
+      now,
+      waivers,
+      fleet: reportFleetOf(fleet),
+      logger: options.logger,
+      ...(week === 'this' ? { out: options.out } : {}),
+    });
+    options.onStep?.({ kind: 'report', week, report });
+    return { snapshot, report };
+  } finally {
+    await running.stop();
+  }
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const examplesDir = resolve(options.examplesDir);
+  const lastWeekNow = options.now.minus({ weeks: 1 });
+  // `!now` timestamps (audit times, cert-manager status) follow each week's clock.
+  const thisWeekBase = await loadFleetDirectory(join(examplesDir, 'fleet'), { now: options.now.toJSDate() });
+  const lastWeekBase = await loadFleetDirectory(join(examplesDir, 'fleet'), { now: lastWeekNow.toJSDate() });
+  const lastWeekChanges = await loadFleetDirectory(join(examplesDir, 'fleet-last-week'), { now: lastWeekNow.toJSDate() });
+  const certificates = await issueCertificates(thisWeekBase, options.now.toJSDate());
+
+  const work = await mkdtemp(join(tmpdir(), 'fleetledger-demo-'));
+  const weekOptions = { ...options, examplesDir };
+  try {
+    const lastWeek = await runWeek(
+      'last',
+      applyOverlay(withCertificates(lastWeekBase, certificates), lastWeekChanges),
+      lastWeekNow,
+      weekOptions,
+      work,
+    );
+    const thisWeek = await runWeek('this', withCertificates(thisWeekBase, certificates), options.now, weekOptions, work);
+    return { lastWeek, thisWeek };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The rule catalog. Adding a check = one file under rules/ and one line in RULES.
+ */
+import type { Rule } from './rule.js';
+import { argoAutosyncOff } from './rules/argoAutosyncOff.js';
+import { argoDegraded } from './rules/argoDegraded.js';
+import { argoOutOfSync } from './rules/argoOutOfSync.js';
+import { argoSyncFailed } from './rules/argoSyncFailed.js';
+import { certExpired } from './rules/certExpired.js';
+import { certExpiring } from './rules/certExpiring.js';
+import { certManagerNotReady } from './rules/certManagerNotReady.js';
+import { cidrOverlap } from './rules/cidrOverlap.js';
+import { clusterUnreachable } from './rules/clusterUnreachable.js';
+import { constraintNotEnforced } from './rules/constraintNotEnforced.js';
+import { constraintViolations } from './rules/constraintViolations.js';
+import { gatekeeperAbsent } from './rules/gatekeeperAbsent.js';
+import { gatekeeperAuditStale } from './rules/gatekeeperAuditStale.js';
+import { ippoolDisabled } from './rules/ippoolDisabled.js';
+import { kubefedClusterNotReady } from './rules/kubefedClusterNotReady.js';
+import { limitRangeMissing } from './rules/limitRangeMissing.js';
+import { meshRootCaMismatch } from './rules/meshRootCaMismatch.js';
+import { mtlsNotStrict } from './rules/mtlsNotStrict.js';
+import { netpolNoDefaultDeny } from './rules/netpolNoDefaultDeny.js';
+import { policyDrift } from './rules/policyDrift.js';
+import { quotaMissing } from './rules/quotaMissing.js';
+import { quotaNearLimit } from './rules/quotaNearLimit.js';
+import { sectionNotCollected } from './rules/sectionNotCollected.js';
+import { snapshotMissing } from './rules/snapshotMissing.js';
+import { templateError } from './rules/templateError.js';
+import { unauditedCluster } from './rules/unauditedCluster.js';
+import { waiverExpired } from './rules/waiverExpired.js';
+
+export const RULES: readonly Rule[] = [
+  clusterUnreachable,
+  sectionNotCollected,
+  quotaMissing,
+  limitRangeMissing,
+  quotaNearLimit,
+  gatekeeperAbsent,
+  constraintNotEnforced,
+  constraintViolations,
+  gatekeeperAuditStale,
+  templateError,
+  netpolNoDefaultDeny,
+  mtlsNotStrict,
+  certExpired,
+  certExpiring,
+  certManagerNotReady,
+  argoOutOfSync,
+  argoDegraded,
+  argoSyncFailed,
+  argoAutosyncOff,
+  kubefedClusterNotReady,
+  ippoolDisabled,
+  cidrOverlap,
+  meshRootCaMismatch,
+  policyDrift,
+  unauditedCluster,
+  snapshotMissing,
+  waiverExpired,
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((rule) => rule.id === id);
+}
+
+const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+function controlsText(rule: Rule): string {
+  const parts = [rule.controls.cis, rule.controls.nsa ? `NSA/CISA: ${rule.controls.nsa}` : null];
+  if (rule.controls.soc2.length > 0) parts.push(`SOC 2: ${rule.controls.soc2.join(', ')}`);
+  return parts.filter((part): part is string => part !== null).join('; ');
+}
+
+/** The catalog as Markdown: a summary table, then one section per rule (for the README). */
+export function renderRuleCatalogMarkdown(rules: readonly Rule[] = RULES): string {
+  const lines = [
+    '| Rule | Scope | Severity | Title | Controls |',
+    '| --- | --- | --- | --- | --- |',
+    ...rules.map(
+      (rule) =>
+        `| [\`${rule.id}\`](#${rule.id.toLowerCase()}) | ${rule.scope} | ${rule.defaultSeverity} | ${cell(rule.title)} | ${cell(controlsText(rule))} |`,
+    ),
+    '',
+  ];
+  for (const rule of rules) {
+    lines.push(
+      `### ${rule.id}`,
+      '',
+      `**${rule.title}** (${rule.scope}, default severity ${rule.defaultSeverity}${rule.sections.length > 0 ? `; reads ${rule.sections.map((s) => `\`${s}\``).join(', ')}` : ''})`,
+      '',
+      `- Why: ${rule.rationale}`,
+      `- Fix: ${rule.remediation}`,
+      `- CIS Kubernetes Benchmark: ${rule.controls.cis ?? 'none applies'}`,
+      `- NSA/CISA Kubernetes Hardening Guide: ${rule.controls.nsa ?? 'none applies'}`,
+      `- SOC 2: ${rule.controls.soc2.length > 0 ? rule.controls.soc2.join(', ') : 'none'}`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}

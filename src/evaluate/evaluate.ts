@@ -1,0 +1,209 @@
+/**
+ * Evaluating a fleet: every rule of the catalog over the latest snapshot of each cluster, then
+ * findings (with stable ids and waivers) and scores (see scores.ts for how checks are counted).
+ * Pure: no I/O; the clock is `now`.
+ *
+ * Section gating (ClusterRule.gate): a rule whose sections were not collected on a cluster makes
+ * one not-evaluated check there; an unreachable cluster makes one not-evaluated check per cluster
+ * rule (and a failed CLUSTER-UNREACHABLE check); a configured cluster without a snapshot makes one
+ * not-evaluated check per cluster rule, a failed SNAPSHOT-MISSING check, and the not-evaluated
+ * checks fleet rules give it (CIDR-OVERLAP). So a cluster that was not seen lowers coverage and
+ * never raises compliance.
+ */
+import picomatch from 'picomatch';
+import type { DateTime } from 'luxon';
+import type { Snapshot } from '../snapshot/schema.js';
+import { RULES } from './catalog.js';
+import { findingId } from './findingId.js';
+import {
+  type Check,
+  type ClusterRule,
+  type ClusterRuleContext,
+  type FleetCluster,
+  type FleetRuleContext,
+  notEvaluated,
+  type Rule,
+} from './rule.js';
+import { type CheckTally, findingConcerns, type ResolvedCheck, scoreOf, tallyChecks } from './scores.js';
+import { describeUncollected, sectionState, uncollectedSections } from './sections.js';
+import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
+import { SEVERITIES, type Finding, type Score, type Waiver } from './types.js';
+import { isWaiverExpired, waiverCovers } from './waiverMatching.js';
+
+export interface EvaluateOptions {
+  now: DateTime;
+  waivers?: readonly Waiver[];
+  thresholds?: RuleThresholds;
+  /** The configured fleet, so that a configured cluster without a snapshot counts as missing. */
+  fleetClusters?: readonly { name: string; labels: Record<string, string> }[];
+  /** The rules to run (default: the catalog); tests pass a subset. */
+  rules?: readonly Rule[];
+}
+
+export interface Evaluation {
+  /** Sorted by severity (critical first), rule, cluster, resource. */
+  findings: Finding[];
+  scores: { fleet: Score; clusters: Record<string, Score> };
+  /** Configured clusters without a snapshot, sorted. */
+  missingClusters: string[];
+  /** Checks per rule and cluster, for per-area views (report matrix). */
+  tallies: CheckTally[];
+}
+
+const MESH_LABEL = 'mesh';
+const DEFAULT_GROUP = 'default';
+const UNREACHABLE_RULE = 'CLUSTER-UNREACHABLE';
+
+/** The latest snapshot of each cluster, sorted by cluster name. */
+function latestPerCluster(snapshots: readonly Snapshot[]): Snapshot[] {
+  const latest = new Map<string, Snapshot>();
+  for (const snapshot of snapshots) {
+    const current = latest.get(snapshot.meta.cluster);
+    if (!current || current.meta.collectionStart < snapshot.meta.collectionStart)
+      latest.set(snapshot.meta.cluster, snapshot);
+  }
+  return [...latest.values()].sort((a, b) => a.meta.cluster.localeCompare(b.meta.cluster));
+}
+
+function fleetClustersOf(snapshots: readonly Snapshot[], configured: EvaluateOptions['fleetClusters']): FleetCluster[] {
+  const clusters = new Map<string, FleetCluster>();
+  const group = (labels: Record<string, string>): string => labels[MESH_LABEL] || DEFAULT_GROUP;
+  for (const snapshot of snapshots) {
+    const labels = snapshot.meta.labels;
+    clusters.set(snapshot.meta.cluster, {
+      name: snapshot.meta.cluster,
+      labels,
+      group: group(labels),
+      configured: false,
+    });
+  }
+  // The fleet file is the source of truth for labels; snapshots carry the labels of their day.
+  for (const cluster of configured ?? []) {
+    clusters.set(cluster.name, {
+      name: cluster.name,
+      labels: cluster.labels,
+      group: group(cluster.labels),
+      configured: true,
+    });
+  }
+  return [...clusters.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function runClusterRule(rule: ClusterRule, ctx: ClusterRuleContext): Check[] {
+  const { snapshot } = ctx;
+  const clusterSubject = `Cluster/${snapshot.meta.cluster}`;
+  if (snapshot.meta.status === 'unreachable' && rule.id !== UNREACHABLE_RULE) {
+    return [notEvaluated(clusterSubject, 'the cluster was unreachable')];
+  }
+  const gate = rule.gate ?? 'all';
+  if (gate !== 'rule') {
+    const uncollected = uncollectedSections(snapshot, rule.sections);
+    if (uncollected.length > 0) {
+      return [notEvaluated(clusterSubject, `not collected: ${describeUncollected(snapshot, uncollected)}`)];
+    }
+    if (gate === 'all' && rule.sections.some((section) => sectionState(snapshot, section) === 'absent')) return [];
+  }
+  return rule.evaluate(ctx);
+}
+
+interface RawCheck {
+  rule: Rule;
+  check: Check;
+  cluster: string | null;
+}
+
+export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateOptions): Evaluation {
+  const { now } = options;
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const waivers = options.waivers ?? [];
+  const rules = (options.rules ?? RULES).filter((rule) => !thresholds.disabled.includes(rule.id));
+  const latest = latestPerCluster(snapshots);
+  const clusters = fleetClustersOf(latest, options.fleetClusters);
+  const seen = new Set(latest.map((snapshot) => snapshot.meta.cluster));
+  const missingClusters = clusters.filter((c) => c.configured && !seen.has(c.name)).map((c) => c.name);
+  const groups = new Map(clusters.map((cluster) => [cluster.name, cluster.group]));
+  const excluded = picomatch(thresholds.excludeNamespaces, { dot: true });
+
+  const raw: RawCheck[] = [];
+  for (const rule of rules) {
+    if (rule.scope === 'cluster') {
+      for (const snapshot of latest) {
+        const ctx: ClusterRuleContext = { snapshot, thresholds, now, isExcludedNamespace: (ns) => excluded(ns) };
+        for (const check of runClusterRule(rule, ctx)) raw.push({ rule, check, cluster: snapshot.meta.cluster });
+      }
+      for (const cluster of missingClusters) {
+        raw.push({ rule, check: notEvaluated(`Cluster/${cluster}`, 'no snapshot in the period'), cluster });
+      }
+    } else {
+      const ctx: FleetRuleContext = {
+        snapshots: latest,
+        clusters,
+        missingClusters,
+        waivers,
+        thresholds,
+        now,
+        groupOf: (cluster) => groups.get(cluster) ?? DEFAULT_GROUP,
+      };
+      for (const check of rule.evaluate(ctx)) raw.push({ rule, check, cluster: check.cluster ?? null });
+    }
+  }
+
+  const activeWaivers = waivers.filter((waiver) => !isWaiverExpired(waiver, now));
+  const findingsById = new Map<string, Finding>();
+  const resolved: ResolvedCheck[] = raw.map(({ rule, check, cluster }) => {
+    const base = { rule: rule.id, cluster, subject: check.subject };
+    const { outcome } = check;
+    if (outcome.status === 'passed') return { ...base, status: 'passed' };
+    if (outcome.status === 'not-evaluated') return { ...base, status: 'not-evaluated', reason: outcome.reason };
+    let allWaived = outcome.findings.length > 0;
+    for (const draft of outcome.findings) {
+      const named = draft.clusters ?? [draft.cluster ?? cluster ?? ''];
+      const id = findingId(rule.id, named, draft.resource);
+      const existing = findingsById.get(id);
+      const finding: Finding = existing ?? {
+        id,
+        rule: rule.id,
+        severity: thresholds.severity[rule.id] ?? draft.severity ?? rule.defaultSeverity,
+        ...(named.length === 1 ? { cluster: named[0] } : { clusters: [...named].sort() }),
+        resource: draft.resource,
+        message: draft.message,
+        evidence: draft.evidence,
+        status: 'open',
+      };
+      if (!existing) {
+        // An expired waiver never waives; WAIVER-EXPIRED itself cannot be waived away.
+        const waiver = rule.id === 'WAIVER-EXPIRED' ? undefined : activeWaivers.find((w) => waiverCovers(w, finding));
+        if (waiver) Object.assign(finding, { status: 'waived', waiver });
+        findingsById.set(id, finding);
+      }
+      if (finding.status !== 'waived') allWaived = false;
+    }
+    return { ...base, status: allWaived ? 'passed' : 'failed' };
+  });
+
+  const findings = [...findingsById.values()].sort(compareFindings);
+  const clusterScores: Record<string, Score> = {};
+  for (const cluster of clusters) {
+    clusterScores[cluster.name] = scoreOf(
+      resolved.filter((check) => check.cluster === cluster.name),
+      findings.filter((finding) => findingConcerns(finding, cluster.name)),
+    );
+  }
+  return {
+    findings,
+    scores: { fleet: scoreOf(resolved, findings), clusters: clusterScores },
+    missingClusters,
+    tallies: tallyChecks(resolved),
+  };
+}
+
+const clusterKey = (finding: Finding): string => finding.cluster ?? finding.clusters?.join(',') ?? '';
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    a.rule.localeCompare(b.rule) ||
+    clusterKey(a).localeCompare(clusterKey(b)) ||
+    a.resource.localeCompare(b.resource)
+  );
+}

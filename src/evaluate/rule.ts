@@ -1,0 +1,131 @@
+/**
+ * The shape of a rule and of what it returns.
+ *
+ * A rule is a pure function from snapshots to *checks*. A check is one question asked of one
+ * subject (a namespace, a constraint, a certificate bundle, a pair of clusters ...) and has one
+ * of three outcomes:
+ * - passed: the subject complies;
+ * - failed: the subject does not comply; the check carries one or more finding drafts;
+ * - not-evaluated: the question applies but the data to answer it was not collected (a
+ *   forbidden, errored or unreachable section, a missing snapshot). Never counted as passed.
+ * A subject to which the rule does not apply (an absent API, an excluded namespace) yields no
+ * check at all. How the checks become scores is described in scores.ts.
+ */
+import type { DateTime } from 'luxon';
+import type { SectionName, Snapshot } from '../snapshot/schema.js';
+import type { RuleThresholds } from './thresholds.js';
+import type { Severity, Waiver } from './types.js';
+
+/** The report area a rule belongs to (the clusters x areas matrix); null: none (coverage, fleet). */
+export type RuleArea = 'quotas' | 'policies' | 'network' | 'certificates' | 'gitops' | null;
+
+export interface ControlMapping {
+  /** CIS Kubernetes Benchmark recommendation, only where one really applies. */
+  cis: string | null;
+  /** NSA/CISA Kubernetes Hardening Guide (v1.2) section. */
+  nsa: string | null;
+  /** SOC 2 Trust Services Criteria (2017), e.g. CC6.1. */
+  soc2: readonly string[];
+}
+
+/** A finding before the evaluation gives it an id, a final severity and a waiver status. */
+export interface FindingDraft {
+  /** Set by fleet rules only; cluster rules get their cluster filled in. */
+  cluster?: string;
+  /** Fleet findings that concern several clusters. */
+  clusters?: readonly string[];
+  resource: string;
+  message: string;
+  evidence: Record<string, unknown>;
+  /** Overrides the rule's default severity for this finding (e.g. CERT-EXPIRING critical vs high). */
+  severity?: Severity;
+}
+
+export type CheckOutcome =
+  | { status: 'passed' }
+  | { status: 'failed'; findings: readonly FindingDraft[] }
+  | { status: 'not-evaluated'; reason: string };
+
+export interface Check {
+  /** What was checked, e.g. Namespace/ledger, Cluster/cluster-a. */
+  subject: string;
+  /**
+   * The cluster whose score the check counts in. Cluster rules: filled in by the evaluation.
+   * Fleet rules: the cluster concerned, or null for a check about a group or the fleet as a
+   * whole (counted in the fleet score only).
+   */
+  cluster?: string | null;
+  outcome: CheckOutcome;
+}
+
+interface RuleBase {
+  id: string;
+  title: string;
+  defaultSeverity: Severity;
+  area: RuleArea;
+  rationale: string;
+  remediation: string;
+  controls: ControlMapping;
+  /** The snapshot sections the rule reads. */
+  sections: readonly SectionName[];
+}
+
+export interface ClusterRuleContext {
+  snapshot: Snapshot;
+  thresholds: RuleThresholds;
+  now: DateTime;
+  /** True for a namespace left out by `excludeNamespaces`. */
+  isExcludedNamespace(namespace: string): boolean;
+}
+
+export interface ClusterRule extends RuleBase {
+  scope: 'cluster';
+  /**
+   * How the sections gate the rule. 'all' (default): if any section was not collected (forbidden,
+   * error, unreachable) the rule yields one not-evaluated check for the cluster; if any is absent,
+   * no check (not applicable); otherwise evaluate() runs. 'all-or-absent': like 'all' but absent
+   * sections do not stop the rule (it is about absence). 'rule': evaluate() always runs and
+   * handles the section states itself (rules reading several independent sources).
+   */
+  gate?: 'all' | 'all-or-absent' | 'rule';
+  evaluate(ctx: ClusterRuleContext): Check[];
+}
+
+export interface FleetCluster {
+  name: string;
+  labels: Record<string, string>;
+  /** The mesh group: the value of the `mesh` label, or "default". */
+  group: string;
+  /** In the configured fleet (fleet file), as opposed to only found in the ledger. */
+  configured: boolean;
+}
+
+export interface FleetRuleContext {
+  /** The latest snapshot of every cluster that has one, sorted by cluster name. */
+  snapshots: readonly Snapshot[];
+  /** Every cluster known (configured or snapshotted), sorted by name. */
+  clusters: readonly FleetCluster[];
+  /** Configured clusters without a snapshot. */
+  missingClusters: readonly string[];
+  waivers: readonly Waiver[];
+  thresholds: RuleThresholds;
+  now: DateTime;
+  groupOf(cluster: string): string;
+}
+
+export interface FleetRule extends RuleBase {
+  scope: 'fleet';
+  evaluate(ctx: FleetRuleContext): Check[];
+}
+
+export type Rule = ClusterRule | FleetRule;
+
+export const passed = (subject: string): Check => ({ subject, outcome: { status: 'passed' } });
+export const failed = (subject: string, ...findings: FindingDraft[]): Check => ({
+  subject,
+  outcome: { status: 'failed', findings },
+});
+export const notEvaluated = (subject: string, reason: string): Check => ({
+  subject,
+  outcome: { status: 'not-evaluated', reason },
+});

@@ -1,0 +1,33 @@
+import { SECTION_NAMES } from '../../snapshot/schema.js';
+import { type ClusterRule, failed, passed } from '../rule.js';
+
+/** One check per snapshot section of a reachable cluster: ok and absent pass, forbidden and error fail. */
+export const sectionNotCollected: ClusterRule = {
+  id: 'SECTION-NOT-COLLECTED',
+  title: 'Part of a cluster could not be collected',
+  scope: 'cluster',
+  area: null,
+  defaultSeverity: 'medium',
+  sections: [],
+  gate: 'rule',
+  rationale:
+    'A section that was forbidden or failed leaves the checks that need it unevaluated: the report cannot say whether those controls hold.',
+  remediation:
+    'Grant the collector read access to the resources of the section (forbidden), or fix the failing API (error, often an aggregated API that is down), then snapshot again.',
+  controls: { cis: null, nsa: 'Audit logging and threat detection', soc2: ['CC4.1'] },
+  evaluate({ snapshot }) {
+    // An unreachable cluster is CLUSTER-UNREACHABLE's finding; its sections say nothing more.
+    if (snapshot.meta.status === 'unreachable') return [];
+    return SECTION_NAMES.map((section) => {
+      const subject = `Section/${section}`;
+      const status = snapshot.meta.sections[section];
+      if (!status || status.state === 'ok' || status.state === 'absent') return passed(subject);
+      const reason = status.message ?? 'no message';
+      return failed(subject, {
+        resource: subject,
+        message: `section ${section} was not collected from ${snapshot.meta.cluster}: ${status.state} (${reason})`,
+        evidence: { section, state: status.state, message: status.message ?? null },
+      });
+    });
+  },
+};

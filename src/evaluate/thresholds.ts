@@ -1,0 +1,51 @@
+/**
+ * Rule thresholds and per-rule overrides: the `rules:` key of the fleet file.
+ *
+ * Strict: an unknown key is a configuration mistake (a typo would otherwise silently keep the
+ * default). Every field has a default, so `RuleThresholds.parse({})` is the default set.
+ */
+import { z } from 'zod';
+import { RULE_IDS } from './catalog.js';
+import { Severity } from './types.js';
+
+export const RuleThresholds = z
+  .strictObject({
+    /** QUOTA-NEAR-LIMIT: used / hard at or above this ratio. */
+    quotaNearLimit: z.number().gt(0).max(1).default(0.9),
+    /** GATEKEEPER-AUDIT-STALE: the last audit of a constraint is older than this. */
+    gatekeeperAuditMaxAgeHours: z.number().positive().default(24),
+    /** CERT-EXPIRING: critical when a certificate expires within this many days. */
+    certExpiringCriticalDays: z.number().nonnegative().default(7),
+    /** CERT-EXPIRING: high when a certificate expires within this many days. */
+    certExpiringHighDays: z.number().nonnegative().default(30),
+    /**
+     * Namespaces (picomatch globs) left out of namespace-scoped checks (QUOTA-MISSING,
+     * LIMITRANGE-MISSING, NETPOL-NO-DEFAULT-DENY, MTLS-NOT-STRICT).
+     */
+    excludeNamespaces: z.array(z.string().min(1)).default(['kube-system', 'kube-public', 'kube-node-lease']),
+    /** Rule ids that are not evaluated at all. */
+    disabled: z.array(z.string()).default([]),
+    /** Severity overrides by rule id. */
+    severity: z.record(z.string(), Severity).default({}),
+  })
+  .superRefine((t, ctx) => {
+    if (t.certExpiringCriticalDays > t.certExpiringHighDays) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not exceed certExpiringHighDays',
+        path: ['certExpiringCriticalDays'],
+      });
+    }
+    const unknown = (id: string): boolean => !RULE_IDS.includes(id);
+    t.disabled.forEach((id, index) => {
+      if (unknown(id)) ctx.addIssue({ code: 'custom', message: `unknown rule id "${id}"`, path: ['disabled', index] });
+    });
+    for (const id of Object.keys(t.severity).filter(unknown)) {
+      ctx.addIssue({ code: 'custom', message: `unknown rule id "${id}"`, path: ['severity', id] });
+    }
+  });
+export type RuleThresholds = z.infer<typeof RuleThresholds>;
+/** What a fleet file may write (every key optional). */
+export type RuleThresholdsInput = z.input<typeof RuleThresholds>;
+
+export const DEFAULT_THRESHOLDS: RuleThresholds = RuleThresholds.parse({});

@@ -1,0 +1,317 @@
+/**
+ * The fleet file: which clusters to snapshot and how to reach each one.
+ *
+ * ```yaml
+ * clusters:
+ *   - name: prod-east                     # unique; [a-z0-9-]
+ *     labels: { mesh: corp, env: prod }
+ *     kubeconfig: { path: ./kubeconfig, context: prod-east }   # path relative to the fleet file
+ *   - name: prod-west
+ *     eks: { cluster: prod-west, region: eu-west-1, roleArn: arn:aws:iam::123456789012:role/audit }
+ *   - name: lab
+ *     token: { server: https://10.0.0.1:6443, caFile: ./lab-ca.pem, tokenEnv: LAB_TOKEN }  # or tokenFile
+ * defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [kube-system, kube-public, kube-node-lease] }
+ * rules: { quotaNearLimit: 0.85 }
+ * ```
+ *
+ * Every mistake is reported at once (`<file>: clusters[2].eks.region: expected ...`) as one
+ * ConfigError, before anything is collected. Relative paths are resolved against the fleet file's
+ * directory here, so the rest of the program only sees absolute paths.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { RuleThresholds } from '../evaluate/thresholds.js';
+
+const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const nonEmpty = (example: string) =>
+  z.string({ error: `expected a string (e.g. ${example})` }).min(1, `expected a non-empty string (e.g. ${example})`);
+
+const KubeconfigAccessInput = z.strictObject({
+  path: nonEmpty('./kubeconfig'),
+  context: nonEmpty('prod-east').optional(),
+});
+const EksAccessInput = z.strictObject({
+  cluster: nonEmpty('prod-west'),
+  region: nonEmpty('eu-west-1'),
+  roleArn: z
+    .string({ error: 'expected an IAM role ARN (e.g. arn:aws:iam::123456789012:role/audit)' })
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+      'expected an IAM role ARN (e.g. arn:aws:iam::123456789012:role/audit)',
+    )
+    .optional(),
+});
+const TokenAccessInput = z
+  .strictObject({
+    server: z.url({ protocol: /^https$/, error: 'expected an https:// URL (e.g. https://10.0.0.1:6443)' }),
+    caFile: nonEmpty('./lab-ca.pem').optional(),
+    caData: nonEmpty('base64 PEM').optional(),
+    tokenEnv: z
+      .string({ error: 'expected an environment variable name (e.g. LAB_TOKEN)' })
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name (e.g. LAB_TOKEN)')
+      .optional(),
+    tokenFile: nonEmpty('./lab-token').optional(),
+  })
+  .superRefine((token, ctx) => {
+    if ((token.tokenEnv === undefined) === (token.tokenFile === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of tokenEnv or tokenFile', path: [] });
+    }
+    if (token.caFile !== undefined && token.caData !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected at most one of caFile or caData', path: [] });
+    }
+  });
+
+const ClusterInput = z
+  .strictObject({
+    name: z
+      .string({ error: 'expected a cluster name of [a-z0-9-] (e.g. prod-east)' })
+      .regex(CLUSTER_NAME, 'expected a cluster name of [a-z0-9-] (e.g. prod-east)'),
+    labels: z.record(z.string(), z.string({ error: 'expected a string label value' })).default({}),
+    kubeconfig: KubeconfigAccessInput.optional(),
+    eks: EksAccessInput.optional(),
+    token: TokenAccessInput.optional(),
+  })
+  .superRefine((cluster, ctx) => {
+    const ways = [cluster.kubeconfig, cluster.eks, cluster.token].filter((w) => w !== undefined).length;
+    if (ways !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of kubeconfig, eks or token', path: [] });
+    }
+  });
+
+export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+const DefaultsInput = z.strictObject({
+  concurrency: z.number({ error: 'expected an integer from 1 to 256' }).int().min(1).max(256).default(8),
+  requestTimeoutSeconds: z.number({ error: 'expected a number of seconds (e.g. 20)' }).positive().max(600).default(20),
+  excludeNamespaces: z.array(z.string()).default([...DEFAULT_EXCLUDED_NAMESPACES]),
+});
+
+// Clusters are validated one by one (below) so that problems in one cluster never hide those of another.
+const FleetInput = z.strictObject({
+  clusters: z.array(z.unknown(), { error: 'expected a list of clusters' }).min(1, 'expected at least one cluster'),
+  defaults: DefaultsInput.default({
+    concurrency: 8,
+    requestTimeoutSeconds: 20,
+    excludeNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES],
+  }),
+  rules: RuleThresholds.optional(),
+});
+
+/** How to reach one cluster; paths are absolute. */
+export type ClusterAccessSpec =
+  | { kind: 'kubeconfig'; path: string; context: string | null }
+  | { kind: 'eks'; cluster: string; region: string; roleArn: string | null }
+  | {
+      kind: 'token';
+      server: string;
+      caFile: string | null;
+      caData: string | null;
+      tokenEnv: string | null;
+      tokenFile: string | null;
+    };
+
+export interface ClusterTarget {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly access: ClusterAccessSpec;
+}
+
+export interface FleetDefaults {
+  readonly concurrency: number;
+  readonly requestTimeoutSeconds: number;
+  readonly excludeNamespaces: readonly string[];
+}
+
+export interface Fleet {
+  /** Where the fleet came from (fleet file or kubeconfig path), for messages. */
+  readonly source: string;
+  readonly clusters: readonly ClusterTarget[];
+  readonly defaults: FleetDefaults;
+  /** The `rules:` key, validated; null when the file has none (the evaluator uses its defaults). */
+  readonly rules: RuleThresholds | null;
+}
+
+/** `clusters[2].eks.region` from a zod issue path. */
+export function formatKeyPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function issueProblems(file: string, error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+  return error.issues.map((issue) => {
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message;
+    return `${file}: ${formatKeyPath([...prefix, ...issue.path])}: ${message}`;
+  });
+}
+
+/**
+ * Parses fleet file text. `file` names the file in messages and anchors relative paths.
+ * Throws one ConfigError holding every problem found.
+ */
+export function parseFleetFile(text: string, file: string): Fleet {
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      `${file}: not valid YAML`,
+      document.errors.map((e) => `${file}: not valid YAML: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const parsed = FleetInput.safeParse(document.toJS() ?? {});
+  const problems = parsed.success ? [] : issueProblems(file, parsed.error);
+  const rawClusters: unknown[] = Array.isArray(parsed.data?.clusters)
+    ? parsed.data.clusters
+    : rawClusterList(document.toJS());
+
+  const base = dirname(resolve(file));
+  const seen = new Map<string, number>();
+  const clusters: ClusterTarget[] = [];
+  rawClusters.forEach((raw, index) => {
+    // Duplicates are checked on the raw names, so a mistake elsewhere in an entry does not hide them.
+    const rawName = typeof raw === 'object' && raw !== null ? (raw as { name?: unknown }).name : undefined;
+    if (typeof rawName === 'string') {
+      const previous = seen.get(rawName);
+      if (previous !== undefined) {
+        problems.push(
+          `${file}: clusters[${index}].name: expected a unique name, "${rawName}" is also clusters[${previous}]`,
+        );
+      } else {
+        seen.set(rawName, index);
+      }
+    }
+    const cluster = ClusterInput.safeParse(raw);
+    if (!cluster.success) {
+      problems.push(...issueProblems(file, cluster.error, ['clusters', index]));
+      return;
+    }
+    const input = cluster.data;
+    const access = accessSpec(input, base);
+    problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
+    clusters.push({ name: input.name, labels: input.labels, access });
+  });
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems[0] ?? `${file}: invalid`, problems);
+  return { source: file, clusters, defaults: parsed.data.defaults, rules: parsed.data.rules ?? null };
+}
+
+function rawClusterList(document: unknown): unknown[] {
+  if (typeof document !== 'object' || document === null) return [];
+  const clusters = (document as { clusters?: unknown }).clusters;
+  return Array.isArray(clusters) ? clusters : [];
+}
+
+function accessSpec(input: z.infer<typeof ClusterInput>, base: string): ClusterAccessSpec {
+  if (input.kubeconfig) {
+    return {
+      kind: 'kubeconfig',
+      path: resolve(base, input.kubeconfig.path),
+      context: input.kubeconfig.context ?? null,
+    };
+  }
+  if (input.eks) {
+    return { kind: 'eks', cluster: input.eks.cluster, region: input.eks.region, roleArn: input.eks.roleArn ?? null };
+  }
+  const token = input.token!;
+  return {
+    kind: 'token',
+    server: token.server,
+    caFile: token.caFile ? resolve(base, token.caFile) : null,
+    caData: token.caData ?? null,
+    tokenEnv: token.tokenEnv ?? null,
+    tokenFile: token.tokenFile ? resolve(base, token.tokenFile) : null,
+  };
+}
+
+/** Files and contexts named by the fleet file must exist: a typo is a configuration mistake, not an unreachable cluster. */
+function checkAccessFiles(access: ClusterAccessSpec, where: string): string[] {
+  if (access.kind === 'kubeconfig') {
+    if (!existsSync(access.path))
+      return [`${where}.kubeconfig.path: expected an existing file, ${access.path} does not exist`];
+    if (access.context === null) return [];
+    try {
+      const config = new KubeConfig();
+      config.loadFromFile(access.path);
+      if (!config.getContextObject(access.context)) {
+        return [`${where}.kubeconfig.context: expected a context of ${access.path}, "${access.context}" is not one`];
+      }
+    } catch (error) {
+      return [`${where}.kubeconfig.path: expected a kubeconfig file, ${access.path}: ${errorMessage(error)}`];
+    }
+    return [];
+  }
+  if (access.kind === 'token') {
+    const problems: string[] = [];
+    if (access.caFile && !existsSync(access.caFile)) {
+      problems.push(`${where}.token.caFile: expected an existing file, ${access.caFile} does not exist`);
+    }
+    if (access.tokenEnv && !process.env[access.tokenEnv]) {
+      problems.push(
+        `${where}.token.tokenEnv: expected the environment variable ${access.tokenEnv} to hold a token, it is not set`,
+      );
+    }
+    if (access.tokenFile && !existsSync(access.tokenFile)) {
+      problems.push(`${where}.token.tokenFile: expected an existing file, ${access.tokenFile} does not exist`);
+    }
+    return problems;
+  }
+  return [];
+}
+
+/** Reads and validates a fleet file (see the module header). */
+export function loadFleetFile(file: string): Fleet {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`--fleet: cannot read ${file}: ${errorMessage(error)}`);
+  }
+  return parseFleetFile(text, file);
+}
+
+/**
+ * A fleet made of the contexts of one kubeconfig file (every context unless some are named):
+ * each context becomes a cluster named after it (lower-cased, other characters replaced by `-`).
+ */
+export function fleetFromKubeconfig(path: string, contexts?: readonly string[]): Fleet {
+  const config = new KubeConfig();
+  try {
+    config.loadFromFile(path);
+  } catch (error) {
+    throw new ConfigError(`--kubeconfig: cannot load ${path}: ${errorMessage(error)}`);
+  }
+  const available = config.getContexts().map((c) => c.name);
+  const chosen = contexts && contexts.length > 0 ? [...contexts] : available;
+  const problems = chosen
+    .filter((name) => !available.includes(name))
+    .map((name) => `--context: "${name}" is not a context of ${path} (contexts: ${available.join(', ') || 'none'})`);
+  if (chosen.length === 0) problems.push(`--kubeconfig: ${path} has no contexts`);
+  if (problems.length > 0) throw new ConfigError(problems[0] ?? '', problems);
+  const absolute = resolve(path);
+  return {
+    source: path,
+    clusters: chosen.map((context) => ({
+      name: clusterNameFromContext(context),
+      labels: {},
+      access: { kind: 'kubeconfig', path: absolute, context },
+    })),
+    defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES] },
+    rules: null,
+  };
+}
+
+export function clusterNameFromContext(context: string): string {
+  const name = context
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return name === '' ? 'cluster' : name;
+}

@@ -1,0 +1,352 @@
+/**
+ * The report document of one period: a pure function of the period's snapshots, their
+ * evaluation and the trend index entries of earlier periods. Everything the HTML, e-mail, CSV
+ * and policy reports show is decided here, so every renderer shows the same thing.
+ */
+import { DateTime } from 'luxon';
+import { isoUtc } from '../core/clock.js';
+import type { Period } from '../core/period.js';
+import { FLEETLEDGER_VERSION } from '../core/version.js';
+import type { RuleThresholds } from '../evaluate/thresholds.js';
+import type { Evaluation } from '../evaluate/evaluate.js';
+import type { CheckTally } from '../evaluate/scores.js';
+import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
+import type { SectionName, Snapshot } from '../snapshot/schema.js';
+import { areaOfFinding, areaResult } from './areas.js';
+import { clusterFacts } from './clusterFacts.js';
+import { type ClusterFactsAt, diffFacts } from './factChanges.js';
+import {
+  AREAS,
+  type Area,
+  type AreaResult,
+  type ClusterFacts,
+  ReportDocument,
+  type ReportCluster,
+  type ReportFinding,
+  REPORT_SCHEMA_VERSION,
+  type SeriesPoint,
+} from './schema.js';
+import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
+
+/** How many periods the series shows, this one included. */
+export const SERIES_LENGTH = 12;
+
+/** What the evaluation of the period's snapshots gave (evaluateFleet's result). */
+export type ReportEvaluation = Pick<Evaluation, 'findings' | 'scores' | 'missingClusters' | 'tallies'>;
+
+/** A snapshot used by the report, with the hash of its stored bytes. */
+export interface ReportSnapshot {
+  ref: { key: string; sha256: string; size: number };
+  snapshot: Snapshot;
+}
+
+/**
+ * The previous period as the trend sees it: its latest trend index entry, or one computed from
+ * its snapshots when no report was generated for it.
+ */
+export type PreviousPeriodState = TrendIndexEntry;
+
+export interface BuildReportInput {
+  period: Period;
+  now: DateTime;
+  storeLocation: string;
+  current: readonly ReportSnapshot[];
+  gaps: readonly { key: string; error: string }[];
+  evaluation: ReportEvaluation;
+  previous: PreviousPeriodState | null;
+  /** Trend index entries of earlier periods, any order (only periods before this one are used). */
+  history: readonly TrendIndexEntry[];
+  /** The configured clusters (fleet file): their labels win over the snapshots' (as in the evaluation). */
+  fleetClusters?: readonly { name: string; labels: Readonly<Record<string, string>> }[];
+  waivers: readonly Waiver[];
+  thresholds?: Pick<RuleThresholds, 'excludeNamespaces'>;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+function zeroCounts(): SeverityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+function countBySeverity(findings: readonly { severity: Severity }[]): SeverityCounts {
+  const counts = zeroCounts();
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** A difference of two ratios, rounded to 0.01 % so the JSON shows 0.1, not 0.10000000000000009. */
+export function ratioDelta(now: number | null | undefined, before: number | null | undefined): number | null {
+  if (now == null || before == null) return null;
+  return Math.round((now - before) * 10_000) / 10_000;
+}
+
+/**
+ * The instant ages and expiry are judged at: now, or the period's end for a report on a period
+ * that is over (so a past week's report says the same whenever it is regenerated).
+ */
+export function reportAsOf(period: Period, now: DateTime): DateTime {
+  return now < period.end ? now.toUTC() : period.end.toUTC();
+}
+
+const findingClusters = (f: { cluster?: string | null; clusters?: readonly string[] }): string[] =>
+  f.clusters ? [...f.clusters] : f.cluster ? [f.cluster] : [];
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    byText(a.rule, b.rule) ||
+    byText(findingClusters(a).join(','), findingClusters(b).join(',')) ||
+    byText(a.resource, b.resource) ||
+    byText(a.id, b.id)
+  );
+}
+
+interface ClusterContext {
+  name: string;
+  snapshot: Snapshot | undefined;
+  status: ReportCluster['status'];
+  notCollected: SectionName[];
+}
+
+function statusReason(ctx: ClusterContext, periodId: string): string | null {
+  if (ctx.status === 'missing') return `no snapshot in ${periodId}`;
+  const snapshot = ctx.snapshot!;
+  if (ctx.status === 'unreachable') return snapshot.meta.unreachableReason ?? 'could not be read';
+  if (ctx.notCollected.length === 0) return null;
+  return ctx.notCollected
+    .map((section) => {
+      const status = snapshot.meta.sections[section];
+      return `${section} ${status?.state ?? 'missing'}${status?.message ? ` (${status.message})` : ''}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Whether a previous finding could have been seen again: not when its cluster is missing or
+ * unreachable now, or a check of its rule on that cluster could not be evaluated (a section not
+ * collected). Such a finding is neither resolved nor persisting: it is unknown.
+ */
+function couldBeRechecked(
+  finding: TrendFinding,
+  clusters: ReadonlyMap<string, ClusterContext>,
+  tallies: readonly CheckTally[],
+): boolean {
+  return findingClusters(finding).every((name) => {
+    const ctx = clusters.get(name);
+    if (!ctx) return true; // the cluster left the fleet: its findings are gone with it
+    if (ctx.status === 'missing' || ctx.status === 'unreachable') return false;
+    return !tallies.some((t) => t.rule === finding.rule && t.cluster === name && t.evaluated < t.applicable);
+  });
+}
+
+function seriesPoint(
+  period: string,
+  scores: { compliance: number | null; coverage: number | null; open: SeverityCounts },
+): SeriesPoint {
+  return { period, compliance: scores.compliance, coverage: scores.coverage, open: scores.open };
+}
+
+function sameWaiver(a: Waiver, b: Waiver): boolean {
+  return (
+    a.rule === b.rule &&
+    a.cluster === b.cluster &&
+    a.resource === b.resource &&
+    a.owner === b.owner &&
+    a.expires === b.expires &&
+    a.reason === b.reason
+  );
+}
+
+/**
+ * Builds and validates the report document.
+ *
+ * @example
+ * const doc = buildReport({ period, now, storeLocation: store.location, current, gaps, evaluation,
+ *   previous: history.entries.at(-1) ?? null, history: history.entries, waivers });
+ */
+export function buildReport(input: BuildReportInput): ReportDocument {
+  const { period, evaluation } = input;
+  const asOf = reportAsOf(period, input.now);
+  const periodStart = isoUtc(period.start);
+  const snapshots = new Map(input.current.map((c) => [c.snapshot.meta.cluster, c]));
+  const configuredLabels = new Map((input.fleetClusters ?? []).map((c) => [c.name, c.labels]));
+  const names = [...new Set([...snapshots.keys(), ...configuredLabels.keys(), ...evaluation.missingClusters])].sort(
+    byText,
+  );
+
+  const contexts = new Map<string, ClusterContext>(
+    names.map((name) => {
+      const snapshot = snapshots.get(name)?.snapshot;
+      const ctx: ClusterContext = {
+        name,
+        snapshot,
+        status: snapshot ? snapshot.meta.status : 'missing',
+        notCollected: snapshot ? sectionsNotCollected(snapshot) : [],
+      };
+      return [name, ctx];
+    }),
+  );
+
+  // Findings, with when each was first seen (carried in the trend index from period to period).
+  const previousFindings = new Map((input.previous?.findings ?? []).map((f) => [f.id, f]));
+  const findings: ReportFinding[] = [...evaluation.findings].sort(compareFindings).map((f) => {
+    const before = previousFindings.get(f.id);
+    const firstSeen = before?.firstSeen ?? periodStart;
+    const ageDays = Math.max(0, Math.floor(asOf.diff(DateTime.fromISO(firstSeen, { zone: 'utc' }), 'days').days));
+    return {
+      id: f.id,
+      rule: f.rule,
+      severity: f.severity,
+      status: f.status,
+      ...(f.cluster !== undefined ? { cluster: f.cluster } : {}),
+      ...(f.clusters !== undefined ? { clusters: [...f.clusters] } : {}),
+      resource: f.resource,
+      message: f.message,
+      area: areaOfFinding(f),
+      firstSeen,
+      ageDays,
+      trend: before ? 'persisting' : 'new',
+      ...(f.waiver ? { waiver: f.waiver } : {}),
+      evidence: f.evidence,
+    };
+  });
+  const currentIds = new Set(findings.map((f) => f.id));
+  const resolved = [...previousFindings.values()]
+    .filter((f) => !currentIds.has(f.id) && couldBeRechecked(f, contexts, evaluation.tallies))
+    .sort((a, b) => byText(a.id, b.id));
+
+  // Clusters.
+  const previousClusters = input.previous?.clusters ?? {};
+  const clusterTallies = new Map<string, CheckTally[]>();
+  for (const tally of evaluation.tallies) {
+    if (tally.cluster !== null)
+      clusterTallies.set(tally.cluster, [...(clusterTallies.get(tally.cluster) ?? []), tally]);
+  }
+  const clusters: ReportCluster[] = names.map((name) => {
+    const ctx = contexts.get(name)!;
+    const score = evaluation.scores.clusters[name];
+    const stored = snapshots.get(name);
+    const openFindings = findings.filter((f) => f.status === 'open' && findingClusters(f).includes(name));
+    const before = previousClusters[name];
+    const compliance = ctx.status === 'missing' ? null : (score?.compliance ?? null);
+    const coverage = ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
+    const facts: ClusterFacts | null =
+      ctx.snapshot && ctx.status !== 'unreachable' ? clusterFacts(ctx.snapshot, input.thresholds ?? {}) : null;
+    return {
+      name,
+      // The fleet file is the source of truth for labels (as in the evaluation); snapshots carry those of their day.
+      labels: { ...(configuredLabels.get(name) ?? ctx.snapshot?.meta.labels ?? {}) },
+      status: ctx.status,
+      statusReason: statusReason(ctx, period.id),
+      compliance,
+      coverage,
+      delta: {
+        compliance: ratioDelta(compliance, before?.compliance),
+        coverage: ratioDelta(coverage, before?.coverage),
+      },
+      open: score?.open ?? countBySeverity(openFindings),
+      snapshotKey: stored?.ref.key ?? null,
+      collectedAt: ctx.snapshot?.meta.collectionStart ?? null,
+      areas: Object.fromEntries(
+        AREAS.map((area) => [area, areaResult(area, openFindings, clusterTallies.get(name) ?? [])]),
+      ) as Record<Area, AreaResult>,
+      facts,
+    };
+  });
+
+  // What changed since the previous period.
+  const currentFacts: Record<string, ClusterFactsAt> = Object.fromEntries(
+    clusters.map((c) => [c.name, { facts: c.facts, notCollected: contexts.get(c.name)!.notCollected }]),
+  );
+  const changes = input.previous
+    ? diffFacts(
+        { asOf: input.previous.asOf, clusters: input.previous.clusters },
+        { asOf: isoUtc(asOf), clusters: currentFacts },
+      )
+    : [];
+
+  // The series: earlier periods from the trend index, oldest first, this one last.
+  const earlier = [...input.history]
+    .filter((entry) => entry.periodStart < periodStart)
+    .sort((a, b) => byText(a.periodStart, b.periodStart))
+    .slice(-(SERIES_LENGTH - 1));
+  const fleetScore = evaluation.scores.fleet;
+  const clusterSeries = Object.fromEntries(
+    clusters.map((c) => [
+      c.name,
+      [
+        ...earlier.flatMap((entry) => {
+          const point = entry.clusters[c.name];
+          return point ? [seriesPoint(entry.period, point)] : [];
+        }),
+        seriesPoint(period.id, c),
+      ],
+    ]),
+  );
+
+  const asOfDay = asOf.toUTC().toFormat('yyyy-MM-dd');
+  const countStatus = (status: ReportCluster['status']) => clusters.filter((c) => c.status === status).length;
+  const doc: ReportDocument = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    period: period.id,
+    periodStart,
+    periodEnd: isoUtc(period.end),
+    timeZone: period.timeZone,
+    generatedAt: isoUtc(input.now),
+    fleetledgerVersion: FLEETLEDGER_VERSION,
+    store: input.storeLocation,
+    previousPeriod: input.previous?.period ?? null,
+    fleet: {
+      compliance: fleetScore.compliance,
+      coverage: fleetScore.coverage,
+      delta: {
+        compliance: ratioDelta(fleetScore.compliance, input.previous?.fleet.compliance),
+        coverage: ratioDelta(fleetScore.coverage, input.previous?.fleet.coverage),
+      },
+      open: fleetScore.open,
+      waived: fleetScore.waived,
+      clusters: {
+        total: clusters.length,
+        ok: countStatus('ok'),
+        partial: countStatus('partial'),
+        unreachable: countStatus('unreachable'),
+        missing: countStatus('missing'),
+      },
+    },
+    clusters,
+    findings,
+    trend: {
+      new: findings.filter((f) => f.trend === 'new').map((f) => f.id),
+      resolved: resolved.map((f) => f.id),
+      persisting: findings.filter((f) => f.trend === 'persisting').map((f) => f.id),
+      resolvedFindings: resolved.map((f) => ({
+        id: f.id,
+        rule: f.rule,
+        cluster: f.cluster ?? (f.clusters ? f.clusters.join(', ') : null),
+        resource: f.resource,
+      })),
+      changes,
+      series: {
+        fleet: [...earlier.map((entry) => seriesPoint(entry.period, entry.fleet)), seriesPoint(period.id, fleetScore)],
+        clusters: clusterSeries,
+      },
+    },
+    waivers: input.waivers.map((waiver) => ({
+      ...waiver,
+      expired: waiver.expires < asOfDay,
+      matched: findings.filter((f) => f.status === 'waived' && f.waiver && sameWaiver(f.waiver, waiver)).length,
+    })),
+    evidence: input.current
+      .map(({ ref, snapshot }) => ({
+        cluster: snapshot.meta.cluster,
+        key: ref.key,
+        sha256: ref.sha256,
+        size: ref.size,
+        collectedAt: snapshot.meta.collectionStart,
+      }))
+      .sort((a, b) => byText(a.cluster, b.cluster) || byText(a.key, b.key)),
+    gaps: [...input.gaps],
+  };
+  return ReportDocument.parse(doc);
+}

@@ -1,0 +1,38 @@
+/**
+ * How the e-mail leaves: SMTP (`smtp://host:port`, `smtps://` for implicit TLS) or Amazon SES v2
+ * (nodemailer's SES transport hands the raw MIME message to SendEmailCommand).
+ */
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { ConfigError } from '../../core/errors.js';
+
+export type MailTransportSpec = { kind: 'smtp'; url: string } | { kind: 'ses'; client: SESv2Client };
+
+/** Checks an SMTP URL: ConfigError unless smtp:// or smtps:// with a host. */
+export function parseSmtpUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`--smtp: expected smtp://host:port or smtps://host:port, got "${text}"`);
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+    throw new ConfigError(`--smtp: expected smtp://host:port or smtps://host:port, got "${text}"`);
+  }
+  return url;
+}
+
+/**
+ * A nodemailer transporter for the spec.
+ *
+ * @example
+ * const transport = createMailTransport({ kind: 'smtp', url: 'smtp://mail.internal:25' });
+ * const ses = createMailTransport({ kind: 'ses', client: new SESv2Client({ region: 'eu-west-1' }) });
+ */
+export function createMailTransport(spec: MailTransportSpec): Transporter {
+  if (spec.kind === 'ses') {
+    return nodemailer.createTransport({ SES: { sesClient: spec.client, SendEmailCommand } });
+  }
+  const url = parseSmtpUrl(spec.url);
+  return nodemailer.createTransport(url.toString());
+}

@@ -1,0 +1,252 @@
+/**
+ * Generating the report of a period: load each cluster's latest snapshot of the period and the
+ * trend index of the 12 periods before, evaluate, build the document, render every output, and
+ * store it all once under `reports/<period>/<generatedAt>/` with a trend index entry and a run
+ * manifest. Nothing is overwritten: a run at another instant writes a new folder, and re-running
+ * at the same instant (`--now`) with the same ledger content stores identical bytes (no-ops).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { OperationalError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { type Period, parsePeriod, periodContaining } from '../core/period.js';
+import { evaluateFleet } from '../evaluate/evaluate.js';
+import { loadLatestSnapshots } from '../evaluate/loadPeriod.js';
+import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
+import type { Waiver } from '../evaluate/types.js';
+import { type ReportFile, reportKey, reportPrefix, timestampForKey } from '../ledger/keys.js';
+import { recordRun } from '../ledger/manifest.js';
+import { describeWritten, type WrittenObject } from '../ledger/objects.js';
+import { listSnapshots } from '../ledger/snapshots.js';
+import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
+import { buildReport, type ReportSnapshot, reportAsOf } from './buildReport.js';
+import { DigestingLedgerStore } from './digestingStore.js';
+import { renderEmail } from './email/renderEmail.js';
+import { renderFindingsCsv } from './findingsCsv.js';
+import { renderReportHtml } from './html/renderReportHtml.js';
+import { renderPolicyReportYaml } from './policyReport.js';
+import { ReportDocument } from './schema.js';
+import { loadHistory, type TrendIndexEntry, trendEntryFromReport, writeTrendEntry } from './trendIndex.js';
+
+/** How many earlier periods the trend reads (the series shows them plus this one, at most 12). */
+export const HISTORY_PERIODS = 12;
+
+/** The configured fleet, as far as the report needs it (see src/fleet/fleetFile.ts). */
+export interface ReportFleet {
+  clusters: readonly { name: string; labels: Readonly<Record<string, string>> }[];
+  /** The fleet file's `rules:`; null: the defaults. */
+  rules: RuleThresholds | null;
+}
+
+export interface GenerateReportOptions {
+  store: LedgerStore;
+  /** ISO week, e.g. 2026-W48; default: the week containing `now`. */
+  period?: string;
+  /** IANA time zone the week is taken in; default UTC. */
+  timeZone?: string;
+  now: DateTime;
+  waivers?: readonly Waiver[];
+  fleet?: ReportFleet;
+  /** A local directory to copy the files to. */
+  out?: string;
+  logger?: Logger;
+}
+
+export interface GeneratedReport {
+  doc: ReportDocument;
+  /** Every key written to the store (report files, trend index entry, manifest). */
+  writtenKeys: string[];
+  /** The store folder of the report's files. */
+  reportFolder: string;
+  outDir?: string;
+  /** Where the previous period's state came from. */
+  previousSource: 'trend-index' | 'snapshots' | null;
+}
+
+interface LoadedPeriod {
+  current: ReportSnapshot[];
+  gaps: { key: string; error: string }[];
+}
+
+/** Each cluster's latest snapshot of the period, each read once and hashed on the way. */
+async function loadPeriod(store: LedgerStore, period: Period): Promise<LoadedPeriod> {
+  const digesting = new DigestingLedgerStore(store);
+  const { snapshots, gaps } = await loadLatestSnapshots(digesting, period);
+  const current = snapshots.map(({ ref, snapshot }) => {
+    const digest = digesting.digestOf(ref.key);
+    if (!digest) throw new Error(`programmer error: snapshot ${ref.key} was not read through the digesting store`);
+    return { ref: { key: ref.key, sha256: digest.sha256, size: digest.size }, snapshot };
+  });
+  return { current, gaps };
+}
+
+interface EvaluationSettings {
+  waivers: readonly Waiver[];
+  thresholds: RuleThresholds;
+  fleet: ReportFleet | undefined;
+  storeLocation: string;
+}
+
+function reportOn(
+  period: Period,
+  now: DateTime,
+  loaded: LoadedPeriod,
+  settings: EvaluationSettings,
+  previous: TrendIndexEntry | null,
+  history: readonly TrendIndexEntry[],
+): ReportDocument {
+  const evaluation = evaluateFleet(
+    loaded.current.map((c) => c.snapshot),
+    {
+      // Judged at the report's as-of instant, so a past week's report reads the same whenever it is regenerated.
+      now: reportAsOf(period, now),
+      waivers: settings.waivers,
+      thresholds: settings.thresholds,
+      ...(settings.fleet
+        ? { fleetClusters: settings.fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) }
+        : {}),
+    },
+  );
+  return buildReport({
+    period,
+    now,
+    storeLocation: settings.storeLocation,
+    current: loaded.current,
+    gaps: loaded.gaps,
+    evaluation,
+    previous,
+    history,
+    ...(settings.fleet ? { fleetClusters: settings.fleet.clusters } : {}),
+    waivers: settings.waivers,
+    thresholds: settings.thresholds,
+  });
+}
+
+/**
+ * The previous period's state when no earlier period has a trend index entry: evaluated from the
+ * snapshots of the latest period before this one that has any (O(clusters) reads).
+ */
+async function previousFromSnapshots(
+  store: LedgerStore,
+  period: Period,
+  settings: EvaluationSettings,
+): Promise<TrendIndexEntry | null> {
+  const earlier = await listSnapshots(store, { to: period.start });
+  const latest = earlier.reduce<string | null>(
+    (max, ref) => (max === null || ref.collectedAt > max ? ref.collectedAt : max),
+    null,
+  );
+  if (latest === null) return null;
+  const previousPeriod = periodContaining(DateTime.fromISO(latest, { zone: 'utc' }), period.timeZone);
+  const loaded = await loadPeriod(store, previousPeriod);
+  if (loaded.current.length === 0) return null;
+  const doc = reportOn(previousPeriod, previousPeriod.end, loaded, settings, null, []);
+  return trendEntryFromReport(
+    doc,
+    loaded.current.map((c) => c.snapshot),
+  );
+}
+
+const CONTENT_TYPES: Readonly<Record<ReportFile, string>> = {
+  'report.json': 'application/json',
+  'report.html': 'text/html; charset=utf-8',
+  'findings.csv': 'text/csv; charset=utf-8',
+  'policyreport.yaml': 'application/yaml',
+  'email.html': 'text/html; charset=utf-8',
+  'email.txt': 'text/plain; charset=utf-8',
+};
+
+/** Every file of the report. The e-mail links to its siblings by relative name. */
+export function renderReportFiles(doc: ReportDocument): Record<ReportFile, string> {
+  const valid = ReportDocument.parse(doc);
+  const email = renderEmail(valid, { report: 'report.html', json: 'report.json', csv: 'findings.csv' });
+  return {
+    'report.json': `${JSON.stringify(valid, null, 2)}\n`,
+    'report.html': renderReportHtml(valid),
+    'findings.csv': renderFindingsCsv(valid),
+    'policyreport.yaml': renderPolicyReportYaml(valid),
+    'email.html': email.html,
+    'email.txt': email.text,
+  };
+}
+
+async function putOnce(store: LedgerStore, key: string, text: string, contentType: string): Promise<WrittenObject> {
+  const bytes = new TextEncoder().encode(text);
+  await store.put(key, bytes, { contentType });
+  return describeWritten(key, bytes);
+}
+
+/**
+ * Generates, stores and (with `out`) exports the report of a period.
+ *
+ * @example
+ * const { doc, writtenKeys } = await generateReport({ store: openStore('./ledger'), now: DateTime.utc() });
+ */
+export async function generateReport(options: GenerateReportOptions): Promise<GeneratedReport> {
+  const { store, now } = options;
+  const timeZone = options.timeZone ?? 'UTC';
+  const period = options.period ? parsePeriod(options.period, timeZone) : periodContaining(now, timeZone);
+  const settings: EvaluationSettings = {
+    waivers: options.waivers ?? [],
+    thresholds: options.fleet?.rules ?? DEFAULT_THRESHOLDS,
+    fleet: options.fleet,
+    storeLocation: store.location,
+  };
+
+  const loaded = await loadPeriod(store, period);
+  const history = await loadHistory(store, period, HISTORY_PERIODS);
+  let previous = history.entries.at(-1) ?? null;
+  const previousSource = previous ? 'trend-index' : null;
+  if (!previous) previous = await previousFromSnapshots(store, period, settings);
+  for (const gap of [...loaded.gaps, ...history.gaps]) {
+    options.logger?.warn('unreadable object skipped', { key: gap.key, error: gap.error });
+  }
+
+  const doc = reportOn(
+    period,
+    now,
+    { current: loaded.current, gaps: [...loaded.gaps, ...history.gaps] },
+    settings,
+    previous,
+    history.entries,
+  );
+  const files = renderReportFiles(doc);
+  const written: WrittenObject[] = [];
+  try {
+    for (const [file, text] of Object.entries(files) as [ReportFile, string][]) {
+      written.push(await putOnce(store, reportKey(period.id, now, file), text, CONTENT_TYPES[file]));
+    }
+    written.push(
+      await writeTrendEntry(
+        store,
+        trendEntryFromReport(
+          doc,
+          loaded.current.map((c) => c.snapshot),
+        ),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof ObjectExistsError) {
+      throw new OperationalError(
+        `a report of ${period.id} generated at ${doc.generatedAt} already exists with other content (${error.key}); nothing was overwritten: run again with another --now`,
+      );
+    }
+    throw error;
+  }
+  const manifest = await recordRun(store, { runAt: now, written, kind: 'report' });
+
+  let outDir: string | undefined;
+  if (options.out) {
+    outDir = resolve(options.out);
+    await mkdir(outDir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) await writeFile(join(outDir, file), text);
+  }
+  return {
+    doc,
+    writtenKeys: [...written.map((w) => w.key), manifest.key],
+    reportFolder: `${reportPrefix(period.id)}${timestampForKey(now)}/`,
+    ...(outDir ? { outDir } : {}),
+    previousSource: previous ? (previousSource ?? 'snapshots') : null,
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * The report document turned into what the HTML templates lay out: every number formatted, every
+ * chart's geometry computed, every list grouped and sorted. Pure; the templates add no logic.
+ */
+import { SEVERITIES, type Severity } from '../../evaluate/types.js';
+import { AREAS, type Area, type AreaResult, type ReportDocument, type ReportFinding } from '../schema.js';
+import { buildCertificateTimeline } from './certificateTimeline.js';
+import { formatDay, formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from './format.js';
+import { buildLineChart } from './lineChart.js';
+import { buildNetworkMap } from './networkMap.js';
+import { describeControls, type RuleDescription } from './ruleCatalog.js';
+import { buildSeverityBars } from './severityBars.js';
+
+export interface ReportViewOptions {
+  /** The command an auditor runs to re-check the evidence; default `fleetledger verify --store <store> --period <period>`. */
+  verifyCommand?: string;
+  /** The rule catalog (titles, remediation, controls). */
+  catalog: readonly RuleDescription[];
+}
+
+const AREA_TITLES: Record<Area, string> = {
+  quotas: 'Quotas',
+  policies: 'Policies',
+  network: 'Network',
+  certificates: 'Certificates',
+  gitops: 'GitOps',
+};
+
+const STATE_LABELS: Record<AreaResult['state'], string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  'not-evaluated': 'Not evaluated',
+  'not-applicable': 'n/a',
+};
+
+/** The per-cluster compliance trend in the matrix: no axes, just the lines. */
+const SPARKLINE = { width: 120, height: 36, margin: { left: 3, right: 3, top: 3, bottom: 3 } } as const;
+
+const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+function scoreView(value: number | null, delta: number | null) {
+  const direction = trendDirection(delta);
+  return {
+    value: formatPercent(value),
+    delta: formatDeltaPoints(delta) ?? 'no previous data',
+    direction,
+    arrow: trendArrow(direction),
+  };
+}
+
+function clustersOf(finding: Pick<ReportFinding, 'cluster' | 'clusters'>): string {
+  if (finding.clusters && finding.clusters.length > 0) return finding.clusters.join(', ');
+  return finding.cluster ?? 'fleet';
+}
+
+function findingView(finding: ReportFinding, timeZone: string) {
+  return {
+    id: finding.id,
+    rule: finding.rule,
+    severity: finding.severity,
+    clusters: clustersOf(finding),
+    resource: finding.resource,
+    message: finding.message,
+    waived: finding.status === 'waived',
+    waiverOwner: finding.waiver?.owner ?? null,
+    waiverExpires: finding.waiver?.expires ?? null,
+    isNew: finding.trend === 'new',
+    firstSeen: formatDay(finding.firstSeen, timeZone),
+    ageDays: finding.ageDays,
+  };
+}
+
+function describeRule(catalog: ReadonlyMap<string, RuleDescription>, id: string) {
+  const rule = catalog.get(id);
+  return {
+    id,
+    title: rule?.title ?? null,
+    rationale: rule?.rationale ?? null,
+    remediation: rule?.remediation ?? null,
+    controls: rule ? describeControls(rule.controls) : '',
+    inCatalog: rule !== undefined,
+  };
+}
+
+function groupFindings(doc: ReportDocument, catalog: ReadonlyMap<string, RuleDescription>) {
+  return SEVERITIES.flatMap((severity) => {
+    const ofSeverity = doc.findings.filter((finding) => finding.severity === severity);
+    if (ofSeverity.length === 0) return [];
+    const ruleIds = [...new Set(ofSeverity.map((finding) => finding.rule))].sort();
+    return [
+      {
+        severity,
+        count: ofSeverity.length,
+        rules: ruleIds.map((ruleId) => {
+          const findings = ofSeverity
+            .filter((finding) => finding.rule === ruleId)
+            .sort((a, b) => clustersOf(a).localeCompare(clustersOf(b)) || a.resource.localeCompare(b.resource))
+            .map((finding) => findingView(finding, doc.timeZone));
+          return { ...describeRule(catalog, ruleId), count: findings.length, findings };
+        }),
+      },
+    ];
+  });
+}
+
+function driftView(doc: ReportDocument) {
+  return doc.clusters.flatMap((cluster) =>
+    (cluster.facts?.applications ?? [])
+      .filter((app) => app.sync !== 'Synced' || app.health !== 'Healthy')
+      .map((app) => ({
+        cluster: cluster.name,
+        namespace: app.namespace,
+        name: app.name,
+        sync: app.sync ?? 'Unknown',
+        health: app.health ?? 'Unknown',
+        syncProblem: app.sync !== 'Synced',
+        healthProblem: app.health !== 'Healthy',
+        message: app.message,
+      })),
+  );
+}
+
+function sha256Command(store: string, key: string): string {
+  const s3 = /^s3:\/\/(.+?)\/?$/.exec(store);
+  if (s3) return `aws s3 cp "s3://${s3[1]}/${key}" - | sha256sum`;
+  return `sha256sum "${store.replace(/\/$/, '')}/${key}"`;
+}
+
+function appendixView(doc: ReportDocument, catalog: readonly RuleDescription[], options: ReportViewOptions) {
+  const known = new Map(catalog.map((rule) => [rule.id, rule]));
+  const rules = [...catalog].sort((a, b) => a.id.localeCompare(b.id)).map((rule) => describeRule(known, rule.id));
+  const uncatalogued = [...new Set(doc.findings.map((finding) => finding.rule))]
+    .filter((id) => !known.has(id))
+    .sort()
+    .map((id) => describeRule(known, id));
+  const firstEvidence = doc.evidence[0];
+  return {
+    rules: [...rules, ...uncatalogued],
+    evidence: doc.evidence.map((item) => ({
+      cluster: item.cluster,
+      key: item.key,
+      sha256: item.sha256,
+      size: item.size,
+      collectedAt: formatInstant(item.collectedAt, doc.timeZone),
+    })),
+    verifyCommand: options.verifyCommand ?? `fleetledger verify --store ${doc.store} --period ${doc.period}`,
+    sha256Example: firstEvidence ? sha256Command(doc.store, firstEvidence.key) : null,
+    gaps: doc.gaps,
+  };
+}
+
+/**
+ * Builds the view of a whole report.
+ *
+ * @example
+ * const view = buildReportView(doc, { catalog: rules });
+ */
+export function buildReportView(doc: ReportDocument, options: ReportViewOptions) {
+  const catalog = new Map(options.catalog.map((rule) => [rule.id, rule]));
+  const tz = doc.timeZone;
+  const newIds = new Set(doc.trend.new);
+  const newFindings = doc.findings
+    .filter((finding) => newIds.has(finding.id))
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.rule.localeCompare(b.rule))
+    .map((finding) => ({ ...findingView(finding, tz), title: describeRule(catalog, finding.rule).title }));
+
+  const timeline = buildCertificateTimeline(doc.clusters, doc.generatedAt);
+  const networkMap = buildNetworkMap(doc.clusters, doc.findings);
+  const drift = driftView(doc);
+  const openTotal = SEVERITIES.reduce((sum, severity) => sum + doc.fleet.open[severity], 0);
+  const waivedTotal = SEVERITIES.reduce((sum, severity) => sum + doc.fleet.waived[severity], 0);
+
+  return {
+    title: `Fleet compliance report ${doc.period}`,
+    meta: {
+      period: doc.period,
+      periodStart: formatDay(doc.periodStart, tz),
+      // periodEnd is exclusive: show the last day inside the period.
+      periodLastDay: formatDay(new Date(Date.parse(doc.periodEnd) - 1).toISOString(), tz),
+      timeZone: tz,
+      generatedAt: formatInstant(doc.generatedAt, tz),
+      version: doc.fleetledgerVersion,
+      store: doc.store,
+      previousPeriod: doc.previousPeriod,
+    },
+    summary: {
+      compliance: scoreView(doc.fleet.compliance, doc.fleet.delta.compliance),
+      coverage: scoreView(doc.fleet.coverage, doc.fleet.delta.coverage),
+      clusters: doc.fleet.clusters,
+      severityCounts: SEVERITIES.map((severity) => ({
+        severity,
+        open: doc.fleet.open[severity],
+        waived: doc.fleet.waived[severity],
+      })),
+      openTotal,
+      waivedTotal,
+      severityBars: buildSeverityBars(doc.fleet.open),
+      chart: buildLineChart(doc.trend.series.fleet),
+      newCount: doc.trend.new.length,
+      resolvedCount: doc.trend.resolved.length,
+      persistingCount: doc.trend.persisting.length,
+      newFindings,
+      resolvedFindings: doc.trend.resolvedFindings.map((finding) => ({
+        ...finding,
+        cluster: finding.cluster ?? 'fleet',
+        title: describeRule(catalog, finding.rule).title,
+      })),
+      changes: doc.trend.changes.map((change) => ({ ...change, cluster: change.cluster ?? 'fleet' })),
+    },
+    matrix: {
+      areas: AREAS.map((area) => ({ id: area, title: AREA_TITLES[area] })),
+      rows: doc.clusters.map((cluster) => ({
+        name: cluster.name,
+        labels: Object.entries(cluster.labels)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => ({ key, value })),
+        status: cluster.status,
+        statusReason: cluster.statusReason,
+        compliance: scoreView(cluster.compliance, cluster.delta.compliance),
+        coverage: formatPercent(cluster.coverage),
+        kubernetesVersion: cluster.facts?.kubernetesVersion ?? null,
+        sparkline: buildLineChart(doc.trend.series.clusters[cluster.name] ?? [], SPARKLINE),
+        collectedAt: cluster.collectedAt ? formatInstant(cluster.collectedAt, tz) : null,
+        cells: AREAS.map((area) => {
+          const result: AreaResult = cluster.areas[area] ?? { state: 'not-evaluated', open: 0, worstSeverity: null };
+          return {
+            area,
+            state: result.state,
+            label: STATE_LABELS[result.state],
+            open: result.open,
+            worstSeverity: result.worstSeverity,
+          };
+        }),
+      })),
+    },
+    network: networkMap,
+    certificates: {
+      timeline,
+      hasRows: timeline.rows.length > 0,
+      rows: timeline.rows.map((row) => ({ ...row, notAfterText: formatInstant(row.notAfter, tz) })),
+    },
+    drift: { apps: drift, count: drift.length },
+    findings: { groups: groupFindings(doc, catalog), total: doc.findings.length },
+    waivers: doc.waivers.map((waiver) => ({
+      rule: waiver.rule,
+      cluster: waiver.cluster,
+      resource: waiver.resource ?? '*',
+      reason: waiver.reason,
+      owner: waiver.owner,
+      expires: waiver.expires,
+      expired: waiver.expired,
+      matched: waiver.matched,
+    })),
+    appendix: appendixView(doc, options.catalog, options),
+  };
+}
+
+export type ReportView = ReturnType<typeof buildReportView>;

@@ -1,0 +1,130 @@
+/**
+ * `policyreport.yaml`: the findings as `wgpolicyk8s.io/v1alpha2` ClusterPolicyReport objects,
+ * one per cluster (a multi-document YAML stream), so Policy Reporter and other tools of the
+ * Policy WG ecosystem can ingest them. Open findings are `fail` results, waived ones `skip`;
+ * a fleet finding appears in the report of every cluster it names.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { stringify } from 'yaml';
+import type { ReportDocument, ReportFinding } from './schema.js';
+
+export const POLICY_REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
+export const POLICY_REPORT_SOURCE = 'fleetledger';
+
+interface ResourceReference {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+interface PolicyReportResult {
+  source: string;
+  policy: string;
+  rule: string;
+  category?: string;
+  result: 'fail' | 'skip';
+  severity: ReportFinding['severity'];
+  scored: boolean;
+  message: string;
+  timestamp: { seconds: number; nanos: number };
+  resources: ResourceReference[];
+  properties: Record<string, string>;
+}
+
+export interface ClusterPolicyReport {
+  apiVersion: typeof POLICY_REPORT_API_VERSION;
+  kind: 'ClusterPolicyReport';
+  metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> };
+  summary: { pass: number; fail: number; warn: number; error: number; skip: number };
+  results: PolicyReportResult[];
+}
+
+/** `Kind/namespace/name` or `Kind/name` as an object reference (names may not contain '/'). */
+export function resourceReference(resource: string): ResourceReference {
+  const [kind = resource, ...rest] = resource.split('/');
+  if (rest.length >= 2) return { kind, namespace: rest[0]!, name: rest.slice(1).join('/') };
+  return { kind, name: rest[0] ?? '' };
+}
+
+/**
+ * A DNS-1123 subdomain for metadata.name. A cluster name that had to be changed gets a short
+ * hash of the original, so two clusters never share a report name.
+ */
+export function policyReportName(cluster: string): string {
+  const cleaned = cluster
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    .slice(0, 200);
+  const suffix = cleaned === cluster ? '' : `-${createHash('sha256').update(cluster).digest('hex').slice(0, 8)}`;
+  return `fleetledger-${cleaned || 'cluster'}${suffix}`;
+}
+
+const clustersOf = (f: ReportFinding): string[] => f.clusters ?? (f.cluster ? [f.cluster] : []);
+
+function result(finding: ReportFinding, seconds: number): PolicyReportResult {
+  const properties: Record<string, string> = {
+    findingId: finding.id,
+    firstSeen: finding.firstSeen,
+    ageDays: String(finding.ageDays),
+    trend: finding.trend,
+  };
+  if (finding.clusters) properties['clusters'] = finding.clusters.join(',');
+  if (finding.waiver) {
+    properties['waiverOwner'] = finding.waiver.owner;
+    properties['waiverExpires'] = finding.waiver.expires;
+    properties['waiverReason'] = finding.waiver.reason;
+  }
+  return {
+    source: POLICY_REPORT_SOURCE,
+    policy: finding.rule,
+    rule: finding.rule,
+    ...(finding.area ? { category: finding.area } : {}),
+    result: finding.status === 'waived' ? 'skip' : 'fail',
+    severity: finding.severity,
+    scored: true,
+    message: finding.message,
+    timestamp: { seconds, nanos: 0 },
+    resources: [resourceReference(finding.resource)],
+    properties,
+  };
+}
+
+/** One ClusterPolicyReport per cluster of the report, in cluster order. */
+export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
+  const seconds = Math.floor(DateTime.fromISO(doc.generatedAt).toSeconds());
+  const names = [...new Set([...doc.clusters.map((c) => c.name), ...doc.findings.flatMap(clustersOf)])].sort();
+  return names.map((cluster) => {
+    const results = doc.findings.filter((f) => clustersOf(f).includes(cluster)).map((f) => result(f, seconds));
+    return {
+      apiVersion: POLICY_REPORT_API_VERSION,
+      kind: 'ClusterPolicyReport',
+      metadata: {
+        name: policyReportName(cluster),
+        labels: { 'app.kubernetes.io/managed-by': 'fleetledger' },
+        annotations: {
+          'fleetledger.dev/cluster': cluster,
+          'fleetledger.dev/period': doc.period,
+          'fleetledger.dev/generated-at': doc.generatedAt,
+        },
+      },
+      // pass stays 0: the report carries findings, not every check that passed.
+      summary: {
+        pass: 0,
+        fail: results.filter((r) => r.result === 'fail').length,
+        warn: 0,
+        error: 0,
+        skip: results.filter((r) => r.result === 'skip').length,
+      },
+      results,
+    };
+  });
+}
+
+/** The multi-document YAML stream. */
+export function renderPolicyReportYaml(doc: ReportDocument): string {
+  return buildPolicyReports(doc)
+    .map((report) => `---\n${stringify(report, { lineWidth: 0 })}`)
+    .join('');
+}

@@ -1,0 +1,179 @@
+/**
+ * The trend index: one small JSON document per generated report, at
+ * `index/trend/period=<period>/<generatedAt>.json`, holding what the next reports need to compare
+ * against (scores, the findings with the period they were first seen in, and each cluster's facts).
+ *
+ * With it a report reads the latest entry of each of the last 12 periods instead of every
+ * snapshot ever taken; the latest entry of a period wins (re-runs write new entries, never
+ * overwrite).
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { mapBounded } from '../core/concurrency.js';
+import { type Period, shiftPeriod } from '../core/period.js';
+import { Severity, SeverityCounts } from '../evaluate/types.js';
+import { compareKeys, parseTrendIndexKey, trendIndexKey, trendIndexPrefix } from '../ledger/keys.js';
+import { CorruptObjectError, readJson, type WrittenObject, writeJson } from '../ledger/objects.js';
+import type { LedgerStore } from '../ledger/store.js';
+import { SECTION_NAMES, type Snapshot } from '../snapshot/schema.js';
+import { ClusterFacts, type ReportDocument, ReportClusterStatus } from './schema.js';
+
+export const TREND_INDEX_FORMAT_VERSION = 1 as const;
+
+const isoTimestamp = z.iso.datetime({ offset: false });
+const ratio = z.number().min(0).max(1);
+
+export const TrendFinding = z.object({
+  id: z.string(),
+  rule: z.string(),
+  severity: Severity,
+  status: z.enum(['open', 'waived']),
+  cluster: z.string().nullable(),
+  clusters: z.array(z.string()).optional(),
+  resource: z.string(),
+  firstSeen: isoTimestamp.describe('start of the first period the finding was seen in'),
+});
+export type TrendFinding = z.infer<typeof TrendFinding>;
+
+export const TrendCluster = z.object({
+  status: ReportClusterStatus,
+  compliance: ratio.nullable(),
+  coverage: ratio,
+  open: SeverityCounts,
+  facts: ClusterFacts.nullable(),
+  notCollected: z
+    .array(z.enum(SECTION_NAMES))
+    .describe('sections that were forbidden, errored or unreachable: their facts are unknown, not empty'),
+});
+export type TrendCluster = z.infer<typeof TrendCluster>;
+
+export const TrendIndexEntry = z.object({
+  format: z.literal('fleetledger-trend-index'),
+  formatVersion: z.literal(TREND_INDEX_FORMAT_VERSION),
+  period: z.string(),
+  periodStart: isoTimestamp,
+  periodEnd: isoTimestamp,
+  timeZone: z.string(),
+  generatedAt: isoTimestamp,
+  asOf: isoTimestamp.describe('the instant ages and expiry were judged at: generatedAt, at most the period end'),
+  fleet: z.object({ compliance: ratio.nullable(), coverage: ratio, open: SeverityCounts, waived: SeverityCounts }),
+  clusters: z.record(z.string(), TrendCluster),
+  findings: z.array(TrendFinding),
+});
+export type TrendIndexEntry = z.infer<typeof TrendIndexEntry>;
+
+/** Sections of a snapshot whose content is unknown (forbidden, error, unreachable). */
+export function sectionsNotCollected(snapshot: Snapshot): TrendCluster['notCollected'] {
+  return SECTION_NAMES.filter((name) => {
+    const state = snapshot.meta.sections[name]?.state;
+    return state === 'forbidden' || state === 'error' || state === 'unreachable';
+  });
+}
+
+/**
+ * The trend index entry of a report.
+ *
+ * @param snapshots the snapshots the report was built from (for the sections that were not collected)
+ */
+export function trendEntryFromReport(doc: ReportDocument, snapshots: readonly Snapshot[]): TrendIndexEntry {
+  // As buildReport judged ages: at generation time, at most the end of the period.
+  const asOf = Date.parse(doc.generatedAt) < Date.parse(doc.periodEnd) ? doc.generatedAt : doc.periodEnd;
+  const notCollected = new Map(snapshots.map((s) => [s.meta.cluster, sectionsNotCollected(s)]));
+  return TrendIndexEntry.parse({
+    format: 'fleetledger-trend-index',
+    formatVersion: TREND_INDEX_FORMAT_VERSION,
+    period: doc.period,
+    periodStart: doc.periodStart,
+    periodEnd: doc.periodEnd,
+    timeZone: doc.timeZone,
+    generatedAt: doc.generatedAt,
+    asOf,
+    fleet: {
+      compliance: doc.fleet.compliance,
+      coverage: doc.fleet.coverage,
+      open: doc.fleet.open,
+      waived: doc.fleet.waived,
+    },
+    clusters: Object.fromEntries(
+      doc.clusters.map((c) => [
+        c.name,
+        {
+          status: c.status,
+          compliance: c.compliance,
+          coverage: c.coverage,
+          open: c.open,
+          facts: c.facts,
+          notCollected: notCollected.get(c.name) ?? [],
+        },
+      ]),
+    ),
+    findings: doc.findings.map((f) => ({
+      id: f.id,
+      rule: f.rule,
+      severity: f.severity,
+      status: f.status,
+      cluster: f.cluster ?? null,
+      ...(f.clusters ? { clusters: f.clusters } : {}),
+      resource: f.resource,
+      firstSeen: f.firstSeen,
+    })),
+  });
+}
+
+/** Stores an entry once at its key (identical re-writes are no-ops, see LedgerStore.put). */
+export async function writeTrendEntry(store: LedgerStore, entry: TrendIndexEntry): Promise<WrittenObject> {
+  const valid = TrendIndexEntry.parse(entry);
+  const generatedAt = DateTime.fromISO(valid.generatedAt, { zone: 'utc' });
+  const written = await writeJson(store, trendIndexKey(valid.period, generatedAt), valid, {
+    pretty: true,
+    metadata: { 'schema-version': String(TREND_INDEX_FORMAT_VERSION) },
+  });
+  return { key: written.key, size: written.size, sha256: written.sha256 };
+}
+
+export interface TrendReadout {
+  /** The newest readable entry of the period, or null. */
+  entry: TrendIndexEntry | null;
+  /** Entries that could not be read (newer ones than `entry`). */
+  gaps: { key: string; error: string }[];
+}
+
+/** The newest readable entry of one period (a corrupt newest entry falls back to the one before). */
+export async function readLatestTrendEntry(store: LedgerStore, periodId: string): Promise<TrendReadout> {
+  const keys = (await store.list(trendIndexPrefix(periodId)))
+    .map((object) => object.key)
+    .filter((key) => parseTrendIndexKey(key)?.periodId === periodId)
+    .sort(compareKeys);
+  const gaps: TrendReadout['gaps'] = [];
+  for (const key of keys.reverse()) {
+    try {
+      const parsed = TrendIndexEntry.safeParse(await readJson(store, key));
+      if (parsed.success) return { entry: parsed.data, gaps };
+      const issue = parsed.error.issues[0];
+      gaps.push({ key, error: `not a trend index entry (${issue?.path.join('.')}: ${issue?.message})` });
+    } catch (error) {
+      if (!(error instanceof CorruptObjectError)) throw error;
+      gaps.push({ key, error: error.reason });
+    }
+  }
+  return { entry: null, gaps };
+}
+
+export interface History {
+  /** The latest entry of each earlier period that has one, oldest first. */
+  entries: TrendIndexEntry[];
+  gaps: { key: string; error: string }[];
+}
+
+/**
+ * The trend index entries of the `count` periods before `period` (one list and usually one read
+ * per period: O(count) objects however long the ledger's history).
+ */
+export async function loadHistory(store: LedgerStore, period: Period, count = 12): Promise<History> {
+  const periods = Array.from({ length: count }, (_, i) => shiftPeriod(period, i - count));
+  const readouts = await mapBounded(periods, 4, (p) => readLatestTrendEntry(store, p.id));
+  return {
+    entries: readouts.flatMap((r) => (r.entry ? [r.entry] : [])),
+    gaps: readouts.flatMap((r) => r.gaps),
+  };
+}

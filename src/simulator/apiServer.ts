@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import { createServer as createTcpServer } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import {
+  badRequest,
+  expired,
+  forbidden,
+  internalError,
+  methodNotAllowed,
+  objectNotFound,
+  pathNotFound,
+  type StatusResponse,
+  tooManyRequests,
+  unauthorized,
+} from './apiStatus.js';
+import { createCertificate } from './certificates.js';
+import { ContinueTokens } from './continueTokens.js';
+import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
+import type { ObjectIndex, StoredObject } from './objectIndex.js';
+import type { ApiResource } from './resourceCatalog.js';
+import { type FieldRequirement, type LabelRequirement, parseFieldSelector, parseLabelSelector, SelectorSyntaxError } from './selectors.js';
+import { tableOf } from './tables.js';
+
+/**
+ * One simulated kube-apiserver: HTTPS with its own CA, bearer-token authentication, discovery,
+ * read-only get/list of the objects in an ObjectIndex, and the configured refusals and faults.
+ */
+export interface ApiServerSettings {
+  name: string;
+  kubernetesVersion: string;
+  servingCertValidDays: number;
+  /** Resources answering 403, as plural.group (core: plural). */
+  forbidden: readonly string[];
+  unreachable: boolean;
+  latencyMs: number;
+  tooManyRequestsEvery: number;
+  serverErrorEvery: number;
+  now: Date;
+}
+
+/** Who the simulated RBAC refuses, as named in 403 messages. */
+const READER = 'system:serviceaccount:fleetledger:fleetledger-reader';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const JSON_TYPE = 'application/json';
+
+interface Response {
+  code: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+function json(code: number, value: unknown): Response {
+  return { code, body: JSON.stringify(value) };
+}
+
+function status(response: StatusResponse): Response {
+  return { code: response.status.code, body: JSON.stringify(response.status), ...(response.headers ? { headers: response.headers } : {}) };
+}
+
+function qualifiedName(resource: ApiResource): string {
+  return resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not determine a free port');
+  return address.port;
+}
+
+export class SimulatedApiServer {
+  private requestCount = 0;
+  private readonly tokens = new ContinueTokens();
+  private readonly forbiddenResources: Set<string>;
+
+  private constructor(
+    private readonly settings: ApiServerSettings,
+    private readonly index: ObjectIndex,
+    readonly server: string,
+    readonly caPem: string,
+    readonly servingCertPem: string,
+    readonly token: string,
+    private readonly https: Server | undefined,
+  ) {
+    this.forbiddenResources = new Set(settings.forbidden);
+  }
+
+  static async start(settings: ApiServerSettings, index: ObjectIndex): Promise<SimulatedApiServer> {
+    const now = settings.now.getTime();
+    const ca = await createCertificate({
+      subject: `CN=${settings.name}-ca, O=fleetledger simulator`,
+      isCA: true,
+      notBefore: new Date(now - DAY_MS),
+      notAfter: new Date(now + 3650 * DAY_MS),
+    });
+    const serving = await createCertificate({
+      subject: 'CN=kube-apiserver',
+      dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'],
+      ipAddresses: ['127.0.0.1'],
+      issuer: ca,
+      notBefore: new Date(now - 60 * 60 * 1000),
+      notAfter: new Date(now + settings.servingCertValidDays * DAY_MS),
+    });
+    const token = `sim-${settings.name}-${randomBytes(24).toString('base64url')}`;
+    if (settings.unreachable) {
+      // Nothing listens at the address the kubeconfig names: connections are refused.
+      const port = await freePort();
+      return new SimulatedApiServer(settings, index, `https://127.0.0.1:${port}`, ca.certPem, serving.certPem, token, undefined);
+    }
+    const https = createServer({ key: serving.keyPem, cert: serving.certPem, keepAliveTimeout: 5000 });
+    const server = await new Promise<string>((resolve, reject) => {
+      https.once('error', reject);
+      https.listen(0, '127.0.0.1', () => {
+        const address = https.address();
+        resolve(typeof address === 'object' && address ? `https://127.0.0.1:${address.port}` : '');
+      });
+    });
+    const simulated = new SimulatedApiServer(settings, index, server, ca.certPem, serving.certPem, token, https);
+    https.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      simulated.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) response.writeHead(500).end(String(error));
+      });
+    });
+    return simulated;
+  }
+
+  async stop(): Promise<void> {
+    const https = this.https;
+    if (!https) return;
+    await new Promise<void>((resolve) => {
+      https.close(() => resolve());
+      https.closeAllConnections();
+    });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const answer = this.respond(request);
+    if (this.settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.settings.latencyMs));
+    response.writeHead(answer.code, {
+      'Content-Type': JSON_TYPE,
+      'Cache-Control': 'no-cache, private',
+      ...answer.headers,
+    });
+    response.end(request.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  private respond(request: IncomingMessage): Response {
+    if (request.headers.authorization !== `Bearer ${this.token}`) return status(unauthorized());
+    this.requestCount += 1;
+    const { tooManyRequestsEvery, serverErrorEvery } = this.settings;
+    if (tooManyRequestsEvery > 0 && this.requestCount % tooManyRequestsEvery === 0) return status(tooManyRequests());
+    if (serverErrorEvery > 0 && this.requestCount % serverErrorEvery === 0) {
+      return status(internalError('simulated server error (faults.serverErrorEvery)'));
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return status(methodNotAllowed(request.method ?? ''));
+    const url = new URL(request.url ?? '/', 'https://simulator.invalid');
+    const wantsTable = (request.headers.accept ?? '').includes('as=Table');
+    return this.route(url, wantsTable);
+  }
+
+  private route(url: URL, wantsTable: boolean): Response {
+    const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+    const [root, second, third] = segments;
+    if (root === 'version' && segments.length === 1) return json(200, versionInfo(this.settings.kubernetesVersion));
+    if ((root === 'healthz' || root === 'livez' || root === 'readyz') && segments.length === 1) {
+      return { code: 200, body: 'ok', headers: { 'Content-Type': 'text/plain; charset=utf-8' } };
+    }
+    if (root === 'api') {
+      if (segments.length === 1) return json(200, coreVersions(new URL(this.server).host));
+      if (second !== 'v1') return status(pathNotFound());
+      if (segments.length === 2) return this.discovered(resourceList(this.index.catalog, '', 'v1'));
+      return this.resourceRequest('', 'v1', segments.slice(2), url.searchParams, wantsTable);
+    }
+    if (root === 'apis') {
+      if (segments.length === 1) return json(200, groupList(this.index.catalog));
+      if (segments.length === 2) return this.discovered(group(this.index.catalog, second ?? ''));
+      if (segments.length === 3) return this.discovered(resourceList(this.index.catalog, second ?? '', third ?? ''));
+      return this.resourceRequest(second ?? '', third ?? '', segments.slice(3), url.searchParams, wantsTable);
+    }
+    // Includes /openapi/v2 and /openapi/v3: kubectl get works without them, as against servers that disable them.
+    return status(pathNotFound());
+  }
+
+  private discovered(document: Record<string, unknown> | undefined): Response {
+    return document ? json(200, document) : status(pathNotFound());
+  }
+
+  private resourceRequest(
+    groupName: string,
+    version: string,
+    rest: string[],
+    query: URLSearchParams,
+    wantsTable: boolean,
+  ): Response {
+    let namespace: string | undefined;
+    let plural: string | undefined;
+    let name: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      [, namespace, plural, name] = rest;
+      if (rest.length > 4) return status(pathNotFound());
+    } else {
+      [plural, name] = rest;
+      if (rest.length > 2) return status(pathNotFound());
+    }
+    const resource = this.index.catalog.lookup(groupName, version, plural ?? '');
+    if (!resource) return status(pathNotFound());
+    if (namespace !== undefined && !resource.namespaced) return status(pathNotFound());
+    if (name !== undefined && namespace === undefined && resource.namespaced) return status(pathNotFound());
+    const apiVersion = groupName ? `${groupName}/${version}` : version;
+    if (this.forbiddenResources.has(qualifiedName(resource))) {
+      return status(forbidden(resource, READER, name === undefined ? 'list' : 'get', namespace, name));
+    }
+    if (name !== undefined) {
+      const found = this.index.get(resource, namespace, name);
+      if (!found) return status(objectNotFound(resource, name));
+      if (wantsTable) return json(200, tableOf([found], { resourceVersion: this.index.resourceVersion }));
+      return { code: 200, body: found.apiVersion === apiVersion ? found.json : JSON.stringify({ ...found.object, apiVersion }) };
+    }
+    return this.list(resource, apiVersion, namespace, query, wantsTable);
+  }
+
+  private list(
+    resource: ApiResource,
+    apiVersion: string,
+    namespace: string | undefined,
+    query: URLSearchParams,
+    wantsTable: boolean,
+  ): Response {
+    if (query.get('watch') === 'true' || query.get('watch') === '1') {
+      return status(methodNotAllowed('watch is not supported by the fleetledger simulator'));
+    }
+    let labels: LabelRequirement[] | undefined;
+    let fields: FieldRequirement[] | undefined;
+    try {
+      const labelSelector = query.get('labelSelector');
+      const fieldSelector = query.get('fieldSelector');
+      labels = labelSelector ? parseLabelSelector(labelSelector) : undefined;
+      fields = fieldSelector ? parseFieldSelector(fieldSelector) : undefined;
+    } catch (error) {
+      if (error instanceof SelectorSyntaxError) return status(badRequest(error.message));
+      throw error;
+    }
+    const supported = resource.group === '' && resource.plural === 'secrets' ? ['metadata.name', 'metadata.namespace', 'type'] : ['metadata.name', 'metadata.namespace'];
+    const unsupported = fields?.find((f) => !supported.includes(f.field));
+    if (unsupported) return status(badRequest(`field label not supported: ${unsupported.field}`));
+
+    const limitParam = query.get('limit');
+    const limit = limitParam === null ? undefined : Number.parseInt(limitParam, 10);
+    if (limit !== undefined && (!Number.isFinite(limit) || limit < 0)) return status(badRequest(`invalid limit: ${limitParam}`));
+    const scope = `${resource.group}/${resource.plural}|${namespace ?? ''}`;
+    const continueToken = query.get('continue');
+    let afterKey: string | undefined;
+    if (continueToken) {
+      const position = this.tokens.verify(continueToken, scope);
+      if (!position || position.resourceVersion !== this.index.resourceVersion) return status(expired());
+      afterKey = position.lastKey;
+    }
+    const page = this.index.list(resource, {
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(labels ? { labels } : {}),
+      ...(fields ? { fields } : {}),
+      ...(limit ? { limit } : {}),
+      ...(afterKey === undefined ? {} : { afterKey }),
+    });
+    const metadata: Record<string, unknown> = { resourceVersion: this.index.resourceVersion };
+    if (page.continueAfter !== undefined) {
+      metadata['continue'] = this.tokens.issue({ scope, lastKey: page.continueAfter, resourceVersion: this.index.resourceVersion });
+    }
+    if (page.remainingItemCount !== undefined) metadata['remainingItemCount'] = page.remainingItemCount;
+    if (wantsTable) return json(200, tableOf(page.items, metadata));
+    return { code: 200, body: listBody(resource, apiVersion, metadata, page.items) };
+  }
+}
+
+/** Built from the cached item JSON: a page of thousands of objects is not re-serialised per request. */
+function listBody(resource: ApiResource, apiVersion: string, metadata: Record<string, unknown>, items: readonly StoredObject[]): string {
+  const rendered = items.map((item) => {
+    if (resource.builtin || item.apiVersion === apiVersion) return item.itemJson;
+    return JSON.stringify({ ...item.object, apiVersion });
+  });
+  const head = JSON.stringify({ kind: `${resource.kind}List`, apiVersion, metadata });
+  return `${head.slice(0, -1)},"items":[${rendered.join(',')}]}`;
+}

@@ -1,0 +1,81 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/core/errors.js';
+import { loadWaivers } from '../../src/evaluate/waivers.js';
+
+describe('loadWaivers', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fleetledger-waivers-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const fileWith = async (name: string, text: string): Promise<string> => {
+    const file = join(dir, name);
+    await writeFile(file, text);
+    return file;
+  };
+
+  it('reads valid waivers, dates as YYYY-MM-DD strings', async () => {
+    const file = await fileWith(
+      'ok.yaml',
+      `waivers:
+  - rule: QUOTA-MISSING
+    cluster: prod-*
+    resource: Namespace/ledger
+    reason: Batch namespace, quota enforced by the scheduler
+    owner: team-ledger
+    expires: 2026-12-31
+`,
+    );
+    expect(await loadWaivers(file)).toEqual([
+      {
+        rule: 'QUOTA-MISSING',
+        cluster: 'prod-*',
+        resource: 'Namespace/ledger',
+        reason: 'Batch namespace, quota enforced by the scheduler',
+        owner: 'team-ledger',
+        expires: '2026-12-31',
+      },
+    ]);
+  });
+
+  it('reports every problem at once, naming the entry and the key', async () => {
+    const file = await fileWith(
+      'bad.yaml',
+      `waivers:
+  - rule: QUOTA-MISSING
+    cluster: prod-*
+    reason: fine
+    owner: team-ledger
+    expires: 2026-12-31
+  - rule: QUOTA-MISING
+    cluster: prod-*
+    reason: ""
+    expires: 2026-02-30
+    approvedBy: someone
+`,
+    );
+    const error = await loadWaivers(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      `${file}: waivers[1].rule: unknown rule id "QUOTA-MISING" (see fleetledger rules)`,
+      `${file}: waivers[1].reason: required`,
+      `${file}: waivers[1].owner: required`,
+      `${file}: waivers[1].expires: expected a date YYYY-MM-DD`,
+      `${file}: waivers[1]: Unrecognized key: "approvedBy"`,
+    ]);
+  });
+
+  it('rejects a file that is not a waivers list', async () => {
+    const file = await fileWith('list.yaml', '- rule: QUOTA-MISSING\n');
+    await expect(loadWaivers(file)).rejects.toThrow(`${file}: (top level): expected a mapping with a waivers: list`);
+  });
+
+  it('names the file when it cannot be read', async () => {
+    await expect(loadWaivers(join(dir, 'nope.yaml'))).rejects.toThrow(/^--waivers: cannot read .*nope\.yaml/);
+  });
+});

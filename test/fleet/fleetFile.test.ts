@@ -1,0 +1,209 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/core/errors.js';
+import {
+  clusterNameFromContext,
+  fleetFromKubeconfig,
+  loadFleetFile,
+  parseFleetFile,
+} from '../../src/fleet/fleetFile.js';
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+  - name: east
+    cluster: { server: https://127.0.0.1:6443 }
+users:
+  - name: reader
+    user: { token: not-a-real-token }
+contexts:
+  - name: prod-east
+    context: { cluster: east, user: reader }
+  - name: Lab_Cluster
+    context: { cluster: east, user: reader }
+current-context: prod-east
+`;
+
+function fleetDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-file-'));
+  writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
+  writeFileSync(join(dir, 'lab-ca.pem'), 'not checked here');
+  return dir;
+}
+
+function problemsOf(action: () => unknown): readonly string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('fleet file', () => {
+  it('loads the three kinds of cluster access with paths relative to the fleet file', () => {
+    // Prepare
+    const dir = fleetDir();
+    const file = join(dir, 'fleet.yaml');
+    process.env['FLEET_TEST_LAB_TOKEN'] = 'x';
+    writeFileSync(
+      file,
+      `clusters:
+  - name: prod-east
+    labels: { mesh: corp, env: prod }
+    kubeconfig: { path: ./kubeconfig, context: prod-east }
+  - name: prod-west
+    eks: { cluster: prod-west, region: eu-west-1, roleArn: "arn:aws:iam::123456789012:role/audit" }
+  - name: lab
+    token: { server: "https://10.0.0.1:6443", caFile: ./lab-ca.pem, tokenEnv: FLEET_TEST_LAB_TOKEN }
+defaults: { concurrency: 4, requestTimeoutSeconds: 5, excludeNamespaces: [kube-system] }
+rules: { quotaNearLimit: 0.8 }
+`,
+    );
+
+    // Act
+    const fleet = loadFleetFile(file);
+
+    // Assess
+    expect(fleet.clusters).toEqual([
+      {
+        name: 'prod-east',
+        labels: { mesh: 'corp', env: 'prod' },
+        access: { kind: 'kubeconfig', path: join(dir, 'kubeconfig'), context: 'prod-east' },
+      },
+      {
+        name: 'prod-west',
+        labels: {},
+        access: {
+          kind: 'eks',
+          cluster: 'prod-west',
+          region: 'eu-west-1',
+          roleArn: 'arn:aws:iam::123456789012:role/audit',
+        },
+      },
+      {
+        name: 'lab',
+        labels: {},
+        access: {
+          kind: 'token',
+          server: 'https://10.0.0.1:6443',
+          caFile: join(dir, 'lab-ca.pem'),
+          caData: null,
+          tokenEnv: 'FLEET_TEST_LAB_TOKEN',
+          tokenFile: null,
+        },
+      },
+    ]);
+    expect(fleet.defaults).toEqual({ concurrency: 4, requestTimeoutSeconds: 5, excludeNamespaces: ['kube-system'] });
+    expect(fleet.rules?.quotaNearLimit).toBe(0.8);
+  });
+
+  it('fills in the defaults when the file has none', () => {
+    const dir = fleetDir();
+    const fleet = parseFleetFile(`clusters: [{ name: a, kubeconfig: { path: ./kubeconfig } }]`, join(dir, 'f.yaml'));
+    expect(fleet.defaults).toEqual({
+      concurrency: 8,
+      requestTimeoutSeconds: 20,
+      excludeNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+    });
+    expect(fleet.rules).toBeNull();
+  });
+
+  it('reports every mistake at once with the file, the key path and what was expected', () => {
+    // Prepare
+    const dir = fleetDir();
+    const file = join(dir, 'fleet.yaml');
+    delete process.env['FLEET_TEST_MISSING_TOKEN'];
+    const text = `clusters:
+  - name: Prod_East
+    kubeconfig: { path: ./kubeconfig, context: nope }
+  - name: west
+    eks: { cluster: west, region: 42 }
+  - name: west
+    token: { server: "https://10.0.0.1:6443", tokenEnv: FLEET_TEST_MISSING_TOKEN }
+  - name: both
+    kubeconfig: { path: ./missing-kubeconfig }
+    eks: { cluster: b, region: eu-west-1 }
+  - name: lab
+    token: { server: "http://10.0.0.1:6443", tokenEnv: A, tokenFile: ./t, insecureSkipTLSVerify: true }
+defaults: { concurrency: 0 }
+`;
+
+    // Act
+    const problems = problemsOf(() => parseFleetFile(text, file));
+
+    // Assess
+    expect(problems).toEqual([
+      `${file}: defaults.concurrency: expected an integer from 1 to 256`,
+      `${file}: clusters[0].name: expected a cluster name of [a-z0-9-] (e.g. prod-east)`,
+      `${file}: clusters[1].eks.region: expected a string (e.g. eu-west-1)`,
+      `${file}: clusters[2].name: expected a unique name, "west" is also clusters[1]`,
+      `${file}: clusters[2].token.tokenEnv: expected the environment variable FLEET_TEST_MISSING_TOKEN to hold a token, it is not set`,
+      `${file}: clusters[3]: expected exactly one of kubeconfig, eks or token`,
+      `${file}: clusters[4].token.server: expected an https:// URL (e.g. https://10.0.0.1:6443)`,
+      `${file}: clusters[4].token: unknown key(s) "insecureSkipTLSVerify"`,
+      `${file}: clusters[4].token: expected exactly one of tokenEnv or tokenFile`,
+    ]);
+  });
+
+  it('names a missing kubeconfig file and an unknown context', () => {
+    const dir = fleetDir();
+    const file = join(dir, 'fleet.yaml');
+    const problems = problemsOf(() =>
+      parseFleetFile(
+        `clusters:
+  - { name: a, kubeconfig: { path: ./kubeconfig, context: nope } }
+  - { name: b, kubeconfig: { path: ./gone } }
+`,
+        file,
+      ),
+    );
+    expect(problems).toEqual([
+      `${file}: clusters[0].kubeconfig.context: expected a context of ${join(dir, 'kubeconfig')}, "nope" is not one`,
+      `${file}: clusters[1].kubeconfig.path: expected an existing file, ${join(dir, 'gone')} does not exist`,
+    ]);
+  });
+
+  it('rejects unknown top-level keys and an empty cluster list', () => {
+    const problems = problemsOf(() => parseFleetFile('clusters: []\nclsuters: []\n', 'f.yaml'));
+    expect(problems).toEqual([
+      'f.yaml: clusters: expected at least one cluster',
+      'f.yaml: (top level): unknown key(s) "clsuters"',
+    ]);
+  });
+
+  it('reports YAML syntax errors with the file name', () => {
+    const problems = problemsOf(() => parseFleetFile('clusters: [\n', 'broken.yaml'));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith('broken.yaml: not valid YAML'))).toBe(true);
+  });
+});
+
+describe('fleet from a kubeconfig', () => {
+  it('takes every context by default, named after the context', () => {
+    const dir = fleetDir();
+    const fleet = fleetFromKubeconfig(join(dir, 'kubeconfig'));
+    expect(fleet.clusters.map((c) => [c.name, c.access])).toEqual([
+      ['prod-east', { kind: 'kubeconfig', path: join(dir, 'kubeconfig'), context: 'prod-east' }],
+      ['lab-cluster', { kind: 'kubeconfig', path: join(dir, 'kubeconfig'), context: 'Lab_Cluster' }],
+    ]);
+  });
+
+  it('takes only the named contexts and rejects unknown ones', () => {
+    const dir = fleetDir();
+    expect(fleetFromKubeconfig(join(dir, 'kubeconfig'), ['Lab_Cluster']).clusters.map((c) => c.name)).toEqual([
+      'lab-cluster',
+    ]);
+    expect(problemsOf(() => fleetFromKubeconfig(join(dir, 'kubeconfig'), ['nope']))).toEqual([
+      `--context: "nope" is not a context of ${join(dir, 'kubeconfig')} (contexts: prod-east, Lab_Cluster)`,
+    ]);
+  });
+
+  it('turns context names into cluster names', () => {
+    expect(clusterNameFromContext('arn:aws:eks:eu-west-1:123:cluster/Prod')).toBe(
+      'arn-aws-eks-eu-west-1-123-cluster-prod',
+    );
+  });
+});

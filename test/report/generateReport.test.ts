@@ -1,0 +1,290 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { OperationalError } from '../../src/core/errors.js';
+import { findingId } from '../../src/evaluate/findingId.js';
+import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
+import { snapshotKey } from '../../src/ledger/keys.js';
+import { writeSnapshot } from '../../src/ledger/snapshots.js';
+import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from '../../src/ledger/store.js';
+import { generateReport, type ReportFleet } from '../../src/report/generateReport.js';
+import { ReportDocument } from '../../src/report/schema.js';
+import { readLatestTrendEntry } from '../../src/report/trendIndex.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { snapshotAt } from './fixtures.js';
+
+/** Records every read and write, to assert how much a report reads. */
+class CountingStore implements LedgerStore {
+  gets: string[] = [];
+  lists: string[] = [];
+  puts: { key: string; result: PutResult }[] = [];
+  constructor(private readonly inner: LedgerStore) {}
+  get location(): string {
+    return this.inner.location;
+  }
+  async get(key: string): Promise<Uint8Array> {
+    this.gets.push(key);
+    return this.inner.get(key);
+  }
+  async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+    const result = await this.inner.put(key, body, options);
+    this.puts.push({ key, result });
+    return result;
+  }
+  head(key: string): Promise<StoredObjectInfo | null> {
+    return this.inner.head(key);
+  }
+  async list(prefix: string): Promise<StoredObjectInfo[]> {
+    this.lists.push(prefix);
+    return this.inner.list(prefix);
+  }
+  reset(): void {
+    this.gets = [];
+    this.lists = [];
+    this.puts = [];
+  }
+}
+
+const REPORT_FILES = ['email.html', 'email.txt', 'findings.csv', 'policyreport.yaml', 'report.html', 'report.json'];
+const fleet: ReportFleet = {
+  clusters: [
+    { name: 'a', labels: {} },
+    { name: 'b', labels: {} },
+    { name: 'c', labels: {} },
+  ],
+  rules: null,
+};
+const ns = (...names: string[]) => names.map((name) => ({ name, labels: {}, phase: 'Active' }));
+const quotaFor = (namespace: string) => ({
+  resourceQuotas: [
+    {
+      namespace,
+      name: 'compute',
+      resources: [{ resource: 'pods', hard: '10', used: '1', hardValue: 10, usedValue: 1 }],
+    },
+  ],
+  limitRanges: [],
+});
+
+const W47_AT = '2026-11-18T08:00:00.000Z';
+const W48_AT = '2026-11-25T08:00:00.000Z';
+const W47_NOW = DateTime.fromISO('2026-11-18T09:00:00.000Z', { zone: 'utc' });
+const W48_NOW = DateTime.fromISO('2026-11-25T09:00:00.000Z', { zone: 'utc' });
+
+function week47(): Snapshot[] {
+  return [snapshotAt('a', W47_AT, { namespaces: ns('ledger') }), snapshotAt('b', W47_AT, { namespaces: ns('api') })];
+}
+function week48(): Snapshot[] {
+  return [
+    snapshotAt('a', W48_AT, { namespaces: ns('ledger'), quotas: quotaFor('ledger') }),
+    snapshotAt('b', W48_AT, { namespaces: ns('api', 'web') }),
+  ];
+}
+
+function validateWithPythonJsonSchema(document: unknown): string {
+  const script =
+    'import json, sys\n' +
+    'from jsonschema import Draft202012Validator\n' +
+    "schema = json.load(open('schemas/report-v1.schema.json'))\n" +
+    'errors = [e.message for e in Draft202012Validator(schema).iter_errors(json.load(sys.stdin))]\n' +
+    "print('\\n'.join(errors) or 'valid')";
+  return execFileSync('python3', ['-c', script], { input: JSON.stringify(document), encoding: 'utf-8' }).trim();
+}
+
+describe('generateReport on a directory ledger', () => {
+  let root: string;
+  let out: string;
+  let store: CountingStore;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'report-ledger-'));
+    out = await mkdtemp(join(tmpdir(), 'report-out-'));
+    store = new CountingStore(new DirectoryLedgerStore(root));
+    for (const snapshot of [...week47(), ...week48()]) await writeSnapshot(store, snapshot);
+  });
+
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('writes every output to the store and --out, with a trend against the previous report', async () => {
+    // Prepare
+    await generateReport({ store, period: '2026-W47', now: W47_NOW, fleet });
+    store.reset();
+
+    // Act
+    const result = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet, out });
+
+    // Assess: the files.
+    const folder = 'reports/2026-W48/2026-11-25T09-00-00.000Z/';
+    expect(result.reportFolder).toBe(folder);
+    expect(result.writtenKeys.filter((k) => k.startsWith(folder)).sort()).toEqual(REPORT_FILES.map((f) => folder + f));
+    expect(result.writtenKeys).toContain('index/trend/period=2026-W48/2026-11-25T09-00-00.000Z.json');
+    expect(result.writtenKeys.filter((k) => k.startsWith('manifests/'))).toHaveLength(1);
+    expect((await readdir(out)).sort()).toEqual(REPORT_FILES);
+    const stored = JSON.parse(new TextDecoder().decode(await store.get(`${folder}report.json`)));
+    expect(stored).toEqual(result.doc);
+    expect(await readFile(join(out, 'report.json'), 'utf8')).toBe(
+      new TextDecoder().decode(await store.get(`${folder}report.json`)),
+    );
+    expect(ReportDocument.safeParse(stored).success).toBe(true);
+    expect(validateWithPythonJsonSchema(stored)).toBe('valid');
+
+    // Assess: the trend.
+    const doc = result.doc;
+    expect(result.previousSource).toBe('trend-index');
+    expect(doc.previousPeriod).toBe('2026-W47');
+    expect(doc.trend.resolved).toEqual([findingId('QUOTA-MISSING', ['a'], 'Namespace/ledger')]);
+    expect([...doc.trend.new].sort()).toEqual(
+      [
+        findingId('QUOTA-MISSING', ['b'], 'Namespace/web'),
+        findingId('LIMITRANGE-MISSING', ['b'], 'Namespace/web'),
+        findingId('NETPOL-NO-DEFAULT-DENY', ['b'], 'Namespace/web'),
+      ].sort(),
+    );
+    expect(doc.trend.changes).toEqual([
+      {
+        cluster: 'a',
+        area: 'quotas',
+        change: 'added',
+        subject: 'ResourceQuota/ledger/compute',
+        description: 'new quota: pods=10',
+      },
+    ]);
+    expect(doc.trend.series.fleet.map((p) => p.period)).toEqual(['2026-W47', '2026-W48']);
+
+    // Assess: a configured cluster without snapshots is missing and lowers coverage.
+    expect(doc.clusters.map((c) => [c.name, c.status])).toEqual([
+      ['a', 'ok'],
+      ['b', 'ok'],
+      ['c', 'missing'],
+    ]);
+    expect(doc.clusters.slice(0, 2).map((c) => c.coverage)).toEqual([1, 1]);
+    expect(doc.fleet.coverage).toBeLessThan(1);
+
+    // Assess: evidence hashes are those of the stored bytes.
+    const evidenceKeys = doc.evidence.map((e) => e.key);
+    expect(evidenceKeys).toEqual([snapshotKey('a', W48_AT), snapshotKey('b', W48_AT)]);
+    for (const evidence of doc.evidence) {
+      const bytes = await readFile(join(root, ...evidence.key.split('/')));
+      expect(evidence.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(evidence.size).toBe(bytes.byteLength);
+    }
+  });
+
+  it('reads one snapshot per cluster and at most one trend index entry per earlier period (12), never the whole history', async () => {
+    await generateReport({ store, period: '2026-W47', now: W47_NOW, fleet });
+    store.reset();
+
+    await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
+
+    const snapshotReads = store.gets.filter((k) => k.startsWith('snapshots/'));
+    expect(snapshotReads.sort()).toEqual([snapshotKey('a', W48_AT), snapshotKey('b', W48_AT)]);
+    expect(store.gets.filter((k) => k.startsWith('index/trend/'))).toEqual([
+      'index/trend/period=2026-W47/2026-11-18T09-00-00.000Z.json',
+    ]);
+    const trendLists = store.lists.filter((p) => p.startsWith('index/trend/'));
+    expect(trendLists).toHaveLength(12);
+    expect(trendLists.sort()[0]).toBe('index/trend/period=2026-W36/');
+    expect(trendLists.sort()[11]).toBe('index/trend/period=2026-W47/');
+  });
+
+  it('falls back to the previous period snapshots when no earlier report exists', async () => {
+    const result = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
+
+    expect(result.previousSource).toBe('snapshots');
+    expect(result.doc.previousPeriod).toBe('2026-W47');
+    expect(result.doc.trend.resolved).toEqual([findingId('QUOTA-MISSING', ['a'], 'Namespace/ledger')]);
+    expect(result.doc.trend.series.fleet.map((p) => p.period)).toEqual(['2026-W48']);
+  });
+
+  it('records a corrupt snapshot as a gap and uses the cluster previous snapshot of the period', async () => {
+    const corruptKey = snapshotKey('b', '2026-11-25T10:00:00.000Z');
+    await store.put(corruptKey, new TextEncoder().encode('{"truncated'), { contentType: 'application/json' });
+
+    const { doc } = await generateReport({
+      store,
+      period: '2026-W48',
+      now: DateTime.fromISO('2026-11-25T11:00:00Z').toUTC(),
+      fleet,
+    });
+
+    expect(doc.gaps).toEqual([{ key: corruptKey, error: expect.stringContaining('not gzip data') }]);
+    expect(doc.clusters.find((c) => c.name === 'b')?.snapshotKey).toBe(snapshotKey('b', W48_AT));
+  });
+
+  it('never overwrites: a re-run at the same instant stores identical bytes, a later run a new folder', async () => {
+    // Prepare
+    const first = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
+    const before = new Map<string, Uint8Array>();
+    for (const key of first.writtenKeys) before.set(key, await store.get(key));
+    store.reset();
+
+    // Act
+    const again = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
+    const later = await generateReport({ store, period: '2026-W48', now: W48_NOW.plus({ hours: 1 }), fleet });
+
+    // Assess
+    const reportPuts = store.puts.filter((p) => p.key.startsWith('reports/2026-W48/2026-11-25T09-00-00.000Z/'));
+    expect(reportPuts.map((p) => p.result)).toEqual(Array(6).fill('unchanged'));
+    expect(again.writtenKeys.filter((k) => !k.startsWith('manifests/'))).toEqual(
+      first.writtenKeys.filter((k) => !k.startsWith('manifests/')),
+    );
+    expect(later.reportFolder).toBe('reports/2026-W48/2026-11-25T10-00-00.000Z/');
+    for (const [key, bytes] of before) expect(await store.get(key)).toEqual(bytes);
+  });
+});
+
+describe('generateReport conflicts and the trend index', () => {
+  let root: string;
+  let store: DirectoryLedgerStore;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'report-ledger-'));
+    store = new DirectoryLedgerStore(root);
+    for (const snapshot of [...week47(), ...week48()]) await writeSnapshot(store, snapshot);
+  });
+
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses, overwriting nothing, to store a different report at an instant that already has one', async () => {
+    // Prepare
+    const first = await generateReport({ store, period: '2026-W48', now: W48_NOW });
+    const json = await store.get(`${first.reportFolder}report.json`);
+    await writeSnapshot(store, snapshotAt('d', '2026-11-25T08:30:00.000Z'));
+
+    // Act
+    const again = generateReport({ store, period: '2026-W48', now: W48_NOW });
+
+    // Assess
+    await expect(again).rejects.toThrow(OperationalError);
+    await expect(again).rejects.toThrow(
+      /^a report of 2026-W48 generated at 2026-11-25T09:00:00.000Z already exists with other content \(reports\/2026-W48\/2026-11-25T09-00-00.000Z\/report.json\); nothing was overwritten/,
+    );
+    expect(await store.get(`${first.reportFolder}report.json`)).toEqual(json);
+  });
+
+  it('skips a corrupt newest trend index entry of a period, records it as a gap and uses the one before', async () => {
+    // Prepare: two W47 reports, then the newer entry is damaged behind the ledger's back.
+    await generateReport({ store, period: '2026-W47', now: W47_NOW });
+    const newer = await generateReport({ store, period: '2026-W47', now: W47_NOW.plus({ hours: 1 }) });
+    const newerEntry = newer.writtenKeys.find((k) => k.startsWith('index/trend/'))!;
+    await writeFile(join(root, ...newerEntry.split('/')), '{"format": "something else"}');
+
+    // Act
+    const readout = await readLatestTrendEntry(store, '2026-W47');
+    const { doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW });
+
+    // Assess
+    expect(readout.entry?.generatedAt).toBe('2026-11-18T09:00:00.000Z');
+    expect(readout.gaps).toEqual([{ key: newerEntry, error: expect.stringMatching(/^not a trend index entry/) }]);
+    expect(doc.previousPeriod).toBe('2026-W47');
+    expect(doc.gaps.map((g) => g.key)).toEqual([newerEntry]);
+  });
+});

@@ -1,0 +1,400 @@
+/**
+ * A hand-made, valid ReportDocument: two clusters (one ok, one partial), findings of every
+ * severity, a CIDR overlap between the clusters, certificates (one expired, some within 90 days,
+ * one far out), Argo CD drift, an active and an expired waiver, and a 12-period series.
+ *
+ * Every call returns a fresh object, so a test may mutate it (e.g. to inject hostile text).
+ *
+ * @example
+ * const doc = makeReportDocument();
+ * doc.clusters[0]!.name = '<script>alert(1)</script>';
+ */
+import { type ReportDocument, ReportDocument as ReportDocumentSchema } from '../../src/report/schema.js';
+
+const GENERATED_AT = '2026-11-26T09:00:00.000Z';
+
+function seriesPoints(): ReportDocument['trend']['series']['fleet'] {
+  // 2026-W37 .. 2026-W48; W40 had no report (nulls), so the chart must break its lines there.
+  const points: ReportDocument['trend']['series']['fleet'] = [];
+  for (let week = 37; week <= 48; week++) {
+    const step = week - 37;
+    const missing = week === 40;
+    points.push({
+      period: `2026-W${week}`,
+      compliance: missing ? null : Math.round((0.55 + step * 0.015) * 1000) / 1000,
+      coverage: missing ? null : Math.round((0.8 + step * 0.01) * 1000) / 1000,
+      open: { critical: week >= 47 ? 1 : 2, high: 3, medium: 4, low: 2, info: 1 },
+    });
+  }
+  const last = points.at(-1)!;
+  last.compliance = 0.724;
+  last.coverage = 0.9;
+  return points;
+}
+
+export function makeReportDocument(): ReportDocument {
+  const doc: ReportDocument = {
+    schemaVersion: 1,
+    period: '2026-W48',
+    periodStart: '2026-11-23T00:00:00.000Z',
+    periodEnd: '2026-11-30T00:00:00.000Z',
+    timeZone: 'UTC',
+    generatedAt: GENERATED_AT,
+    fleetledgerVersion: '0.1.0',
+    store: 's3://audit-ledger/prod',
+    previousPeriod: '2026-W47',
+    fleet: {
+      compliance: 0.724,
+      coverage: 0.9,
+      delta: { compliance: 0.031, coverage: -0.02 },
+      open: { critical: 1, high: 2, medium: 1, low: 1, info: 1 },
+      waived: { critical: 0, high: 0, medium: 1, low: 0, info: 0 },
+      clusters: { total: 2, ok: 1, partial: 1, unreachable: 0, missing: 0 },
+    },
+    clusters: [
+      {
+        name: 'prod-east',
+        labels: { env: 'prod', region: 'eu-central-1' },
+        status: 'ok',
+        statusReason: null,
+        compliance: 0.8,
+        coverage: 1,
+        delta: { compliance: 0.05, coverage: 0 },
+        open: { critical: 1, high: 1, medium: 0, low: 1, info: 0 },
+        snapshotKey: 'snapshots/cluster=prod-east/date=2026-11-25/2026-11-25T09-00-00.000Z.json.gz',
+        collectedAt: '2026-11-25T09:00:00.000Z',
+        areas: {
+          quotas: { state: 'fail', open: 1, worstSeverity: 'low' },
+          policies: { state: 'pass', open: 0, worstSeverity: null },
+          network: { state: 'fail', open: 1, worstSeverity: 'critical' },
+          certificates: { state: 'fail', open: 1, worstSeverity: 'high' },
+          gitops: { state: 'pass', open: 0, worstSeverity: null },
+        },
+        facts: {
+          kubernetesVersion: 'v1.33.2',
+          podCIDRs: ['10.244.0.0/16'],
+          serviceCIDRs: ['10.96.0.0/12'],
+          ipPools: [
+            {
+              name: 'default-ipv4-ippool',
+              cidr: '10.244.0.0/16',
+              ipipMode: 'Never',
+              vxlanMode: 'CrossSubnet',
+              disabled: false,
+            },
+          ],
+          certificates: [
+            {
+              source: 'tls-secret',
+              namespace: 'payments',
+              name: 'api-tls',
+              subject: 'CN=api.payments.example.com',
+              notAfter: '2026-11-20T00:00:00.000Z',
+              fingerprint256: 'AA:BB:CC:01',
+            },
+            {
+              source: 'cert-manager',
+              namespace: 'ingress',
+              name: 'wildcard-example-com',
+              subject: 'CN=*.example.com',
+              notAfter: '2026-12-10T12:00:00.000Z',
+              fingerprint256: 'AA:BB:CC:02',
+            },
+            {
+              source: 'apiserver',
+              namespace: null,
+              name: 'kube-apiserver',
+              subject: 'CN=kube-apiserver',
+              notAfter: '2027-09-01T00:00:00.000Z',
+              fingerprint256: 'AA:BB:CC:03',
+            },
+          ],
+          applications: [
+            { namespace: 'argocd', name: 'payments', sync: 'Synced', health: 'Healthy', message: null },
+            {
+              namespace: 'argocd',
+              name: 'checkout',
+              sync: 'OutOfSync',
+              health: 'Degraded',
+              message: 'Deployment checkout has 0/3 ready replicas',
+            },
+          ],
+          constraints: [
+            { kind: 'K8sRequiredLabels', name: 'require-team-label', enforcementAction: 'deny', totalViolations: 0 },
+          ],
+          namespaces: { total: 12, withQuota: 10, withLimitRange: 11, withDefaultDeny: 12 },
+        },
+      },
+      {
+        name: 'prod-west',
+        labels: { env: 'prod', region: 'us-west-2' },
+        status: 'partial',
+        statusReason: 'policies: forbidden (403)',
+        compliance: 0.62,
+        coverage: 0.8,
+        delta: { compliance: 0.01, coverage: -0.04 },
+        open: { critical: 0, high: 1, medium: 1, low: 0, info: 1 },
+        snapshotKey: 'snapshots/cluster=prod-west/date=2026-11-25/2026-11-25T09-05-00.000Z.json.gz',
+        collectedAt: '2026-11-25T09:05:00.000Z',
+        areas: {
+          quotas: { state: 'fail', open: 1, worstSeverity: 'medium' },
+          policies: { state: 'not-evaluated', open: 0, worstSeverity: null },
+          network: { state: 'fail', open: 1, worstSeverity: 'critical' },
+          certificates: { state: 'pass', open: 0, worstSeverity: null },
+          gitops: { state: 'not-applicable', open: 0, worstSeverity: null },
+        },
+        facts: {
+          kubernetesVersion: 'v1.32.5',
+          podCIDRs: ['10.244.0.0/16'],
+          serviceCIDRs: ['172.20.0.0/16'],
+          ipPools: [],
+          certificates: [
+            {
+              source: 'istio-ca',
+              namespace: 'istio-system',
+              name: 'cacerts',
+              subject: 'CN=Intermediate CA, O=example',
+              notAfter: '2027-01-15T00:00:00.000Z',
+              fingerprint256: 'DD:EE:FF:01',
+            },
+          ],
+          applications: [
+            {
+              namespace: 'argocd',
+              name: 'billing',
+              sync: 'Synced',
+              health: 'Progressing',
+              message: 'waiting for rollout',
+            },
+          ],
+          constraints: [],
+          namespaces: { total: 8, withQuota: 6, withLimitRange: 8, withDefaultDeny: 5 },
+        },
+      },
+    ],
+    findings: [
+      {
+        id: 'f0000000000000a1',
+        rule: 'CIDR-OVERLAP',
+        severity: 'critical',
+        status: 'open',
+        clusters: ['prod-east', 'prod-west'],
+        resource: 'PodCIDR/10.244.0.0/16',
+        message: 'Pod range 10.244.0.0/16 of prod-east overlaps pod range 10.244.0.0/16 of prod-west',
+        area: 'network',
+        firstSeen: '2026-11-16T00:00:00.000Z',
+        ageDays: 10,
+        trend: 'persisting',
+        evidence: {
+          ranges: [
+            { cluster: 'prod-east', kind: 'pod', cidr: '10.244.0.0/16' },
+            { cluster: 'prod-west', kind: 'pod', cidr: '10.244.0.0/16' },
+          ],
+        },
+      },
+      {
+        id: 'f0000000000000b2',
+        rule: 'CERT-EXPIRED',
+        severity: 'high',
+        status: 'open',
+        cluster: 'prod-east',
+        resource: 'Secret/payments/api-tls',
+        message: 'Certificate CN=api.payments.example.com expired on 2026-11-20',
+        area: 'certificates',
+        firstSeen: '2026-11-23T00:00:00.000Z',
+        ageDays: 3,
+        trend: 'new',
+        evidence: { notAfter: '2026-11-20T00:00:00.000Z' },
+      },
+      {
+        id: 'f0000000000000c3',
+        rule: 'ARGO-OUT-OF-SYNC',
+        severity: 'high',
+        status: 'open',
+        cluster: 'prod-west',
+        resource: 'Application/argocd/billing',
+        message: 'Application billing is Progressing',
+        area: 'gitops',
+        firstSeen: '2026-11-23T00:00:00.000Z',
+        ageDays: 3,
+        trend: 'new',
+        evidence: {},
+      },
+      {
+        id: 'f0000000000000d4',
+        rule: 'NETPOL-NO-DEFAULT-DENY',
+        severity: 'medium',
+        status: 'open',
+        cluster: 'prod-west',
+        resource: 'Namespace/legacy',
+        message: 'Namespace legacy has no default-deny ingress NetworkPolicy',
+        area: 'policies',
+        firstSeen: '2026-10-05T00:00:00.000Z',
+        ageDays: 52,
+        trend: 'persisting',
+        evidence: {},
+      },
+      {
+        id: 'f0000000000000e5',
+        rule: 'QUOTA-MISSING',
+        severity: 'medium',
+        status: 'waived',
+        cluster: 'prod-west',
+        resource: 'Namespace/sandbox',
+        message: 'Namespace sandbox has no ResourceQuota',
+        area: 'quotas',
+        firstSeen: '2026-10-05T00:00:00.000Z',
+        ageDays: 52,
+        trend: 'persisting',
+        waiver: {
+          rule: 'QUOTA-MISSING',
+          cluster: 'prod-*',
+          resource: 'Namespace/sandbox',
+          reason: 'sandbox is scratch space',
+          owner: 'platform-team@example.com',
+          expires: '2026-12-31',
+        },
+        evidence: {},
+      },
+      {
+        id: 'f0000000000000f6',
+        rule: 'LIMITRANGE-MISSING',
+        severity: 'low',
+        status: 'open',
+        cluster: 'prod-east',
+        resource: 'Namespace/batch',
+        message: 'Namespace batch has no LimitRange',
+        area: 'quotas',
+        firstSeen: '2026-11-09T00:00:00.000Z',
+        ageDays: 17,
+        trend: 'persisting',
+        evidence: {},
+      },
+      {
+        id: 'f000000000000007',
+        rule: 'K8S-VERSION-SKEW',
+        severity: 'info',
+        status: 'open',
+        cluster: 'prod-west',
+        resource: 'Cluster/prod-west',
+        message: 'Kubernetes v1.32.5 is one minor version behind the fleet',
+        area: null,
+        firstSeen: '2026-11-23T00:00:00.000Z',
+        ageDays: 3,
+        trend: 'new',
+        evidence: {},
+      },
+    ],
+    trend: {
+      new: ['f0000000000000b2', 'f0000000000000c3', 'f000000000000007'],
+      resolved: ['f0000000000000z9'],
+      persisting: ['f0000000000000a1', 'f0000000000000d4', 'f0000000000000e5', 'f0000000000000f6'],
+      resolvedFindings: [
+        { id: 'f0000000000000z9', rule: 'MTLS-NOT-STRICT', cluster: 'prod-east', resource: 'Namespace/payments' },
+      ],
+      changes: [
+        {
+          cluster: 'prod-east',
+          area: 'certificates',
+          change: 'changed',
+          subject: 'Secret/ingress/wildcard-example-com',
+          description: 'certificate rotated: fingerprint changed',
+        },
+        {
+          cluster: 'prod-west',
+          area: 'gitops',
+          change: 'changed',
+          subject: 'Application/argocd/billing',
+          description: 'newly Progressing (was Healthy)',
+        },
+        {
+          cluster: 'prod-west',
+          area: 'network',
+          change: 'added',
+          subject: 'ServiceCIDR/kubernetes',
+          description: 'Service range 172.20.0.0/16 added',
+        },
+      ],
+      series: {
+        fleet: seriesPoints(),
+        clusters: { 'prod-east': seriesPoints(), 'prod-west': seriesPoints() },
+      },
+    },
+    waivers: [
+      {
+        rule: 'QUOTA-MISSING',
+        cluster: 'prod-*',
+        resource: 'Namespace/sandbox',
+        reason: 'sandbox is scratch space',
+        owner: 'platform-team@example.com',
+        expires: '2026-12-31',
+        expired: false,
+        matched: 1,
+      },
+      {
+        rule: 'MTLS-NOT-STRICT',
+        cluster: 'prod-east',
+        reason: 'legacy clients until migration',
+        owner: 'security@example.com',
+        expires: '2026-11-01',
+        expired: true,
+        matched: 0,
+      },
+    ],
+    evidence: [
+      {
+        cluster: 'prod-east',
+        key: 'snapshots/cluster=prod-east/date=2026-11-25/2026-11-25T09-00-00.000Z.json.gz',
+        sha256: '3f1c2a9d4b5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8',
+        size: 18234,
+        collectedAt: '2026-11-25T09:00:00.000Z',
+      },
+      {
+        cluster: 'prod-west',
+        key: 'snapshots/cluster=prod-west/date=2026-11-25/2026-11-25T09-05-00.000Z.json.gz',
+        sha256: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d',
+        size: 15120,
+        collectedAt: '2026-11-25T09:05:00.000Z',
+      },
+    ],
+    gaps: [],
+  };
+  return ReportDocumentSchema.parse(doc);
+}
+
+export const SCRIPT = '<script>alert(1)</script>';
+export const IMG = '"><img src=x onerror=alert(1)>';
+export const TEMPLATE = '{{constructor}}';
+export const BLOCK = '{{#each}}';
+
+/**
+ * The fixture with hostile text (markup and Handlebars syntax) in every place a cluster supplies
+ * text: names, labels, resources, violation and Argo CD messages, waivers.
+ */
+export function makeHostileReportDocument(): ReportDocument {
+  const doc = makeReportDocument();
+  const east = doc.clusters[0]!;
+  const west = doc.clusters[1]!;
+  east.name = `east${SCRIPT}`;
+  east.labels = { [`team${IMG}`]: `value${TEMPLATE}`, owner: BLOCK };
+  east.statusReason = `reason ${IMG}`;
+  west.statusReason = `policies ${SCRIPT}`;
+  east.facts!.applications[1]!.name = `checkout${IMG}`;
+  east.facts!.applications[1]!.message = `argo says ${SCRIPT} ${TEMPLATE} ${BLOCK}`;
+  east.facts!.certificates[1]!.name = `cert${SCRIPT}`;
+  east.facts!.certificates[1]!.subject = `CN=${IMG}`;
+  east.facts!.ipPools[0]!.name = `pool${TEMPLATE}`;
+  east.facts!.constraints[0]!.name = `constraint${IMG}`;
+  for (const finding of doc.findings) {
+    finding.resource = `${finding.resource}${IMG}`;
+    finding.message = `violation: ${SCRIPT} ${TEMPLATE} ${BLOCK}`;
+  }
+  doc.findings[1]!.cluster = `east${SCRIPT}`;
+  doc.trend.changes[0]!.description = `changed ${SCRIPT}`;
+  doc.trend.changes[0]!.subject = `Secret/${TEMPLATE}`;
+  doc.trend.resolvedFindings[0]!.resource = `Namespace/${IMG}`;
+  doc.waivers[0]!.reason = `because ${SCRIPT}`;
+  doc.waivers[0]!.owner = `owner${IMG}`;
+  doc.evidence[0]!.cluster = `east${SCRIPT}`;
+  return ReportDocumentSchema.parse(doc);
+}
