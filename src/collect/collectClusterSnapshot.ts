@@ -123,7 +123,8 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
     draft.certificates.bundles.push({
       source: 'apiserver',
       namespace: null,
-      name: hostOf(endpoint),
+      // A stable name, not the endpoint: the same certificate slot week after week (meta.endpoint has the address).
+      name: 'kube-apiserver',
       key: 'serving-certificate',
       chain: [servingCertificate],
     });
@@ -163,14 +164,6 @@ function sortBundles(draft: SnapshotDraft): void {
   const keyOf = (b: SnapshotDraft['certificates']['bundles'][number]) =>
     `${b.source}\u0000${b.namespace ?? ''}\u0000${b.name}\u0000${b.key}`;
   draft.certificates.bundles.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).host;
-  } catch {
-    return endpoint;
-  }
 }
 
 function configuredEndpoint(target: ClusterTarget): string {

@@ -159,7 +159,7 @@ function issueProblems(file: string, error: z.ZodError, prefix: readonly Propert
  * Parses fleet file text. `file` names the file in messages and anchors relative paths.
  * Throws one ConfigError holding every problem found.
  */
-export function parseFleetFile(text: string, file: string): Fleet {
+export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): Fleet {
   const document = parseDocument(text, { prettyErrors: false });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -196,7 +196,7 @@ export function parseFleetFile(text: string, file: string): Fleet {
     }
     const input = cluster.data;
     const access = accessSpec(input, base);
-    problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
+    if (options.checkAccess !== false) problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
     clusters.push({ name: input.name, labels: input.labels, access });
   });
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems[0] ?? `${file}: invalid`, problems);
@@ -266,15 +266,23 @@ function checkAccessFiles(access: ClusterAccessSpec, where: string): string[] {
   return [];
 }
 
+export interface FleetFileOptions {
+  /**
+   * Check that the kubeconfig, CA and token files and variables exist (default true). Commands that
+   * only read the fleet's names, labels and rules (evaluate, report) turn it off.
+   */
+  checkAccess?: boolean;
+}
+
 /** Reads and validates a fleet file (see the module header). */
-export function loadFleetFile(file: string): Fleet {
+export function loadFleetFile(file: string, options: FleetFileOptions = {}): Fleet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(`--fleet: cannot read ${file}: ${errorMessage(error)}`);
   }
-  return parseFleetFile(text, file);
+  return parseFleetFile(text, file, options);
 }
 
 /**

@@ -308,7 +308,9 @@ describe('snapshotting a fleet', () => {
       ['cacerts', 'cert-chain.pem', 2],
       ['cacerts', 'root-cert.pem', 1],
     ]);
-    expect(bundles.filter((b) => b.source === 'apiserver')).toHaveLength(1);
+    expect(bundles.filter((b) => b.source === 'apiserver').map((b) => [b.namespace, b.name, b.key])).toEqual([
+      [null, 'kube-apiserver', 'serving-certificate'],
+    ]);
     expect(istioRootFingerprints).toEqual([await fingerprint(certs.meshRoot.certPem)]);
     expect(certManager).toEqual([
       {

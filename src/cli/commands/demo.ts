@@ -33,7 +33,7 @@ export function register(program: Command, run: RunState): void {
         store,
         now: resolveNow(flags.now),
         out: flags.out,
-        logger: createLogger({ level: 'warn' }),
+        logger: createLogger({ level: 'error' }),
         onStep: (step) => console.log(stepLines(step, store.location).join('\n')),
       });
       const outDir = result.thisWeek.report.outDir ?? flags.out;

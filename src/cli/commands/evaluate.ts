@@ -44,7 +44,7 @@ export function register(program: Command, run: RunState): void {
       }
       const now = resolveNow(flags.now);
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
-      const fleet = flags.fleet ? loadFleetFile(flags.fleet) : null;
+      const fleet = flags.fleet ? loadFleetFile(flags.fleet, { checkAccess: false }) : null;
       const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
       const thresholds =
         fleet?.rules ??
@@ -78,7 +78,7 @@ export function register(program: Command, run: RunState): void {
         process.stdout.write(
           `period ${period.id} (${period.timeZone}), ${snapshots.length} snapshot(s) from ${store.location}\n\n`,
         );
-        process.stdout.write(renderEvaluationTable(evaluation));
+        process.stdout.write(`${renderEvaluationTable(evaluation)}\n`);
       }
       run.exitCode = EXIT.ok;
     });
