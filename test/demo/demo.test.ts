@@ -1,0 +1,105 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
+import { createMemoryLogger } from '../../src/core/logger.js';
+import type { DemoResult } from '../../src/demo/runDemo.js';
+import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
+import { verifyLedger } from '../../src/ledger/verify.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
+const NOW = DateTime.fromISO('2026-11-25T09:00:00Z', { zone: 'utc' });
+
+describe('the demo (npm start)', () => {
+  let dir: string;
+  let result: DemoResult;
+  let store: DirectoryLedgerStore;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fleetledger-demo-test-'));
+    store = new DirectoryLedgerStore(join(dir, 'ledger'));
+    const { runDemo } = await import('../../src/demo/runDemo.js');
+    result = await runDemo({ examplesDir: EXAMPLES, store, now: NOW, out: join(dir, 'out'), logger: createMemoryLogger() });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('snapshots the three demo clusters last week and this week', () => {
+    const clusters = (run: DemoResult['lastWeek']) => run.snapshot.clusters.map((c) => [c.cluster, c.status]).sort();
+    const expected = [
+      ['cluster-a', 'ok'],
+      ['cluster-b', 'ok'],
+      ['host', 'partial'],
+    ];
+    expect(clusters(result.lastWeek)).toEqual(expected);
+    expect(clusters(result.thisWeek)).toEqual(expected);
+    expect(result.lastWeek.report.doc.period).toBe('2026-W47');
+    expect(result.thisWeek.report.doc.period).toBe('2026-W48');
+  });
+
+  it('finds the overlap of inter-cluster-pool between cluster-a and cluster-b and the mesh root mismatch', () => {
+    const findings = result.thisWeek.report.doc.findings;
+    const overlap = findings.find((f) => f.rule === 'CIDR-OVERLAP' && f.resource === 'IPPool/inter-cluster-pool');
+    expect(overlap?.clusters).toEqual(['cluster-a', 'cluster-b']);
+    expect(overlap?.message).toContain('common range 192.168.0.0/16');
+    expect(findings.filter((f) => f.rule === 'MESH-ROOT-CA-MISMATCH').map((f) => f.clusters)).toEqual([
+      ['cluster-a', 'cluster-b'],
+    ]);
+  });
+
+  it("shows last week's changes in this week's trend", () => {
+    const { doc } = result.thisWeek.report;
+    expect(doc.previousPeriod).toBe('2026-W47');
+    expect(doc.trend.changes.map((c) => `${c.cluster} ${c.subject}: ${c.description}`)).toEqual(
+      expect.arrayContaining([
+        'cluster-a ResourceQuota/payments/default-quota: hard limits changed: requests.cpu 6 -> 8',
+        'cluster-a K8sDisallowHostPath/disallow-host-path: enforcement changed from dryrun to deny',
+        'cluster-b IPPool/inter-cluster-pool: IP pool added: 192.168.0.0/16 (ipip Always, vxlan Never)',
+        'host Application/argocd/payments-api: newly OutOfSync (was Synced)',
+      ]),
+    );
+    const newRules = doc.findings.filter((f) => doc.trend.new.includes(f.id)).map((f) => f.rule);
+    expect(newRules).toEqual(expect.arrayContaining(['CIDR-OVERLAP', 'ARGO-OUT-OF-SYNC']));
+    expect(doc.trend.series.fleet.map((p) => p.period)).toEqual(['2026-W47', '2026-W48']);
+  });
+
+  it('applies the example waivers and flags the expired one', () => {
+    const { doc } = result.thisWeek.report;
+    expect(doc.findings.filter((f) => f.status === 'waived').map((f) => [f.rule, f.cluster, f.resource])).toEqual(
+      expect.arrayContaining([['QUOTA-MISSING', 'cluster-a', 'Namespace/monitoring']]),
+    );
+    expect(doc.findings.some((f) => f.rule === 'WAIVER-EXPIRED')).toBe(true);
+  });
+
+  it("writes this week's report files to --out and leaves a ledger that verifies", async () => {
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual([
+      'email.html',
+      'email.txt',
+      'findings.csv',
+      'policyreport.yaml',
+      'report.html',
+      'report.json',
+    ]);
+    const json = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
+    expect(json.period).toBe('2026-W48');
+    const verified = await verifyLedger(store, {});
+    expect(verified.problems).toEqual([]);
+    expect(verified.ok).toBe(true);
+  });
+
+  it('keeps the Secret values, private keys and Argo CD cluster credentials of the demo fleet out of the ledger and the report', async () => {
+    // Every fake secret value in examples/fleet starts with "FAKE-" (base64 "RkFLRS").
+    const texts: string[] = [];
+    const { gunzipSync } = await import('node:zlib');
+    for (const { key } of await store.list('')) {
+      const bytes = Buffer.from(await store.get(key));
+      texts.push(key.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8'));
+    }
+    for (const file of await readdir(join(dir, 'out'))) texts.push(await readFile(join(dir, 'out', file), 'utf8'));
+    expect(texts.length).toBeGreaterThan(20);
+    const leaks = texts.filter((text) => /FAKE-|RkFLRS|PRIVATE KEY|bearerToken/.test(text));
+    expect(leaks).toEqual([]);
+  });
+});
