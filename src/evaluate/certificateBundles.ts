@@ -33,6 +33,8 @@ const SECTION_OF_SOURCE: Record<CertificateSource, SectionName | null> = {
   'istio-ca': 'istioCa',
   apiserver: null,
 };
+/** The data key the collector gives the API server's serving certificate. */
+const SERVING_KEY = 'serving-certificate';
 const CERTIFICATE_SECTIONS: readonly SectionName[] = ['tlsSecrets', 'certManager', 'istioCa'];
 
 function resourceOf(source: CertificateSource, namespace: string | null, name: string): string {
@@ -63,7 +65,7 @@ export function certificateBundles(snapshot: Snapshot): { bundles: NamedBundle[]
   }
   const serving = snapshot.meta.servingCertificate;
   if (serving && !snapshot.certificates.bundles.some((bundle) => bundle.source === 'apiserver')) {
-    add('APIServer/serving-certificate', 'apiserver', 'serving-certificate', [serving]);
+    add('APIServer/serving-certificate', 'apiserver', SERVING_KEY, [serving]);
   }
   return {
     bundles: [...byResource.values()],
@@ -76,7 +78,8 @@ export function certificateBundles(snapshot: Snapshot): { bundles: NamedBundle[]
 /** "tls.crt certificate 2 of 3 (CN=ca, serial 0a)", or "tls.crt certificate (CN=api, serial 01)" for a single one. */
 export function describeCertificate({ key, index, of, certificate }: LocatedCertificate): string {
   const position = of > 1 ? ` ${index + 1} of ${of}` : '';
-  return `${key} certificate${position} (${certificate.subject}, serial ${certificate.serialNumber})`;
+  const what = key === SERVING_KEY ? 'serving certificate' : `${key} certificate`;
+  return `${what}${position} (${certificate.subject}, serial ${certificate.serialNumber})`;
 }
 
 /** The evidence kept for a certificate. */

@@ -275,6 +275,27 @@ describe('UNAUDITED-CLUSTER', () => {
     expect(tallyOf(evaluation, 'UNAUDITED-CLUSTER')).toEqual({ applicable: 3, evaluated: 3, passed: 1 });
   });
 
+  it('matches API server URLs whatever their case, default port or trailing slash', () => {
+    const argo = snapshotOf('hub', (s) => {
+      s.gitops.clusters.push({ name: 'prod-b', server: 'https://API.B.example.test:443/' });
+    });
+    const target = snapshotOf('cluster-b', (s) => {
+      s.meta.endpoint = 'https://api.b.example.test';
+    });
+    const evaluation = run(unauditedCluster, [argo, target]);
+    expect(evaluation.findings).toEqual([]);
+    expect(tallyOf(evaluation, 'UNAUDITED-CLUSTER')).toEqual({ applicable: 1, evaluated: 1, passed: 1 });
+  });
+
+  it('does not evaluate a source section that was not collected', () => {
+    const forbidden = snapshotOf('hub', (s) => setSection(s, 'argocdClusters', 'forbidden', 'secrets is forbidden'));
+    expect(tallyOf(run(unauditedCluster, [forbidden]), 'UNAUDITED-CLUSTER')).toEqual({
+      applicable: 1,
+      evaluated: 0,
+      passed: 0,
+    });
+  });
+
   it('counts a configured cluster without a snapshot as part of the fleet', () => {
     const evaluation = run(unauditedCluster, [hub, b], {
       fleetClusters: [

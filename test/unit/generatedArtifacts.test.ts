@@ -14,3 +14,12 @@ describe('committed JSON Schemas (run npm run schemas after changing a zod schem
     expect(committed('report-v1.schema.json')).toEqual(reportJsonSchema());
   });
 });
+
+describe('README rule catalog (run npm run docs after changing a rule)', () => {
+  it('is the catalog rendered from src/evaluate/catalog.ts', async () => {
+    const { withRuleCatalog } = await import('../../src/evaluate/readmeCatalog.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('### CIDR-OVERLAP');
+    expect(withRuleCatalog(readme)).toBe(readme);
+  });
+});
