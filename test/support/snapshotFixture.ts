@@ -2,6 +2,7 @@
  * A minimal, fully valid snapshot (schema v1) with empty sections, for tests that need one.
  * Every section is 'ok' and every list empty; override what the test is about.
  */
+import { emptyDraft } from '../../src/collect/collectors/collector.js';
 import { FLEETLEDGER_VERSION } from '../../src/core/version.js';
 import {
   SECTION_NAMES,
@@ -40,18 +41,7 @@ export function makeSnapshot(overrides: SnapshotOverrides = {}): Snapshot {
       objectsRead: 0,
       ...meta,
     },
-    namespaces: [],
-    quotas: { resourceQuotas: [], limitRanges: [] },
-    policies: {
-      gatekeeper: { installed: false, apiVersion: null, templates: [], constraints: [] },
-      kyverno: { installed: false, policies: [], reports: [] },
-      networkPolicies: [],
-      istio: { installed: false, apiVersion: null, peerAuthentications: [], mtls: [] },
-    },
-    network: { nodes: [], serviceCIDRs: [], podRanges: [], ipPools: [] },
-    certificates: { bundles: [], certManager: [], istioRootFingerprints: [] },
-    gitops: { installed: false, applications: [], applicationSets: [], clusters: [] },
-    federation: { kubefedInstalled: false, kubefedClusters: [], istioRemoteClusters: [] },
+    ...emptyDraft(),
     ...rest,
   };
 }
