@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+// A bundled Lambda has no package.json above its code: the deployment (infra/) passes the version in
+// FLEETLEDGER_BUNDLED_VERSION instead.
+const packageVersion = () =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The fleetledger version recorded in every snapshot, manifest and report. */
-export const FLEETLEDGER_VERSION: string = pkg.version;
+export const FLEETLEDGER_VERSION: string = process.env['FLEETLEDGER_BUNDLED_VERSION'] || packageVersion();

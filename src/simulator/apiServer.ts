@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer as createTcpServer } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import { createServer as createTcpServer } from 'node:net';
+import { OperationalError } from '../core/errors.js';
 import {
   badRequest,
   expired,
@@ -19,7 +20,13 @@ import { ContinueTokens } from './continueTokens.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
 import type { ObjectIndex, StoredObject } from './objectIndex.js';
 import type { ApiResource } from './resourceCatalog.js';
-import { type FieldRequirement, type LabelRequirement, parseFieldSelector, parseLabelSelector, SelectorSyntaxError } from './selectors.js';
+import {
+  type FieldRequirement,
+  type LabelRequirement,
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorSyntaxError,
+} from './selectors.js';
 import { tableOf } from './tables.js';
 
 /**
@@ -33,6 +40,8 @@ export interface ApiServerSettings {
   /** Resources answering 403, as plural.group (core: plural). */
   forbidden: readonly string[];
   unreachable: boolean;
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
   latencyMs: number;
   tooManyRequestsEvery: number;
   serverErrorEvery: number;
@@ -55,7 +64,11 @@ function json(code: number, value: unknown): Response {
 }
 
 function status(response: StatusResponse): Response {
-  return { code: response.status.code, body: JSON.stringify(response.status), ...(response.headers ? { headers: response.headers } : {}) };
+  return {
+    code: response.status.code,
+    body: JSON.stringify(response.status),
+    ...(response.headers ? { headers: response.headers } : {}),
+  };
 }
 
 function qualifiedName(resource: ApiResource): string {
@@ -90,30 +103,54 @@ export class SimulatedApiServer {
 
   static async start(settings: ApiServerSettings, index: ObjectIndex): Promise<SimulatedApiServer> {
     const now = settings.now.getTime();
+    // The certificates must also be valid on the wall clock, or TLS fails when a test injects a
+    // "now" far from today: validity starts before both instants, and the serving certificate's
+    // configured expiry is only stretched when it would already have passed on the wall clock.
+    const wallClock = Date.now();
     const ca = await createCertificate({
       subject: `CN=${settings.name}-ca, O=fleetledger simulator`,
       isCA: true,
-      notBefore: new Date(now - DAY_MS),
-      notAfter: new Date(now + 3650 * DAY_MS),
+      notBefore: new Date(Math.min(now, wallClock) - DAY_MS),
+      notAfter: new Date(Math.max(now, wallClock) + 3650 * DAY_MS),
     });
     const serving = await createCertificate({
       subject: 'CN=kube-apiserver',
-      dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'],
+      dnsNames: [
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+        'localhost',
+      ],
       ipAddresses: ['127.0.0.1'],
       issuer: ca,
-      notBefore: new Date(now - 60 * 60 * 1000),
-      notAfter: new Date(now + settings.servingCertValidDays * DAY_MS),
+      notBefore: new Date(Math.min(now, wallClock) - 60 * 60 * 1000),
+      notAfter: new Date(Math.max(now + settings.servingCertValidDays * DAY_MS, wallClock + DAY_MS)),
     });
     const token = `sim-${settings.name}-${randomBytes(24).toString('base64url')}`;
     if (settings.unreachable) {
       // Nothing listens at the address the kubeconfig names: connections are refused.
-      const port = await freePort();
-      return new SimulatedApiServer(settings, index, `https://127.0.0.1:${port}`, ca.certPem, serving.certPem, token, undefined);
+      const port = settings.port || (await freePort());
+      return new SimulatedApiServer(
+        settings,
+        index,
+        `https://127.0.0.1:${port}`,
+        ca.certPem,
+        serving.certPem,
+        token,
+        undefined,
+      );
     }
     const https = createServer({ key: serving.keyPem, cert: serving.certPem, keepAliveTimeout: 5000 });
     const server = await new Promise<string>((resolve, reject) => {
-      https.once('error', reject);
-      https.listen(0, '127.0.0.1', () => {
+      https.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new OperationalError(`cluster ${settings.name}: port ${settings.port} is already in use`)
+            : error,
+        );
+      });
+      https.listen(settings.port, '127.0.0.1', () => {
         const address = https.address();
         resolve(typeof address === 'object' && address ? `https://127.0.0.1:${address.port}` : '');
       });
@@ -162,7 +199,10 @@ export class SimulatedApiServer {
   }
 
   private route(url: URL, wantsTable: boolean): Response {
-    const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(decodeURIComponent);
     const [root, second, third] = segments;
     if (root === 'version' && segments.length === 1) return json(200, versionInfo(this.settings.kubernetesVersion));
     if ((root === 'healthz' || root === 'livez' || root === 'readyz') && segments.length === 1) {
@@ -217,7 +257,10 @@ export class SimulatedApiServer {
       const found = this.index.get(resource, namespace, name);
       if (!found) return status(objectNotFound(resource, name));
       if (wantsTable) return json(200, tableOf([found], { resourceVersion: this.index.resourceVersion }));
-      return { code: 200, body: found.apiVersion === apiVersion ? found.json : JSON.stringify({ ...found.object, apiVersion }) };
+      return {
+        code: 200,
+        body: found.apiVersion === apiVersion ? found.json : JSON.stringify({ ...found.object, apiVersion }),
+      };
     }
     return this.list(resource, apiVersion, namespace, query, wantsTable);
   }
@@ -243,13 +286,17 @@ export class SimulatedApiServer {
       if (error instanceof SelectorSyntaxError) return status(badRequest(error.message));
       throw error;
     }
-    const supported = resource.group === '' && resource.plural === 'secrets' ? ['metadata.name', 'metadata.namespace', 'type'] : ['metadata.name', 'metadata.namespace'];
+    const supported =
+      resource.group === '' && resource.plural === 'secrets'
+        ? ['metadata.name', 'metadata.namespace', 'type']
+        : ['metadata.name', 'metadata.namespace'];
     const unsupported = fields?.find((f) => !supported.includes(f.field));
     if (unsupported) return status(badRequest(`field label not supported: ${unsupported.field}`));
 
     const limitParam = query.get('limit');
     const limit = limitParam === null ? undefined : Number.parseInt(limitParam, 10);
-    if (limit !== undefined && (!Number.isFinite(limit) || limit < 0)) return status(badRequest(`invalid limit: ${limitParam}`));
+    if (limit !== undefined && (!Number.isFinite(limit) || limit < 0))
+      return status(badRequest(`invalid limit: ${limitParam}`));
     const scope = `${resource.group}/${resource.plural}|${namespace ?? ''}`;
     const continueToken = query.get('continue');
     let afterKey: string | undefined;
@@ -267,7 +314,11 @@ export class SimulatedApiServer {
     });
     const metadata: Record<string, unknown> = { resourceVersion: this.index.resourceVersion };
     if (page.continueAfter !== undefined) {
-      metadata['continue'] = this.tokens.issue({ scope, lastKey: page.continueAfter, resourceVersion: this.index.resourceVersion });
+      metadata['continue'] = this.tokens.issue({
+        scope,
+        lastKey: page.continueAfter,
+        resourceVersion: this.index.resourceVersion,
+      });
     }
     if (page.remainingItemCount !== undefined) metadata['remainingItemCount'] = page.remainingItemCount;
     if (wantsTable) return json(200, tableOf(page.items, metadata));
@@ -276,7 +327,12 @@ export class SimulatedApiServer {
 }
 
 /** Built from the cached item JSON: a page of thousands of objects is not re-serialised per request. */
-function listBody(resource: ApiResource, apiVersion: string, metadata: Record<string, unknown>, items: readonly StoredObject[]): string {
+function listBody(
+  resource: ApiResource,
+  apiVersion: string,
+  metadata: Record<string, unknown>,
+  items: readonly StoredObject[],
+): string {
   const rendered = items.map((item) => {
     if (resource.builtin || item.apiVersion === apiVersion) return item.itemJson;
     return JSON.stringify({ ...item.object, apiVersion });

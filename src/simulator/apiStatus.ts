@@ -22,7 +22,16 @@ export interface StatusResponse {
 
 function failure(code: number, reason: string, message: string, details?: Record<string, unknown>): StatusResponse {
   return {
-    status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code },
+    status: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    },
   };
 }
 
@@ -64,7 +73,12 @@ export function pathNotFound(): StatusResponse {
 }
 
 export function methodNotAllowed(method: string): StatusResponse {
-  return failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`, {});
+  return failure(
+    405,
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${method})`,
+    {},
+  );
 }
 
 export function badRequest(message: string): StatusResponse {
@@ -80,7 +94,9 @@ export function expired(): StatusResponse {
 }
 
 export function tooManyRequests(): StatusResponse {
-  const response = failure(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 });
+  const response = failure(429, 'TooManyRequests', 'Too many requests, please try again later.', {
+    retryAfterSeconds: 1,
+  });
   return { ...response, headers: { 'Retry-After': '1' } };
 }
 

@@ -59,7 +59,11 @@ function resourceDocument(resource: ApiResource): Record<string, unknown> {
 }
 
 /** The APIResourceList of one group version, or undefined when nothing is served there (404). */
-export function resourceList(catalog: ResourceCatalog, group: string, version: string): Record<string, unknown> | undefined {
+export function resourceList(
+  catalog: ResourceCatalog,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const resources = catalog.resourcesIn(group, version);
   if (resources.length === 0) return undefined;
   return {

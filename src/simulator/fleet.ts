@@ -103,6 +103,7 @@ export async function startSimulatedFleet(
             servingCertValidDays: config.servingCertValidDays ?? DEFAULT_SERVING_CERT_VALID_DAYS,
             forbidden: config.forbidden ?? [],
             unreachable: config.faults?.unreachable ?? false,
+            port: config.port ?? 0,
             latencyMs: config.faults?.latencyMs ?? 0,
             tooManyRequestsEvery: config.faults?.tooManyRequestsEvery ?? 0,
             serverErrorEvery: config.faults?.serverErrorEvery ?? 0,
@@ -114,9 +115,16 @@ export async function startSimulatedFleet(
     }
     const running = clusters.map((cluster, i) => {
       const server = servers[i] as SimulatedApiServer;
-      return { name: cluster.name, server: server.server, caPem: server.caPem, token: server.token, servingCertPem: server.servingCertPem };
+      return {
+        name: cluster.name,
+        server: server.server,
+        caPem: server.caPem,
+        token: server.token,
+        servingCertPem: server.servingCertPem,
+      };
     });
-    const kubeconfigPath = options.kubeconfigPath ?? join(await mkdtemp(join(tmpdir(), 'fleetledger-sim-')), 'kubeconfig');
+    const kubeconfigPath =
+      options.kubeconfigPath ?? join(await mkdtemp(join(tmpdir(), 'fleetledger-sim-')), 'kubeconfig');
     await writeKubeconfig(kubeconfigPath, running);
     return { kubeconfigPath, clusters: running, stop };
   } catch (error) {
@@ -134,12 +142,16 @@ function checkDefinitions(clusters: readonly SimulatedClusterDefinition[]): void
     }
     if (seen.has(cluster.name)) problems.push(`cluster "${cluster.name}": defined twice`);
     seen.add(cluster.name);
-    for (const problem of simulatorConfigProblems(cluster.config)) problems.push(`cluster ${cluster.name}: simulator config: ${problem}`);
+    for (const problem of simulatorConfigProblems(cluster.config))
+      problems.push(`cluster ${cluster.name}: simulator config: ${problem}`);
   }
   if (problems.length > 0) throw new ConfigError(problems[0] ?? 'invalid fleet', problems);
 }
 
 /** Reads a fleet directory (see fleetFiles.ts); `now` resolves `!now` timestamps. */
-export async function loadFleetDirectory(dir: string, options: { now?: Date } = {}): Promise<SimulatedClusterDefinition[]> {
+export async function loadFleetDirectory(
+  dir: string,
+  options: { now?: Date } = {},
+): Promise<SimulatedClusterDefinition[]> {
   return loadFleetFiles(dir, options);
 }

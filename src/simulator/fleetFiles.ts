@@ -76,7 +76,12 @@ function collectObjects(text: string, file: string, now: Date, problems: string[
     const value = entry.value;
     if (value === null || value === undefined) continue; // an empty document, e.g. after a trailing ---
     const record = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-    if (record && typeof record['kind'] === 'string' && record['kind'].endsWith('List') && Array.isArray(record['items'])) {
+    if (
+      record &&
+      typeof record['kind'] === 'string' &&
+      record['kind'].endsWith('List') &&
+      Array.isArray(record['items'])
+    ) {
       for (const [i, item] of record['items'].entries()) {
         accept(item, `${file} (document ${entry.index + 1}, item ${i + 1})`);
       }
@@ -102,7 +107,8 @@ export async function loadFleetDirectory(dir: string, options: { now?: Date } = 
     (s) => s.isDirectory(),
     () => false,
   );
-  if (!isDirectory) throw new ConfigError(`--fleet-dir ${dir}: expected a directory with one sub-directory per cluster`);
+  if (!isDirectory)
+    throw new ConfigError(`--fleet-dir ${dir}: expected a directory with one sub-directory per cluster`);
   const clusterDirs = (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)

@@ -46,12 +46,18 @@ export async function generateCertificateObjects(
   const authorities = new Map<string, Authority>();
   const authority = (id: string, key: string): Authority => {
     const found = authorities.get(id);
-    if (!found) throw new ConfigError(`${where}: ${key}: unknown authority "${id}" (define it earlier under certificates.authorities)`);
+    if (!found)
+      throw new ConfigError(
+        `${where}: ${key}: unknown authority "${id}" (define it earlier under certificates.authorities)`,
+      );
     return found;
   };
 
   for (const [index, definition] of (config.authorities ?? []).entries()) {
-    const issuer = definition.issuer === undefined ? undefined : authority(definition.issuer, `certificates.authorities.${index}.issuer`);
+    const issuer =
+      definition.issuer === undefined
+        ? undefined
+        : authority(definition.issuer, `certificates.authorities.${index}.issuer`);
     const issued = await createCertificate({
       subject: definition.subject,
       isCA: true,
@@ -64,7 +70,10 @@ export async function generateCertificateObjects(
 
   const objects: Record<string, unknown>[] = [];
   for (const [index, definition] of (config.secrets ?? []).entries()) {
-    const issuer = definition.issuer === undefined ? undefined : authority(definition.issuer, `certificates.secrets.${index}.issuer`);
+    const issuer =
+      definition.issuer === undefined
+        ? undefined
+        : authority(definition.issuer, `certificates.secrets.${index}.issuer`);
     const leaf = await createCertificate({
       subject: definition.subject,
       ...(definition.dnsNames ? { dnsNames: definition.dnsNames } : {}),
@@ -96,7 +105,9 @@ export async function generateCertificateObjects(
   }
 
   for (const [index, definition] of (config.configMaps ?? []).entries()) {
-    const pems = definition.authorities.map((id, i) => authority(id, `certificates.configMaps.${index}.authorities.${i}`).issued.certPem);
+    const pems = definition.authorities.map(
+      (id, i) => authority(id, `certificates.configMaps.${index}.authorities.${i}`).issued.certPem,
+    );
     objects.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
+import { kubernetesTimestamp } from './relativeTime.js';
 import {
   type ApiResource,
   asRecord,
@@ -9,7 +10,6 @@ import {
   resourceFromCrd,
   splitApiVersion,
 } from './resourceCatalog.js';
-import { kubernetesTimestamp } from './relativeTime.js';
 import { type FieldRequirement, type LabelRequirement, matchesFields, matchesLabels } from './selectors.js';
 
 /**
@@ -55,7 +55,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Problem with an object as loaded, or undefined when it has apiVersion, kind and metadata.name. */
 export function objectShapeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a mapping (a Kubernetes object)';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'expected a mapping (a Kubernetes object)';
   const object = value as Record<string, unknown>;
   if (typeof object['apiVersion'] !== 'string' || object['apiVersion'] === '') return 'missing apiVersion';
   if (typeof object['kind'] !== 'string' || object['kind'] === '') return 'missing kind';
@@ -159,7 +160,8 @@ export class ObjectIndex {
     });
     this.addImplicitNamespaces(cluster, namespacesInUse, creationTimestamp, () => String(++counter));
     if (problems.length > 0) throw new ConfigError(problems[0] ?? 'duplicate objects', problems);
-    for (const entry of this.byResource.values()) entry.items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const entry of this.byResource.values())
+      entry.items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     this.resourceVersion = String(counter + 1);
   }
 
@@ -189,7 +191,12 @@ export class ObjectIndex {
   }
 
   /** A real cluster refuses objects in a namespace that does not exist: create the namespaces fixtures only imply. */
-  private addImplicitNamespaces(cluster: string, names: Set<string>, creationTimestamp: string, nextVersion: () => string) {
+  private addImplicitNamespaces(
+    cluster: string,
+    names: Set<string>,
+    creationTimestamp: string,
+    nextVersion: () => string,
+  ) {
     const namespaces = this.catalog.byKind('', 'Namespace');
     if (!namespaces) return;
     for (const name of names) {
@@ -197,7 +204,12 @@ export class ObjectIndex {
       this.insert(cluster, namespaces, {
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, resourceVersion: nextVersion(), creationTimestamp },
+        metadata: {
+          name,
+          labels: { 'kubernetes.io/metadata.name': name },
+          resourceVersion: nextVersion(),
+          creationTimestamp,
+        },
         spec: { finalizers: ['kubernetes'] },
         status: { phase: 'Active' },
       });
@@ -218,7 +230,8 @@ export class ObjectIndex {
     const entry = this.byResource.get(resourceKey) ?? { items: [], byKey: new Map<string, StoredObject>() };
     this.byResource.set(resourceKey, entry);
     const existing = entry.byKey.get(key);
-    if (existing) return { description: `${resource.plural}${resource.group ? `.${resource.group}` : ''} ${key}`, existing };
+    if (existing)
+      return { description: `${resource.plural}${resource.group ? `.${resource.group}` : ''} ${key}`, existing };
     metadata['uid'] ??= stableUid(cluster, resource, key);
     const labels = Object.fromEntries(
       Object.entries(asRecord(metadata['labels'])).filter((e): e is [string, string] => typeof e[1] === 'string'),
@@ -275,7 +288,10 @@ export class ObjectIndex {
       more = false;
       for (let next = index; next < rangeEnd && !more; next += 1) {
         const item = items[next];
-        more = item !== undefined && matchesLabels(query.labels ?? [], item.labels) && matchesFields(query.fields ?? [], item.fields);
+        more =
+          item !== undefined &&
+          matchesLabels(query.labels ?? [], item.labels) &&
+          matchesFields(query.fields ?? [], item.fields);
       }
     }
     if (!more) return { items: page };

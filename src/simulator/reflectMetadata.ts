@@ -44,3 +44,6 @@ export function installReflectMetadata(): void {
     return undefined;
   };
 }
+
+// Importing the module installs it too: tests that load @peculiar/x509 themselves import it first.
+installReflectMetadata();

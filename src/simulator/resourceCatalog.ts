@@ -18,7 +18,14 @@ export interface ApiResource {
   builtin?: boolean;
 }
 
-type BuiltinRow = [group: string, version: string, plural: string, kind: string, namespaced: boolean, shortNames?: string[]];
+type BuiltinRow = [
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames?: string[],
+];
 
 const BUILTIN_ROWS: BuiltinRow[] = [
   ['', 'v1', 'namespaces', 'Namespace', false, ['ns']],

@@ -64,11 +64,16 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
       const [, negated, key = ''] = exists;
       return { key, operator: negated ? '!exists' : 'exists' };
     }
-    throw new SelectorSyntaxError(`unable to parse requirement: found '${part}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`);
+    throw new SelectorSyntaxError(
+      `unable to parse requirement: found '${part}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`,
+    );
   });
 }
 
-export function matchesLabels(requirements: readonly LabelRequirement[], labels: Readonly<Record<string, string>>): boolean {
+export function matchesLabels(
+  requirements: readonly LabelRequirement[],
+  labels: Readonly<Record<string, string>>,
+): boolean {
   return requirements.every((requirement) => {
     const has = Object.hasOwn(labels, requirement.key);
     switch (requirement.operator) {
@@ -95,6 +100,9 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
   });
 }
 
-export function matchesFields(requirements: readonly FieldRequirement[], fields: Readonly<Record<string, string>>): boolean {
+export function matchesFields(
+  requirements: readonly FieldRequirement[],
+  fields: Readonly<Record<string, string>>,
+): boolean {
   return requirements.every((r) => (fields[r.field] === r.value) === (r.operator === '='));
 }

@@ -61,6 +61,8 @@ export interface GeneratedCertificatesConfig {
 export interface SimulatorConfig {
   /** What /version reports; default DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
+  /** Port on 127.0.0.1 to serve at; default: a free port picked at start. */
+  port?: number;
   /** Validity of the API server's serving certificate from now; default 365. */
   servingCertValidDays?: number;
   /** Resources answering 403 for list and get, as plural.group (core: plural). */
@@ -81,6 +83,7 @@ export const simulatorConfigSchema: z.ZodType<SimulatorConfig> = z.strictObject(
     .string()
     .regex(/^v\d+\.\d+\.\d+/, 'expected a version such as v1.33.2')
     .optional(),
+  port: z.number().int().min(1).max(65535).optional(),
   servingCertValidDays: z.number().optional(),
   forbidden: z.array(name).optional(),
   faults: z
@@ -134,5 +137,7 @@ export const simulatorConfigSchema: z.ZodType<SimulatorConfig> = z.strictObject(
 export function simulatorConfigProblems(value: unknown): string[] {
   const result = simulatorConfigSchema.safeParse(value ?? {});
   if (result.success) return [];
-  return result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
+  return result.error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`,
+  );
 }

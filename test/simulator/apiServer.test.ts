@@ -21,11 +21,21 @@ const objects: Record<string, unknown>[] = [
   {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { namespace: 'argocd', name: 'payments-api', uid: 'fixed-uid', creationTimestamp: '2025-01-01T00:00:00Z' },
+    metadata: {
+      namespace: 'argocd',
+      name: 'payments-api',
+      uid: 'fixed-uid',
+      creationTimestamp: '2025-01-01T00:00:00Z',
+    },
     status: { sync: { status: 'OutOfSync' } },
   },
   // No CRD for this one: the simulator infers a cluster-scoped resource from the objects.
-  { apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'inter-cluster-pool' }, spec: { cidr: '192.168.0.0/16' } },
+  {
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'IPPool',
+    metadata: { name: 'inter-cluster-pool' },
+    spec: { cidr: '192.168.0.0/16' },
+  },
 ];
 
 let fleet: RunningFleet;
@@ -47,7 +57,10 @@ afterAll(async () => {
 });
 
 /** A raw HTTPS GET against one cluster, trusting its CA. */
-function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ code: number; body: string; headers: Record<string, unknown> }> {
+function rawGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ code: number; body: string; headers: Record<string, unknown> }> {
   const cluster = fleet.clusters[0]!;
   return new Promise((resolve, reject) => {
     const req = request(`${cluster.server}${path}`, { ca: cluster.caPem, headers }, (res) => {
@@ -76,7 +89,15 @@ describe('discovery', () => {
   it('lists built-in groups, CRD-defined groups and groups of loaded objects', async () => {
     const groups = await kubeConfigFor(fleet.clusters[0]!).makeApiClient(ApisApi).getAPIVersions();
     const names = groups.groups.map((g) => g.name);
-    expect(names).toEqual(expect.arrayContaining(['apps', 'networking.k8s.io', 'apiextensions.k8s.io', 'argoproj.io', 'crd.projectcalico.org']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'apps',
+        'networking.k8s.io',
+        'apiextensions.k8s.io',
+        'argoproj.io',
+        'crd.projectcalico.org',
+      ]),
+    );
     const argo = groups.groups.find((g) => g.name === 'argoproj.io');
     expect(argo?.preferredVersion).toEqual({ groupVersion: 'argoproj.io/v1alpha1', version: 'v1alpha1' });
   });
@@ -84,13 +105,25 @@ describe('discovery', () => {
   it('describes the resources of a group version with scope, kind and verbs', async () => {
     const argo = await custom.getAPIResources({ group: 'argoproj.io', version: 'v1alpha1' });
     expect(argo.resources).toEqual([
-      { name: 'applications', singularName: 'application', namespaced: true, kind: 'Application', verbs: ['get', 'list'] },
+      {
+        name: 'applications',
+        singularName: 'application',
+        namespaced: true,
+        kind: 'Application',
+        verbs: ['get', 'list'],
+      },
     ]);
     const calico = await custom.getAPIResources({ group: 'crd.projectcalico.org', version: 'v1' });
     expect(calico.resources.map((r) => [r.name, r.namespaced, r.kind])).toEqual([['ippools', false, 'IPPool']]);
     const coreResources = await core.getAPIResources();
-    expect(coreResources.resources.find((r) => r.name === 'secrets')).toMatchObject({ namespaced: true, kind: 'Secret' });
-    expect(coreResources.resources.find((r) => r.name === 'namespaces')).toMatchObject({ namespaced: false, shortNames: ['ns'] });
+    expect(coreResources.resources.find((r) => r.name === 'secrets')).toMatchObject({
+      namespaced: true,
+      kind: 'Secret',
+    });
+    expect(coreResources.resources.find((r) => r.name === 'namespaces')).toMatchObject({
+      namespaced: false,
+      shortNames: ['ns'],
+    });
   });
 
   it('answers 404 for a group that is neither built in nor defined', async () => {
@@ -130,21 +163,35 @@ describe('lists and gets', () => {
   it('pages a namespaced list and ends without a continue token', async () => {
     const first = await core.listNamespacedSecret({ namespace: 'payments', limit: 2 });
     expect(first.items.map((s) => s.metadata?.name)).toEqual(['api-tls', 'cache']);
-    const second = await core.listNamespacedSecret({ namespace: 'payments', limit: 2, _continue: first.metadata?._continue });
+    const second = await core.listNamespacedSecret({
+      namespace: 'payments',
+      limit: 2,
+      _continue: first.metadata?._continue,
+    });
     expect(second.items.map((s) => s.metadata?.name)).toEqual(['db']);
     expect(second.metadata?._continue).toBeUndefined();
     expect(second.metadata?.resourceVersion).toEqual(first.metadata?.resourceVersion);
   });
 
   it('answers 410 Expired for a forged continue token', async () => {
-    const failure = await apiFailure(core.listSecretForAllNamespaces({ limit: 2, _continue: 'eyJmb3JnZWQiOnRydWV9.bm90LXNpZ25lZA' }));
+    const failure = await apiFailure(
+      core.listSecretForAllNamespaces({ limit: 2, _continue: 'eyJmb3JnZWQiOnRydWV9.bm90LXNpZ25lZA' }),
+    );
     expect(failure.code).toBe(410);
-    expect(failure.body).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410 });
+    expect(failure.body).toMatchObject({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'Expired',
+      code: 410,
+    });
   });
 
   it('answers 410 Expired for a token issued for another list', async () => {
     const page = await core.listNamespacedSecret({ namespace: 'payments', limit: 1 });
-    const failure = await apiFailure(core.listNamespacedSecret({ namespace: 'web', limit: 1, _continue: page.metadata?._continue }));
+    const failure = await apiFailure(
+      core.listNamespacedSecret({ namespace: 'web', limit: 1, _continue: page.metadata?._continue }),
+    );
     expect(failure.code).toBe(410);
   });
 
@@ -171,7 +218,9 @@ describe('lists and gets', () => {
   it('filters Secrets by the field selectors type, metadata.name and metadata.namespace', async () => {
     const tls = await core.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/tls' });
     expect(tls.items.map((s) => s.metadata?.name)).toEqual(['alertmanager-tls', 'api-tls', 'frontend-tls']);
-    const notWeb = await core.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/tls,metadata.namespace!=web' });
+    const notWeb = await core.listSecretForAllNamespaces({
+      fieldSelector: 'type=kubernetes.io/tls,metadata.namespace!=web',
+    });
     expect(notWeb.items.map((s) => s.metadata?.name)).toEqual(['alertmanager-tls', 'api-tls']);
     const byName = await core.listNamespacedSecret({ namespace: 'payments', fieldSelector: 'metadata.name=db' });
     expect(byName.items.map((s) => s.metadata?.name)).toEqual(['db']);
@@ -180,7 +229,11 @@ describe('lists and gets', () => {
   it('pages a filtered list, returning only matches on every page', async () => {
     const first = await core.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/tls', limit: 2 });
     expect(first.items.map((s) => s.metadata?.name)).toEqual(['alertmanager-tls', 'api-tls']);
-    const second = await core.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/tls', limit: 2, _continue: first.metadata?._continue });
+    const second = await core.listSecretForAllNamespaces({
+      fieldSelector: 'type=kubernetes.io/tls',
+      limit: 2,
+      _continue: first.metadata?._continue,
+    });
     expect(second.items.map((s) => s.metadata?.name)).toEqual(['frontend-tls']);
     expect(second.metadata?._continue).toBeUndefined();
   });
@@ -190,7 +243,13 @@ describe('lists and gets', () => {
     expect(ns.metadata?.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(ns.metadata?.resourceVersion).toMatch(/^\d+$/);
     expect(ns.metadata?.creationTimestamp).toEqual(NOW);
-    const app = await custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name: 'payments-api' });
+    const app = await custom.getNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'argocd',
+      plural: 'applications',
+      name: 'payments-api',
+    });
     expect(app).toMatchObject({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -205,12 +264,25 @@ describe('lists and gets', () => {
   });
 
   it('lists custom resources cluster-wide, per namespace and cluster-scoped', async () => {
-    const all = await custom.listCustomObjectForAllNamespaces({ group: 'argoproj.io', version: 'v1alpha1', resourcePlural: 'applications' });
+    const all = await custom.listCustomObjectForAllNamespaces({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      resourcePlural: 'applications',
+    });
     expect(all.items.map((a: { metadata: { name: string } }) => a.metadata.name)).toEqual(['payments-api']);
     expect(all).toMatchObject({ kind: 'ApplicationList', apiVersion: 'argoproj.io/v1alpha1' });
-    const none = await custom.listNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'web', plural: 'applications' });
+    const none = await custom.listNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: 'web',
+      plural: 'applications',
+    });
     expect(none.items).toEqual([]);
-    const pools = await custom.listClusterCustomObject({ group: 'crd.projectcalico.org', version: 'v1', plural: 'ippools' });
+    const pools = await custom.listClusterCustomObject({
+      group: 'crd.projectcalico.org',
+      version: 'v1',
+      plural: 'ippools',
+    });
     expect(pools.items.map((p: { spec: { cidr: string } }) => p.spec.cidr)).toEqual(['192.168.0.0/16']);
   });
 

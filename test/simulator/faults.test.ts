@@ -65,3 +65,21 @@ describe('configured faults', () => {
     await expect(coreOf('gone').listNamespace()).rejects.toThrow(/ECONNREFUSED|fetch failed|connect/i);
   });
 });
+
+describe('a configured port', () => {
+  it('serves at the given port, and refuses a port already in use naming the cluster', async () => {
+    const first = await startSimulatedFleet([{ name: 'fixed', objects: [namespace('a')] }]);
+    const port = Number(new URL(first.clusters[0]!.server).port);
+    await first.stop();
+    const fixed = await startSimulatedFleet([{ name: 'fixed', objects: [namespace('a')], config: { port } }]);
+    try {
+      expect(fixed.clusters[0]?.server).toBe(`https://127.0.0.1:${port}`);
+      expect((await kubeConfigFor(fixed.clusters[0]!).makeApiClient(CoreV1Api).listNamespace()).items).toHaveLength(1);
+      await expect(
+        startSimulatedFleet([{ name: 'clash', objects: [namespace('a')], config: { port } }]),
+      ).rejects.toThrow(`cluster clash: port ${port} is already in use`);
+    } finally {
+      await fixed.stop();
+    }
+  });
+});

@@ -38,19 +38,29 @@ export function crd(group: string, plural: string, kind: string, scope: 'Namespa
 export function kubeConfigFor(cluster: RunningCluster): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser(
-    { name: cluster.name, server: cluster.server, caData: Buffer.from(cluster.caPem).toString('base64'), skipTLSVerify: false },
+    {
+      name: cluster.name,
+      server: cluster.server,
+      caData: Buffer.from(cluster.caPem).toString('base64'),
+      skipTLSVerify: false,
+    },
     { name: cluster.name, token: cluster.token },
   );
   return kc;
 }
 
 /** The error a client-node call failed with, with its Status body parsed. */
-export async function apiFailure(call: Promise<unknown>): Promise<{ code: number; body: Record<string, unknown>; headers: Record<string, string> }> {
+export async function apiFailure(
+  call: Promise<unknown>,
+): Promise<{ code: number; body: Record<string, unknown>; headers: Record<string, string> }> {
   try {
     await call;
   } catch (error) {
     if (error instanceof ApiException) {
-      const body = typeof error.body === 'string' ? (JSON.parse(error.body) as Record<string, unknown>) : (error.body as Record<string, unknown>);
+      const body =
+        typeof error.body === 'string'
+          ? (JSON.parse(error.body) as Record<string, unknown>)
+          : (error.body as Record<string, unknown>);
       return { code: error.code, body, headers: error.headers };
     }
     throw error;

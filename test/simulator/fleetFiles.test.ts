@@ -34,9 +34,18 @@ async function problemsOf(load: Promise<unknown>): Promise<string[]> {
 
 describe('loadFleetDirectory', () => {
   it('loads one cluster per sub-directory from YAML, multi-document YAML, List kinds and JSON at any depth', async () => {
-    await put('b/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\n');
-    await put('b/nested/list.yml', 'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: three}}\n');
-    await put('b/nested/deeper/cm.json', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'one' } }));
+    await put(
+      'b/ns.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: two}\n---\n',
+    );
+    await put(
+      'b/nested/list.yml',
+      'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: three}}\n',
+    );
+    await put(
+      'b/nested/deeper/cm.json',
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'one' } }),
+    );
     await put('b/README.md', 'not an object file');
     await put('a/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: only}\n');
     const clusters = await loadFleetDirectory(root, { now: NOW });
@@ -90,7 +99,10 @@ describe('loadFleetDirectory', () => {
   });
 
   it('names the file and document of YAML that does not parse', async () => {
-    const file = await put('a/broken.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n---\nmetadata: {name: [unclosed\n');
+    const file = await put(
+      'a/broken.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n---\nmetadata: {name: [unclosed\n',
+    );
     const problems = await problemsOf(loadFleetDirectory(root, { now: NOW }));
     expect(problems).toEqual([
       `${file} (document 2): Flow sequence in block collection must be sufficiently indented and end with a ] at line 6, column 1`,
@@ -99,7 +111,10 @@ describe('loadFleetDirectory', () => {
 
   it('names the file and key of a bad simulator.yaml, including unknown keys and bad !now offsets', async () => {
     const config = await put('a/simulator.yaml', 'faults: {latencyMs: -1, typo: true}\n');
-    const objects = await put('a/o.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\nstatus: {at: !now soon}\n');
+    const objects = await put(
+      'a/o.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\nstatus: {at: !now soon}\n',
+    );
     const problems = await problemsOf(loadFleetDirectory(root, { now: NOW }));
     expect(problems).toEqual([
       `${objects} (document 1): !now: expected an offset such as +5d, -2h or -1d12h (units s, m, h, d, w), got "soon" at line 4, column 14`,
@@ -116,7 +131,10 @@ describe('loadFleetDirectory', () => {
 
   it('names both places when two files define the same object', async () => {
     const first = await put('a/one.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: twice}\n');
-    const second = await put('a/two.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: twice}\n');
+    const second = await put(
+      'a/two.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: twice}\n',
+    );
     const clusters = await loadFleetDirectory(root, { now: NOW });
     expect(await problemsOf(startSimulatedFleet(clusters, { now: NOW }))).toEqual([
       `cluster a: ${second} (document 2): duplicate namespaces twice (first defined in ${first} (document 1))`,

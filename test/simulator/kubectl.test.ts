@@ -41,7 +41,9 @@ function kubectl(context: string, ...args: string[]): Promise<KubectlResult> {
 
 function names(list: string): string[] {
   const parsed = JSON.parse(list) as { items: Array<{ metadata: { namespace?: string; name: string } }> };
-  return parsed.items.map((i) => (i.metadata.namespace ? `${i.metadata.namespace}/${i.metadata.name}` : i.metadata.name));
+  return parsed.items.map((i) =>
+    i.metadata.namespace ? `${i.metadata.namespace}/${i.metadata.name}` : i.metadata.name,
+  );
 }
 
 describeWithKubectl('kubectl against the demo fleet', () => {
@@ -63,7 +65,10 @@ describeWithKubectl('kubectl against the demo fleet', () => {
   it('gets namespaces as a table', async () => {
     const result = await kubectl('cluster-a', 'get', 'namespaces');
     expect(result.code).toBe(0);
-    const rows = result.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[0]);
     expect(rows).toEqual([
       'NAME',
       'batch-jobs',
@@ -85,20 +90,28 @@ describeWithKubectl('kubectl against the demo fleet', () => {
     const result = await kubectl('cluster-a', 'get', 'resourcequotas', '-A', '-o', 'json');
     expect(result.code).toBe(0);
     expect(names(result.stdout)).toEqual(['payments/default-quota', 'web/default-quota']);
-    const quota = (JSON.parse(result.stdout) as { items: Array<{ status: { used: Record<string, string> } }> }).items[0];
+    const quota = (JSON.parse(result.stdout) as { items: Array<{ status: { used: Record<string, string> } }> })
+      .items[0];
     expect(quota?.status.used['requests.cpu']).toBe('7600m');
   });
 
   it('gets constrainttemplates through CRD discovery', async () => {
     const result = await kubectl('cluster-b', 'get', 'constrainttemplates');
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['NAME', 'k8sdisallowhostpath']);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['NAME', 'k8sdisallowhostpath']);
   });
 
   it('gets applications.argoproj.io -A -o json from the host', async () => {
     const result = await kubectl('host', 'get', 'applications.argoproj.io', '-A', '-o', 'json');
     expect(result.code).toBe(0);
-    const apps = JSON.parse(result.stdout) as { items: Array<{ metadata: { name: string }; status: { sync: { status: string } } }> };
+    const apps = JSON.parse(result.stdout) as {
+      items: Array<{ metadata: { name: string }; status: { sync: { status: string } } }>;
+    };
     expect(apps.items.map((a) => [a.metadata.name, a.status.sync.status])).toEqual([
       ['ledger-service', 'Synced'],
       ['monitoring-stack', 'Synced'],
@@ -110,27 +123,52 @@ describeWithKubectl('kubectl against the demo fleet', () => {
   it('gets secrets -n payments -o name', async () => {
     const result = await kubectl('cluster-a', 'get', 'secrets', '-n', 'payments', '-o', 'name');
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n')).toEqual(['secret/payments-api-tls', 'secret/payments-db-credentials', 'secret/psp-api-token']);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'secret/payments-api-tls',
+      'secret/payments-db-credentials',
+      'secret/psp-api-token',
+    ]);
   });
 
   it('pages with --chunk-size, following continue tokens', async () => {
     const result = await kubectl('cluster-a', 'get', 'secrets', '-A', '-o', 'name', '--chunk-size', '2', '-v=6');
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(9);
-    const requests = result.stderr.split('\n').filter((line) => line.includes('GET https://') && line.includes('/api/v1/secrets?'));
+    const requests = result.stderr.split('\n').filter((line) => line.includes('/api/v1/secrets?'));
     expect(requests).toHaveLength(5);
     expect(requests.slice(1).every((line) => line.includes('continue='))).toBe(true);
   });
 
   it('filters with -l', async () => {
-    const result = await kubectl('host', 'get', 'secrets', '-A', '-o', 'name', '-l', 'argocd.argoproj.io/secret-type=cluster');
-    expect(result.stdout.trim().split('\n')).toEqual(['secret/cluster-a-cluster-secret', 'secret/cluster-b-cluster-secret']);
+    const result = await kubectl(
+      'host',
+      'get',
+      'secrets',
+      '-A',
+      '-o',
+      'name',
+      '-l',
+      'argocd.argoproj.io/secret-type=cluster',
+    );
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'secret/cluster-a-cluster-secret',
+      'secret/cluster-b-cluster-secret',
+    ]);
     const setBased = await kubectl('cluster-b', 'get', 'namespaces', '-o', 'name', '-l', 'team in (ledger,data)');
     expect(setBased.stdout.trim().split('\n')).toEqual(['namespace/ledger', 'namespace/reporting']);
   });
 
   it('filters with --field-selector', async () => {
-    const result = await kubectl('cluster-a', 'get', 'secrets', '-A', '-o', 'name', '--field-selector', 'type=kubernetes.io/tls');
+    const result = await kubectl(
+      'cluster-a',
+      'get',
+      'secrets',
+      '-A',
+      '-o',
+      'name',
+      '--field-selector',
+      'type=kubernetes.io/tls',
+    );
     expect(result.stdout.trim().split('\n')).toEqual([
       'secret/gatekeeper-webhook-server-cert',
       'secret/grafana-tls',

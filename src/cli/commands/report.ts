@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { createLogger } from '../../core/logger.js';
-import { RuleThresholds } from '../../evaluate/thresholds.js';
 import { SEVERITIES } from '../../evaluate/types.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
-import { type Fleet, loadFleetFile } from '../../fleet/fleetFile.js';
+import { loadFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
-import { type GeneratedReport, generateReport, type ReportFleet } from '../../report/generateReport.js';
+import { type GeneratedReport, generateReport } from '../../report/generateReport.js';
+import { reportFleetOf } from '../../report/reportFleet.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 
@@ -21,13 +21,8 @@ export interface ReportFlags {
   s3Endpoint?: string;
 }
 
-/** The fleet as the report needs it; thresholds as `evaluate` derives them. */
-export function reportFleetOf(fleet: Fleet): ReportFleet {
-  return {
-    clusters: fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })),
-    rules: fleet.rules ?? RuleThresholds.parse({ excludeNamespaces: [...fleet.defaults.excludeNamespaces] }),
-  };
-}
+// Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
+export { reportFleetOf } from '../../report/reportFleet.js';
 
 const percent = (ratio: number | null) => (ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`);
 const points = (delta: number | null) =>
