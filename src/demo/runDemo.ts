@@ -20,6 +20,7 @@ import { loadFleetFile } from '../fleet/fleetFile.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type GeneratedReport, generateReport } from '../report/generateReport.js';
 import { generateCertificateObjects } from '../simulator/generatedCertificates.js';
+import type { ServingIdentity } from '../simulator/apiServer.js';
 import { loadFleetDirectory, type SimulatedClusterDefinition, startSimulatedFleet } from '../simulator/fleet.js';
 
 export interface DemoOptions {
@@ -96,12 +97,16 @@ async function runWeek(
   week: 'last' | 'this',
   clusters: SimulatedClusterDefinition[],
   now: DateTime,
-  options: DemoOptions,
+  options: DemoOptions & { servingIdentities: Map<string, ServingIdentity> },
   work: string,
 ): Promise<{ snapshot: FleetRunResult; report: GeneratedReport }> {
   const fleetDir = join(work, week);
   await mkdir(fleetDir, { recursive: true });
-  const running = await startSimulatedFleet(clusters, { kubeconfigPath: join(fleetDir, 'kubeconfig'), now: now.toJSDate() });
+  const running = await startSimulatedFleet(clusters, {
+    kubeconfigPath: join(fleetDir, 'kubeconfig'),
+    now: now.toJSDate(),
+    servingIdentities: options.servingIdentities,
+  });
   try {
     // examples/fleet.yaml names ./kubeconfig: run it beside the kubeconfig this fleet wrote.
     await copyFile(join(options.examplesDir, 'fleet.yaml'), join(fleetDir, 'fleet.yaml'));
@@ -135,7 +140,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const certificates = await issueCertificates(thisWeekBase, options.now.toJSDate());
 
   const work = await mkdtemp(join(tmpdir(), 'fleetledger-demo-'));
-  const weekOptions = { ...options, examplesDir };
+  // One API server identity per cluster for both weeks: the servers' certificates do not rotate.
+  const weekOptions = { ...options, examplesDir, servingIdentities: new Map<string, ServingIdentity>() };
   try {
     const lastWeek = await runWeek(
       'last',

@@ -15,7 +15,7 @@ import {
   tooManyRequests,
   unauthorized,
 } from './apiStatus.js';
-import { createCertificate } from './certificates.js';
+import { createCertificate, type IssuedCertificate } from './certificates.js';
 import { ContinueTokens } from './continueTokens.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
 import type { ObjectIndex, StoredObject } from './objectIndex.js';
@@ -46,12 +46,51 @@ export interface ApiServerSettings {
   tooManyRequestsEvery: number;
   serverErrorEvery: number;
   now: Date;
+  /** Reuse a CA and serving certificate (the same server across restarts); default: issue new ones. */
+  identity?: ServingIdentity;
 }
 
 /** Who the simulated RBAC refuses, as named in 403 messages. */
 const READER = 'system:serviceaccount:fleetledger:fleetledger-reader';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const JSON_TYPE = 'application/json';
+
+/** The simulated API server's CA and serving certificate (with its key: the simulator's own, not cluster data). */
+export interface ServingIdentity {
+  ca: IssuedCertificate;
+  serving: IssuedCertificate;
+}
+
+export async function createServingIdentity(
+  settings: Pick<ApiServerSettings, 'name' | 'now' | 'servingCertValidDays'>,
+): Promise<ServingIdentity> {
+  const now = settings.now.getTime();
+  // The certificates must also be valid on the wall clock, or TLS fails when a test injects a
+  // "now" far from today: validity starts before both instants, and the serving certificate's
+  // configured expiry is only stretched when it would already have passed on the wall clock.
+  const wallClock = Date.now();
+  const ca = await createCertificate({
+    subject: `CN=${settings.name}-ca, O=fleetledger simulator`,
+    isCA: true,
+    notBefore: new Date(Math.min(now, wallClock) - DAY_MS),
+    notAfter: new Date(Math.max(now, wallClock) + 3650 * DAY_MS),
+  });
+  const serving = await createCertificate({
+    subject: 'CN=kube-apiserver',
+    dnsNames: [
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+      'localhost',
+    ],
+    ipAddresses: ['127.0.0.1'],
+    issuer: ca,
+    notBefore: new Date(Math.min(now, wallClock) - 60 * 60 * 1000),
+    notAfter: new Date(Math.max(now + settings.servingCertValidDays * DAY_MS, wallClock + DAY_MS)),
+  });
+  return { ca, serving };
+}
 
 interface Response {
   code: number;
@@ -102,31 +141,7 @@ export class SimulatedApiServer {
   }
 
   static async start(settings: ApiServerSettings, index: ObjectIndex): Promise<SimulatedApiServer> {
-    const now = settings.now.getTime();
-    // The certificates must also be valid on the wall clock, or TLS fails when a test injects a
-    // "now" far from today: validity starts before both instants, and the serving certificate's
-    // configured expiry is only stretched when it would already have passed on the wall clock.
-    const wallClock = Date.now();
-    const ca = await createCertificate({
-      subject: `CN=${settings.name}-ca, O=fleetledger simulator`,
-      isCA: true,
-      notBefore: new Date(Math.min(now, wallClock) - DAY_MS),
-      notAfter: new Date(Math.max(now, wallClock) + 3650 * DAY_MS),
-    });
-    const serving = await createCertificate({
-      subject: 'CN=kube-apiserver',
-      dnsNames: [
-        'kubernetes',
-        'kubernetes.default',
-        'kubernetes.default.svc',
-        'kubernetes.default.svc.cluster.local',
-        'localhost',
-      ],
-      ipAddresses: ['127.0.0.1'],
-      issuer: ca,
-      notBefore: new Date(Math.min(now, wallClock) - 60 * 60 * 1000),
-      notAfter: new Date(Math.max(now + settings.servingCertValidDays * DAY_MS, wallClock + DAY_MS)),
-    });
+    const { ca, serving } = settings.identity ?? (await createServingIdentity(settings));
     const token = `sim-${settings.name}-${randomBytes(24).toString('base64url')}`;
     if (settings.unreachable) {
       // Nothing listens at the address the kubeconfig names: connections are refused.

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { SimulatedApiServer } from './apiServer.js';
+import { createServingIdentity, type ServingIdentity, SimulatedApiServer } from './apiServer.js';
 import { loadFleetDirectory as loadFleetFiles, sourceOf } from './fleetFiles.js';
 import { generateCertificateObjects } from './generatedCertificates.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -63,9 +63,21 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * context per cluster, to `options.kubeconfigPath` or a new file in the system temp directory.
  * Throws ConfigError for invalid definitions (bad objects, config, duplicate names).
  */
+export interface StartFleetOptions {
+  kubeconfigPath?: string;
+  /** The fleet's clock: `!now` is resolved by loadFleetDirectory; this dates generated certificates. */
+  now?: Date;
+  /**
+   * Serving identities by cluster name, shared between starts: a cluster found here keeps its CA
+   * and serving certificate, one missing gets new ones, added here. The demo passes the same map
+   * to last week's and this week's fleet, so the API servers do not seem to rotate certificates.
+   */
+  servingIdentities?: Map<string, ServingIdentity>;
+}
+
 export async function startSimulatedFleet(
   clusters: SimulatedClusterDefinition[],
-  options: { kubeconfigPath?: string; now?: Date } = {},
+  options: StartFleetOptions = {},
 ): Promise<RunningFleet> {
   const now = options.now ?? new Date();
   checkDefinitions(clusters);
@@ -95,12 +107,18 @@ export async function startSimulatedFleet(
       const config = cluster.config ?? {};
       const index = indexes[i];
       if (!index) continue;
+      const servingCertValidDays = config.servingCertValidDays ?? DEFAULT_SERVING_CERT_VALID_DAYS;
+      let identity = options.servingIdentities?.get(cluster.name);
+      if (!identity && options.servingIdentities) {
+        identity = await createServingIdentity({ name: cluster.name, now, servingCertValidDays });
+        options.servingIdentities.set(cluster.name, identity);
+      }
       servers.push(
         await SimulatedApiServer.start(
           {
             name: cluster.name,
             kubernetesVersion: config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
-            servingCertValidDays: config.servingCertValidDays ?? DEFAULT_SERVING_CERT_VALID_DAYS,
+            servingCertValidDays,
             forbidden: config.forbidden ?? [],
             unreachable: config.faults?.unreachable ?? false,
             port: config.port ?? 0,
@@ -108,6 +126,7 @@ export async function startSimulatedFleet(
             tooManyRequestsEvery: config.faults?.tooManyRequestsEvery ?? 0,
             serverErrorEvery: config.faults?.serverErrorEvery ?? 0,
             now,
+            ...(identity ? { identity } : {}),
           },
           index,
         ),
