@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
-import { createLogger } from '../../core/logger.js';
+import { cliLogger } from '../cliLogger.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
 import { openStore } from '../../ledger/open.js';
 import type { RunState } from './index.js';
@@ -33,7 +33,7 @@ export function register(program: Command, run: RunState): void {
         store,
         now: resolveNow(flags.now),
         out: flags.out,
-        logger: createLogger({ level: 'error' }),
+        logger: cliLogger(),
         onStep: (step) => console.log(stepLines(step, store.location).join('\n')),
       });
       const outDir = result.thisWeek.report.outDir ?? flags.out;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
-import { createLogger } from '../../core/logger.js';
+import { cliLogger } from '../cliLogger.js';
 import { SEVERITIES } from '../../evaluate/types.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
 import { loadFleetFile } from '../../fleet/fleetFile.js';
@@ -75,7 +75,7 @@ export function register(program: Command, run: RunState): void {
         now,
         timeZone: flags.timeZone,
         waivers,
-        logger: createLogger(),
+        logger: cliLogger(),
         ...(flags.period ? { period: flags.period } : {}),
         ...(fleet ? { fleet } : {}),
         ...(flags.out ? { out: flags.out } : {}),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { snapshotFleet } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
-import { createLogger } from '../../core/logger.js';
+import { cliLogger } from '../cliLogger.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
 import { loadFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
@@ -39,7 +39,7 @@ export function register(program: Command, run: RunState): void {
       const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
       const now = resolveNow(flags.now);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
-      const logger = createLogger();
+      const logger = cliLogger();
       const snapshots = await snapshotFleet(fleet, { store, now, logger });
       for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);
       process.stdout.write(`${summaryLine(snapshots, store.location)}\n`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
-import { createLogger } from '../../core/logger.js';
+import { cliLogger } from '../cliLogger.js';
 import {
   type ClusterRunResult,
   type FleetProgressEvent,
@@ -44,7 +44,7 @@ export function register(program: Command, run: RunState): void {
       const result = await snapshotFleet(fleet, {
         store,
         now,
-        logger: createLogger(),
+        logger: cliLogger(),
         onProgress: progress.update,
         ...(concurrency ? { concurrency } : {}),
       });
