@@ -26,8 +26,9 @@ export function register(program: Command, run: RunState): void {
     .option('--store <location>', 'ledger location', './ledger')
     .option('--out <dir>', "directory for this week's report files", './out/report')
     .option('--now <iso>', 'the clock for the whole run (ISO 8601)')
-    .action(async (flags: { store: string; out: string; now?: string }) => {
-      const store = openStore(flags.store);
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .action(async (flags: { store: string; out: string; now?: string; s3Endpoint?: string }) => {
+      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await runDemo({
         examplesDir: EXAMPLES,
         store,

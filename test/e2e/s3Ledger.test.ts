@@ -1,0 +1,78 @@
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createCertificate } from '../../src/simulator/certificates.js';
+import { type RunningFleet, startSimulatedFleet } from '../../src/simulator/fleet.js';
+import { runFleetledger } from '../support/cli.js';
+import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
+
+// issue 4, "Done when": snapshot into s3:// and verify it, through the CLI, exactly as with a directory.
+describe('fleetledger snapshot and verify on an S3 ledger (s3rver)', () => {
+  let s3: RunningS3rver;
+  let fleet: RunningFleet;
+  let store: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    s3 = await startS3rver({ bucket: 'audit-evidence' });
+    const now = Date.now();
+    const cert = await createCertificate({
+      subject: 'CN=api.payments.example',
+      notBefore: new Date(now - 86_400_000),
+      notAfter: new Date(now + 90 * 86_400_000),
+    });
+    fleet = await startSimulatedFleet([
+      {
+        name: 'prod-east',
+        objects: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } },
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            type: 'kubernetes.io/tls',
+            metadata: { name: 'api-tls', namespace: 'payments' },
+            data: { 'tls.crt': Buffer.from(cert.certPem).toString('base64'), 'tls.key': Buffer.from(cert.keyPem).toString('base64') },
+          },
+        ],
+      },
+      { name: 'prod-west', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } }] },
+    ]);
+    store = `s3://${s3.bucket}/ledger`;
+    env = { ...s3.environment, AWS_ENDPOINT_URL_S3: s3.endpoint };
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await s3?.stop();
+  });
+
+  it('stores every snapshot under the shared key layout and verifies the ledger with exit 0', async () => {
+    const snapshot = await runFleetledger(
+      ['snapshot', '--kubeconfig', fleet.kubeconfigPath, '--store', store, '--s3-endpoint', s3.endpoint, '--now', '2026-11-25T09:00:00Z'],
+      env,
+    );
+    expect(snapshot.stderr).toBe('');
+    expect(snapshot.code).toBe(0);
+    const keys = (await s3.store('ledger').list('')).map((o) => o.key);
+    expect(keys.filter((k) => k.startsWith('snapshots/'))).toEqual([
+      expect.stringMatching(/^snapshots\/cluster=prod-east\/date=2026-11-25\/2026-11-25T09-00-0\d\.\d{3}Z\.json\.gz$/),
+      expect.stringMatching(/^snapshots\/cluster=prod-west\/date=2026-11-25\/2026-11-25T09-00-0\d\.\d{3}Z\.json\.gz$/),
+    ]);
+    expect(keys.filter((k) => k.startsWith('manifests/'))).toHaveLength(1);
+
+    const verify = await runFleetledger(['verify', '--store', store, '--s3-endpoint', s3.endpoint], env);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('ledger verified: 1 manifest(s), 2 object(s) checked');
+  });
+
+  it('names a deleted snapshot and a planted object, and exits 1', async () => {
+    const client = new S3Client(s3.clientConfig);
+    const keys = (await s3.store('ledger').list('snapshots/')).map((o) => o.key);
+    const deleted = keys[0] as string;
+    await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `ledger/${deleted}` }));
+    const planted = 'snapshots/cluster=prod-east/date=2026-11-25/2026-11-25T10-00-00.000Z.json.gz';
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `ledger/${planted}`, Body: 'not evidence' }));
+
+    const verify = await runFleetledger(['verify', '--store', store, '--s3-endpoint', s3.endpoint], env);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`missing ${deleted}: recorded by manifests/`);
+    expect(verify.stdout).toContain(`unexpected ${planted}: in the store but recorded by no manifest`);
+  });
+});
