@@ -1,0 +1,104 @@
+/**
+ * One of the lambda/ handlers, bundled locally with esbuild (there is no Docker here) as an ESM
+ * bundle for Node.js 24 on arm64. Everything is bundled, the AWS SDK included, so the function runs
+ * the SDK versions the tests ran.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}package.json`, 'utf8')) as { version: string })
+  .version;
+
+/** Where the report function finds templates/ once deployed (the bundle sits in /var/task). */
+export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
+
+export interface HandlerFunctionSizing {
+  /**
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * At most 15 minutes.
+   * @default Duration.minutes(10)
+   */
+  readonly timeout?: Duration;
+}
+
+export interface HandlerFunctionProps extends HandlerFunctionSizing {
+  /** The file under lambda/, e.g. 'snapshotHandler.ts'. */
+  readonly entryFile: string;
+  readonly environment: Record<string, string>;
+  /**
+   * Copy templates/ into the bundle and point FLEETLEDGER_TEMPLATES_DIR at it (HTML rendering).
+   * @default false
+   */
+  readonly shipTemplates?: boolean;
+}
+
+export class HandlerFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const memorySize = props.memorySize ?? 1024;
+    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
+      throw new Error(
+        `${this.node.path}: memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`,
+      );
+    }
+    const timeout = props.timeout ?? Duration.minutes(10);
+    if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900) {
+      throw new Error(`${this.node.path}: timeout must be from 1 second to 15 minutes, got ${timeout.toHumanString()}`);
+    }
+    const templates = props.shipTemplates ?? false;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${PROJECT_ROOT}lambda/${props.entryFile}`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize,
+      timeout,
+      ephemeralStorageSize: Size.mebibytes(512),
+      logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
+      environment: {
+        ...props.environment,
+        FLEETLEDGER_LOG_FORMAT: 'json',
+        // src/core/version.ts reads package.json next to the sources, which a bundle does not have.
+        FLEETLEDGER_BUNDLED_VERSION: PACKAGE_VERSION,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(templates ? { FLEETLEDGER_TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR } : {}),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        externalModules: [],
+        sourceMap: true,
+        forceDockerBundling: false,
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        ...(templates
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Lambda: generate the report of the current (or the event's) period into the ledger, then e-mail
+ * it through Amazon SES v2 when RECIPIENTS is set (scheduled weekly).
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createLogger } from '../src/core/logger.js';
+import { type ReportFile, reportKey } from '../src/ledger/keys.js';
+import { generateReport } from '../src/report/generateReport.js';
+import { createMailTransport } from '../src/report/email/mailTransport.js';
+import { renderEmail } from '../src/report/email/renderEmail.js';
+import { sendReportEmail, type SentReportEmail } from '../src/report/email/sendReportEmail.js';
+import { reportLinks } from '../src/report/email/storedReport.js';
+import { reportFleetOf } from '../src/report/reportFleet.js';
+import { loadFleet, loadWaivers } from './configFiles.js';
+import { readHandlerEnvironment } from './handlerEnvironment.js';
+import { parseInvocationEvent } from './invocationEvent.js';
+import { createLedgerClients } from './ledgerClients.js';
+
+const environment = readHandlerEnvironment(process.env);
+const { s3, store } = createLedgerClients(environment);
+const mail = environment.email ? createMailTransport({ kind: 'ses', client: new SESv2Client({}) }) : null;
+const logger = createLogger();
+
+export interface ReportRunSummary {
+  readonly period: string;
+  readonly reportFolder: string;
+  readonly gaps: number;
+  readonly email: SentReportEmail | null;
+}
+
+export async function handler(event: unknown): Promise<ReportRunSummary> {
+  const { now, period } = parseInvocationEvent(event, environment.timeZone);
+  const [fleet, waivers] = await Promise.all([
+    loadFleet(environment.fleetFile, s3, { checkAccess: false }),
+    loadWaivers(environment.waiversFile, s3),
+  ]);
+  const { timeZone } = environment;
+  const generated = await generateReport({
+    store,
+    now,
+    timeZone,
+    waivers,
+    fleet: reportFleetOf(fleet),
+    logger,
+    ...(period ? { period } : {}),
+  });
+
+  let email: SentReportEmail | null = null;
+  if (environment.email && mail) {
+    const { sender, recipients, linkExpiresInSeconds } = environment.email;
+    // The e-mail links the files of this very generation (a later one may exist when event.now is in the past).
+    const keyOf = (file: ReportFile) => reportKey(generated.doc.period, now, file);
+    const stored = { doc: generated.doc, reportJson: await store.get(keyOf('report.json')), keyOf };
+    // Known limit: a presigned URL stops working when the signing credentials expire, and a Lambda
+    // role's session credentials last hours, not the LINK_EXPIRES days.
+    const links = await reportLinks(store, stored, { now, expiresInSeconds: linkExpiresInSeconds });
+    email = await sendReportEmail(mail, { from: sender, to: recipients, email: renderEmail(stored.doc, links) });
+    if (email.rejected.length > 0) logger.error('recipients refused the report e-mail', { rejected: email.rejected });
+  }
+  const summary = {
+    period: generated.doc.period,
+    reportFolder: generated.reportFolder,
+    gaps: generated.doc.gaps.length,
+    email,
+  };
+  logger.info('report stored', { ledger: store.location, ...summary });
+  return summary;
+}

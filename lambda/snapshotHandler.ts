@@ -1,0 +1,40 @@
+/**
+ * Lambda: snapshot every cluster of the fleet file into the ledger (scheduled daily).
+ *
+ * A cluster that cannot be read is recorded as such in the ledger and counted in the result; the
+ * invocation fails only on a configuration mistake or an unusable ledger.
+ */
+import { snapshotFleet } from '../src/collect/snapshotFleet.js';
+import { createLogger } from '../src/core/logger.js';
+import { loadFleet } from './configFiles.js';
+import { readHandlerEnvironment } from './handlerEnvironment.js';
+import { parseInvocationEvent } from './invocationEvent.js';
+import { createLedgerClients } from './ledgerClients.js';
+
+const environment = readHandlerEnvironment(process.env);
+const { s3, store } = createLedgerClients(environment);
+const logger = createLogger();
+
+export interface SnapshotRunSummary {
+  readonly manifest: string;
+  readonly counts: Readonly<Record<'ok' | 'partial' | 'unreachable', number>>;
+  readonly clusters: readonly { cluster: string; status: string; key: string; problems: readonly string[] }[];
+}
+
+export async function handler(event: unknown): Promise<SnapshotRunSummary> {
+  const { now } = parseInvocationEvent(event, environment.timeZone);
+  const fleet = await loadFleet(environment.fleetFile, s3);
+  const run = await snapshotFleet(fleet, { store, now, logger });
+  const summary: SnapshotRunSummary = {
+    manifest: run.manifest.key,
+    counts: run.counts,
+    clusters: run.clusters.map((c) => ({
+      cluster: c.cluster,
+      status: c.status,
+      key: c.written.key,
+      problems: [...c.problems, ...(c.unreachableReason ? [c.unreachableReason] : [])],
+    })),
+  };
+  logger.info('snapshot run stored', { ledger: store.location, ...summary });
+  return summary;
+}

@@ -1,0 +1,208 @@
+/**
+ * The Lambda handlers, as deployed minus the bundling: a real simulated fleet over HTTPS (reached
+ * through a kubeconfig fleet file stored in S3), a real S3 server (s3rver) as the ledger, and SES
+ * mocked at the SDK boundary (SendEmailCommand), whose raw MIME message is parsed.
+ *
+ * The handlers read their configuration at module scope, so the environment is set before the
+ * modules are imported.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
+import { loadFleet, loadWaivers } from '../../lambda/configFiles.js';
+import { readHandlerEnvironment } from '../../lambda/handlerEnvironment.js';
+import { parseInvocationEvent } from '../../lambda/invocationEvent.js';
+import { emailSubject } from '../../src/report/email/emailView.js';
+import { ReportDocument } from '../../src/report/schema.js';
+import type { RunningFleet } from '../../src/simulator/fleet.js';
+import { namespace } from '../collect/fixtures.js';
+import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
+
+const ses = mockClient(SESv2Client);
+let s3: RunningS3rver;
+let fleet: RunningFleet;
+let bundleRoot: string;
+let snapshotHandler: typeof import('../../lambda/snapshotHandler.js').handler;
+let reportHandler: typeof import('../../lambda/reportHandler.js').handler;
+const savedEnvironment = { ...process.env };
+
+const FLEET_KEY = 'config/fleet.yaml';
+
+beforeAll(async () => {
+  // The simulator issues certificates with @peculiar/x509, which needs the Reflect polyfill first.
+  await import('../../src/simulator/reflectMetadata.js');
+  const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
+  [s3, fleet] = await Promise.all([
+    startS3rver({ bucket: 'audit-ledger' }),
+    startSimulatedFleet([
+      { name: 'prod-east', objects: [namespace('payments')] },
+      { name: 'prod-west', objects: [namespace('web')] },
+    ]),
+  ]);
+  const fleetYaml = [
+    'clusters:',
+    `  - { name: prod-east, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }`,
+    `  - { name: prod-west, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-west } }`,
+  ].join('\n');
+  const client = new S3Client(s3.clientConfig);
+  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: FLEET_KEY, Body: fleetYaml }));
+  client.destroy();
+  bundleRoot = await mkdtemp(join(tmpdir(), 'lambda-root-'));
+  await writeFile(join(bundleRoot, 'waivers.yaml'), 'waivers: []\n');
+
+  Object.assign(process.env, s3.environment, {
+    LEDGER: `s3://${s3.bucket}/ledger`,
+    S3_ENDPOINT: s3.endpoint,
+    FLEET_FILE: `s3://${s3.bucket}/${FLEET_KEY}`,
+    WAIVERS_FILE: 'waivers.yaml',
+    LAMBDA_TASK_ROOT: bundleRoot,
+    TIME_ZONE: 'Europe/Berlin',
+    RECIPIENTS: 'secops@example.com, platform@example.com',
+    SENDER: 'fleetledger@example.com',
+    FLEETLEDGER_LOG_LEVEL: 'error',
+  });
+  ({ handler: snapshotHandler } = await import('../../lambda/snapshotHandler.js'));
+  ({ handler: reportHandler } = await import('../../lambda/reportHandler.js'));
+});
+
+afterAll(async () => {
+  ses.restore();
+  process.env = savedEnvironment;
+  await Promise.all([fleet?.stop(), s3?.stop(), bundleRoot && rm(bundleRoot, { recursive: true, force: true })]);
+});
+
+describe('the snapshot and report handlers over a real fleet and S3 ledger', () => {
+  it('stores one snapshot per cluster of the fleet file in S3 and a run manifest', async () => {
+    const summary = await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
+
+    expect(summary.counts).toEqual({ ok: 2, partial: 0, unreachable: 0 });
+    expect(summary.clusters.map((c) => [c.cluster, c.status])).toEqual([
+      ['prod-east', 'ok'],
+      ['prod-west', 'ok'],
+    ]);
+    const stored = (await s3.store('ledger').list('snapshots/')).map((o) => o.key);
+    expect(stored.sort()).toEqual(summary.clusters.map((c) => c.key).sort());
+    expect(stored.every((key) => /^snapshots\/cluster=prod-(east|west)\/date=2026-11-23\//.test(key))).toBe(true);
+    expect(await s3.store('ledger').head(summary.manifest)).not.toBeNull();
+  });
+
+  it('stores the report of the week and e-mails it through SES to the recipients with presigned links', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+
+    const summary = await reportHandler({ now: '2026-11-23T05:00:00Z' });
+
+    expect(summary.period).toBe('2026-W48');
+    expect(summary.gaps).toBe(0);
+    // nodemailer's SES transport reports no per-recipient outcome: SES accepts or fails the whole message.
+    expect(summary.email).toEqual({ messageId: expect.stringContaining('ses-message-1'), accepted: [], rejected: [] });
+    const reportJson = await s3.store('ledger').get(`${summary.reportFolder}report.json`);
+    const doc = ReportDocument.parse(JSON.parse(Buffer.from(reportJson).toString('utf8')));
+    expect(doc.timeZone).toBe('Europe/Berlin');
+    expect(doc.fleet.clusters.total).toBe(2);
+
+    const calls = ses.commandCalls(SendEmailCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]!.args[0].input;
+    expect(input.FromEmailAddress).toBe('fleetledger@example.com');
+    expect(input.Destination?.ToAddresses).toEqual(['secops@example.com', 'platform@example.com']);
+    const mime = await simpleParser(Buffer.from(input.Content!.Raw!.Data!));
+    expect(mime.subject).toBe(emailSubject(doc));
+    expect(mime.subject).toBe('fleetledger 2026-W48: fleet compliance 85.7%, 2 new critical/high findings');
+    const to = Array.isArray(mime.to) ? mime.to : [mime.to];
+    expect(to.flatMap((a) => a?.value.map((v) => v.address))).toEqual(['secops@example.com', 'platform@example.com']);
+    const reportLink = `${s3.endpoint}/${s3.bucket}/ledger/${summary.reportFolder}report.html?`;
+    expect(mime.html).toContain(reportLink.replaceAll('&', '&amp;'));
+    expect(mime.text).toContain('X-Amz-Expires=604800');
+  });
+
+  it('reports the period the event names instead of the week containing now', async () => {
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-2' });
+
+    const summary = await reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W47' });
+
+    expect(summary.period).toBe('2026-W47');
+    expect(summary.reportFolder).toMatch(/^reports\/(period=)?2026-W47\//);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+});
+
+describe('handler configuration', () => {
+  it('names every misconfigured variable at once, each with what was expected', () => {
+    expect(() =>
+      readHandlerEnvironment({ LEDGER: './ledger', TIME_ZONE: 'Mars/Olympus', RECIPIENTS: 'secops@example.com,nope' }),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        problems: [
+          'LEDGER: expected s3://bucket[/prefix], got "./ledger"',
+          'FLEET_FILE: expected s3://bucket/key of the fleet file or a path in the bundle',
+          'TIME_ZONE: expected an IANA time zone such as Europe/Berlin or UTC, got "Mars/Olympus"',
+          'RECIPIENTS: not an e-mail address: "nope"',
+          'SENDER: expected the sender address (an SES identity) when RECIPIENTS is set',
+        ],
+      }),
+    );
+  });
+
+  it('defaults to UTC, no waivers and no e-mail when only the ledger and fleet file are set', () => {
+    expect(readHandlerEnvironment({ LEDGER: 's3://audit-ledger/ledger', FLEET_FILE: 'fleet.yaml' })).toEqual({
+      ledger: { bucket: 'audit-ledger', prefix: 'ledger' },
+      s3Endpoint: null,
+      fleetFile: 'fleet.yaml',
+      waiversFile: null,
+      timeZone: 'UTC',
+      email: null,
+    });
+  });
+
+  it('rejects a link lifetime beyond the 7 days presigned URLs allow', () => {
+    expect(() =>
+      readHandlerEnvironment({
+        LEDGER: 's3://audit-ledger',
+        FLEET_FILE: 'fleet.yaml',
+        RECIPIENTS: 'secops@example.com',
+        SENDER: 'fleetledger@example.com',
+        LINK_EXPIRES: '30d',
+      }),
+    ).toThrow('LINK_EXPIRES: presigned URLs last at most 7 days (7d), got "30d"');
+  });
+
+  it('names FLEET_FILE when the fleet file is not in the bucket', async () => {
+    const client = new S3Client(s3.clientConfig);
+    await expect(loadFleet(`s3://${s3.bucket}/config/missing.yaml`, client)).rejects.toThrow(
+      new RegExp(`^FLEET_FILE: cannot read s3://${s3.bucket}/config/missing.yaml: `),
+    );
+    client.destroy();
+  });
+
+  it('reads the waivers file from the bundle, relative to the function root', async () => {
+    const client = new S3Client(s3.clientConfig);
+    await expect(loadWaivers('waivers.yaml', client)).resolves.toEqual([]);
+    await expect(loadWaivers('absent.yaml', client)).rejects.toThrow(
+      /^WAIVERS_FILE: cannot read absent.yaml: .*ENOENT/,
+    );
+    client.destroy();
+  });
+
+  it('rejects an event whose now or period is not what the handler can use', () => {
+    expect(() => parseInvocationEvent({ now: 'yesterday' }, 'UTC')).toThrow(
+      'event.now: expected an ISO 8601 date-time such as 2026-11-25T09:00:00Z, got "yesterday"',
+    );
+    expect(() => parseInvocationEvent({ period: '2026-48' }, 'UTC')).toThrow(
+      'event.period: expected an ISO week such as 2026-W48, current or previous, got "2026-48"',
+    );
+    // The weekly schedule's event: the week that has just ended, in the stack's time zone.
+    expect(parseInvocationEvent({ now: '2026-11-30T05:00:00Z', period: 'previous' }, 'Europe/Berlin').period).toBe(
+      '2026-W48',
+    );
+    expect(parseInvocationEvent({ now: '2026-11-30T05:00:00Z', period: 'current' }, 'Europe/Berlin').period).toBe(
+      '2026-W49',
+    );
+    expect(parseInvocationEvent({ 'detail-type': 'Scheduled Event' }, 'UTC').period).toBeNull();
+  });
+});
