@@ -1,6 +1,5 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import type { Extension } from '@peculiar/x509';
-import { installReflectMetadata } from './reflectMetadata.js';
 
 /**
  * Real X.509 certificates for the simulated fleet (serving certificates, TLS Secrets, mesh CAs).
@@ -34,12 +33,13 @@ type X509Module = typeof import('@peculiar/x509');
 let x509Module: Promise<X509Module> | undefined;
 
 /**
- * @peculiar/x509 is loaded on first use, after the Reflect metadata polyfill it needs is installed:
- * a static import would run its CommonJS build first under jest's ESM linker.
+ * @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata
+ * polyfill loaded first (https://github.com/microsoft/tsyringe#installation). Both are loaded on
+ * first use, in that order: static imports would let jest's ESM linker run x509's CommonJS build first.
  */
 function loadX509(): Promise<X509Module> {
   x509Module ??= (async () => {
-    installReflectMetadata();
+    await import('reflect-metadata');
     const x509 = await import('@peculiar/x509');
     x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
     return x509;

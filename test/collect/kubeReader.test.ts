@@ -15,7 +15,6 @@ let script: (url: URL) => Answer;
 const seen: string[] = [];
 
 beforeAll(async () => {
-  await import('../../src/simulator/reflectMetadata.js');
   const { createCertificate } = await import('../../src/simulator/certificates.js');
   const now = Date.now();
   const ca = await createCertificate({

@@ -5,13 +5,11 @@ import { jest } from '@jest/globals';
 import type { RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
 import { namespace } from './fixtures.js';
 
-// The CLI loads the simulator command, whose @peculiar/x509 needs the Reflect polyfill first.
 let main: (argv: string[]) => Promise<number>;
 let startSimulatedFleet: (clusters: SimulatedClusterDefinition[], options?: { now?: Date }) => Promise<RunningFleet>;
 const running: RunningFleet[] = [];
 
 beforeAll(async () => {
-  await import('../../src/simulator/reflectMetadata.js');
   ({ startSimulatedFleet } = await import('../../src/simulator/fleet.js'));
   ({ main } = await import('../../src/cli/main.js'));
 });

@@ -17,8 +17,6 @@ import type { RunningFleet, SimulatedClusterDefinition } from '../../src/simulat
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { crd, fullClusterObjects, namespace, opaqueSecrets, SECRET_MARKERS, tlsSecret } from './fixtures.js';
 
-// @peculiar/x509 (CJS) is evaluated at link time under jest's ESM loader: load the simulator's
-// Reflect polyfill first, then the simulator.
 let createCertificate: (
   options: Parameters<typeof import('../../src/simulator/certificates.js').createCertificate>[0],
 ) => Promise<IssuedCertificate>;
@@ -38,7 +36,6 @@ let certs: Certs;
 const running: RunningFleet[] = [];
 
 beforeAll(async () => {
-  await import('../../src/simulator/reflectMetadata.js');
   ({ createCertificate } = await import('../../src/simulator/certificates.js'));
   ({ startSimulatedFleet } = await import('../../src/simulator/fleet.js'));
   const notBefore = new Date(NOW.toMillis() - 30 * day);

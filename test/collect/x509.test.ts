@@ -2,11 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { parseCertificateBundle, splitPemCertificates } from '../../src/collect/x509.js';
 import type { createCertificate as CreateCertificate } from '../../src/simulator/certificates.js';
 
-// @peculiar/x509 (CJS) is evaluated at link time under jest's ESM loader, before the simulator's
-// Reflect polyfill would run: load the polyfill first, then the certificate factory.
 let createCertificate: typeof CreateCertificate;
 beforeAll(async () => {
-  await import('../../src/simulator/reflectMetadata.js');
   ({ createCertificate } = await import('../../src/simulator/certificates.js'));
 });
 

@@ -1,8 +1,3 @@
-// Jest runs CommonJS dependencies of ES modules while linking, before any module body: the CLI
-// pulls in @peculiar/x509 (simulate command), whose tsyringe needs the Reflect polyfill first. So
-// the polyfill is evaluated here and the CLI imported afterwards.
-import '../../src/simulator/reflectMetadata.js';
-
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

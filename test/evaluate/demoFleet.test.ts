@@ -1,8 +1,3 @@
-// Jest runs CommonJS dependencies of ES modules while linking, before any module body: the
-// simulator's @peculiar/x509 needs the Reflect polyfill first, so the simulator and the CLI are
-// imported dynamically once the polyfill has run.
-import '../../src/simulator/reflectMetadata.js';
-
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

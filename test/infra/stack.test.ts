@@ -276,7 +276,6 @@ describe('the bundled handlers', () => {
     await cp(join(outdir, `asset.${snapshotFn.asset}`), join(taskRoot, 'snapshot'), { recursive: true });
     await cp(join(outdir, `asset.${reportFn.asset}`), join(taskRoot, 'report'), { recursive: true });
 
-    await import('../../src/simulator/reflectMetadata.js');
     const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
     const fleet = await startSimulatedFleet([{ name: 'prod-east', objects: [namespace('payments')] }]);
     stopFleet = fleet.stop;

@@ -33,8 +33,6 @@ const savedEnvironment = { ...process.env };
 const FLEET_KEY = 'config/fleet.yaml';
 
 beforeAll(async () => {
-  // The simulator issues certificates with @peculiar/x509, which needs the Reflect polyfill first.
-  await import('../../src/simulator/reflectMetadata.js');
   const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
   [s3, fleet] = await Promise.all([
     startS3rver({ bucket: 'audit-ledger' }),

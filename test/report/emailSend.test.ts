@@ -32,8 +32,6 @@ const CSV = Buffer.from('id,rule,severity\r\nf0000000000000a1,CIDR-OVERLAP,criti
 let smtp: RunningSmtpServer;
 let main: (argv: string[]) => Promise<number>;
 beforeAll(async () => {
-  // The CLI includes the simulator, whose X.509 library needs the Reflect metadata shim loaded first.
-  await import('../../src/simulator/reflectMetadata.js');
   ({ main } = await import('../../src/cli/main.js'));
   smtp = await startSmtpServer();
 });
