@@ -39,7 +39,8 @@ export function register(program: Command, run: RunState): void {
       });
       const outDir = result.thisWeek.report.outDir ?? flags.out;
       console.log(`\nreport: ${outDir}/report.html (also report.json, findings.csv, policyreport.yaml, email.html)`);
-      console.log(`verify the ledger: npx fleetledger verify --store ${store.location}`);
+      const endpoint = flags.s3Endpoint ? ` --s3-endpoint ${flags.s3Endpoint}` : '';
+      console.log(`verify the ledger: npx fleetledger verify --store ${store.location}${endpoint}`);
       run.exitCode = 0;
     });
 }
