@@ -76,7 +76,7 @@ async function scenario(name: string, clusters: SimulatedClusterDefinition[]): P
     });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    const stored = result.clusters.reduce((sum, c) => sum + c.written.size, 0);
+    const stored = result.clusters.reduce((sum, c) => sum + (c.written?.size ?? 0), 0);
     console.log(`${name}:`);
     console.log(`  clusters            ${result.clusters.length} (ok ${result.counts.ok}, partial ${result.counts.partial}, unreachable ${result.counts.unreachable})`);
     console.log(`  objects read        ${result.objectsRead}`);

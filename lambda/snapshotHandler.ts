@@ -18,7 +18,8 @@ const logger = createLogger();
 export interface SnapshotRunSummary {
   readonly manifest: string;
   readonly counts: Readonly<Record<'ok' | 'partial' | 'unreachable', number>>;
-  readonly clusters: readonly { cluster: string; status: string; key: string; problems: readonly string[] }[];
+  /** key is null when the ledger refused the snapshot (the reason is among the problems). */
+  readonly clusters: readonly { cluster: string; status: string; key: string | null; problems: readonly string[] }[];
 }
 
 export async function handler(event: unknown): Promise<SnapshotRunSummary> {
@@ -31,8 +32,12 @@ export async function handler(event: unknown): Promise<SnapshotRunSummary> {
     clusters: run.clusters.map((c) => ({
       cluster: c.cluster,
       status: c.status,
-      key: c.written.key,
-      problems: [...c.problems, ...(c.unreachableReason ? [c.unreachableReason] : [])],
+      key: c.written?.key ?? null,
+      problems: [
+        ...c.problems,
+        ...(c.unreachableReason ? [c.unreachableReason] : []),
+        ...(c.notStoredReason ? [`not stored: ${c.notStoredReason}`] : []),
+      ],
     })),
   };
   logger.info('snapshot run stored', { ledger: store.location, ...summary });

@@ -26,6 +26,7 @@ import { clusterAccessFor } from './access/clusterAccessFor.js';
 import { type CollectorContext, emptyDraft, type SnapshotDraft } from './collectors/collector.js';
 import { COLLECTORS } from './collectors/index.js';
 import { at, type JsonRecord, str } from './fields.js';
+import { quarantineInvalidSections } from './invalidSections.js';
 import { KubeReader, KubeReadError } from './kube.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { readServingCertificate } from './servingCertificate.js';
@@ -135,7 +136,7 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
     (s) => s.state === 'forbidden' || s.state === 'error' || s.state === 'unreachable',
   );
   const status: ClusterStatus = failed ? 'partial' : 'ok';
-  return {
+  const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     meta: {
       cluster: target.name,
@@ -152,6 +153,17 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
     },
     ...draft,
   };
+  const valid = quarantineInvalidSections(snapshot);
+  for (const name of SECTION_NAMES) {
+    if (valid.meta.sections[name] === snapshot.meta.sections[name]) continue;
+    logger.warn('section not collected', {
+      cluster: target.name,
+      section: name,
+      state: valid.meta.sections[name].state,
+      message: valid.meta.sections[name].message,
+    });
+  }
+  return valid;
 }
 
 function orderedSections(sections: Record<SectionName, SectionStatus>): Record<SectionName, SectionStatus> {

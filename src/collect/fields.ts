@@ -26,6 +26,11 @@ export function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** A whole number, or null: clusters do serve `blockSize: 26.5`, and the schema wants integers where counts are meant. */
+export function int(value: unknown): number | null {
+  return Number.isSafeInteger(value) ? (value as number) : null;
+}
+
 export function bool(value: unknown): boolean | null {
   return typeof value === 'boolean' ? value : null;
 }

@@ -20,6 +20,7 @@ import {
   RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { withoutControlCharacters } from './controlCharacters.js';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
@@ -88,13 +89,13 @@ function networkFailureReason(error: unknown, timeoutMs: number): string {
   const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
   const code = isRecord(cause) && typeof cause['code'] === 'string' ? cause['code'] : null;
   const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-  return code && !detail.includes(code) ? `${code}: ${detail}` : detail;
+  return withoutControlCharacters(code && !detail.includes(code) ? `${code}: ${detail}` : detail);
 }
 
 function statusMessage(body: string): string {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (isRecord(parsed) && typeof parsed['message'] === 'string') return parsed['message'].slice(0, 300);
+    if (isRecord(parsed) && typeof parsed['message'] === 'string') return withoutControlCharacters(parsed['message']).slice(0, 300);
   } catch {
     // not a Status object: fall through to the status code alone
   }

@@ -2,11 +2,14 @@
  * A snapshot run over a fleet: clusters collected concurrently (bounded by
  * defaults.concurrency), each snapshot written to the ledger as soon as it is complete, then one
  * manifest for the run. A cluster that fails is data (an `unreachable` or `partial` snapshot,
- * still stored); it never fails the run or the other clusters.
+ * still stored); it never fails the run or the other clusters. A snapshot the ledger refuses
+ * (a key already taken, a store error) is recorded on that cluster's result; the manifest always
+ * records exactly the snapshots that were stored, so the ledger verifies clean.
  */
 import type { DateTime } from 'luxon';
 import { mapBounded } from '../core/concurrency.js';
-import { OperationalError } from '../core/errors.js';
+import { ZodError } from 'zod';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Fleet } from '../fleet/fleetFile.js';
 import { recordRun } from '../ledger/manifest.js';
@@ -26,13 +29,17 @@ export interface ClusterRunResult {
   /** Sections that were not collected, e.g. `tlsSecrets: forbidden`. */
   readonly problems: readonly string[];
   readonly unreachableReason?: string;
-  readonly written: WrittenObject;
+  /** The stored snapshot, or null when the ledger refused it (notStoredReason says why). */
+  readonly written: WrittenObject | null;
+  readonly notStoredReason?: string;
 }
 
 export interface FleetRunResult {
   readonly clusters: readonly ClusterRunResult[];
   readonly manifest: WrittenObject;
   readonly counts: Readonly<Record<ClusterStatus, number>>;
+  /** Clusters whose snapshot the ledger refused: they are not in the manifest. */
+  readonly notStored: number;
   readonly objectsRead: number;
   readonly elapsedMs: number;
 }
@@ -67,58 +74,78 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   const elapsed = () => Math.round(performance.now() - runStarted);
   const clock = () => now.plus({ milliseconds: elapsed() });
 
-  const clusters = await mapBounded(
+  // Every cluster settles before the manifest is written, so the manifest records every snapshot
+  // stored, even when an unexpected error escapes one cluster (that error is thrown afterwards).
+  const outcomes = await mapBounded(
     fleet.clusters,
     options.concurrency ?? fleet.defaults.concurrency,
-    async (target) => {
-      options.onProgress?.({ kind: 'started', cluster: target.name });
-      const started = performance.now();
-      const access = options.accessFor?.(target.name);
-      const collectOptions: CollectOptions = {
-        clock,
-        logger,
-        requestTimeoutMs: fleet.defaults.requestTimeoutSeconds * 1000,
-        excludeNamespaces: fleet.defaults.excludeNamespaces,
-        ...(options.sectionConcurrency ? { sectionConcurrency: options.sectionConcurrency } : {}),
-        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-        ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-        ...(access ? { access } : {}),
-      };
-      const snapshot = await collectClusterSnapshot(target, collectOptions);
-      const written = await storeSnapshot(store, snapshot);
-      const result = clusterResult(snapshot, written, Math.round(performance.now() - started));
-      logger.debug('snapshot stored', { cluster: target.name, key: written.key, status: result.status });
-      options.onProgress?.({ kind: 'finished', result });
-      return result;
+    async (target): Promise<{ result: ClusterRunResult } | { unexpected: unknown }> => {
+      try {
+        options.onProgress?.({ kind: 'started', cluster: target.name });
+        const started = performance.now();
+        const access = options.accessFor?.(target.name);
+        const collectOptions: CollectOptions = {
+          clock,
+          logger,
+          requestTimeoutMs: fleet.defaults.requestTimeoutSeconds * 1000,
+          excludeNamespaces: fleet.defaults.excludeNamespaces,
+          ...(options.sectionConcurrency ? { sectionConcurrency: options.sectionConcurrency } : {}),
+          ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+          ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+          ...(access ? { access } : {}),
+        };
+        const snapshot = await collectClusterSnapshot(target, collectOptions);
+        const stored = await storeSnapshot(store, snapshot);
+        const result = clusterResult(snapshot, stored, Math.round(performance.now() - started));
+        if (result.written) {
+          logger.debug('snapshot stored', { cluster: target.name, key: result.written.key, status: result.status });
+        } else {
+          // Not an error line of its own: the result carries the reason to the CLI line and the Lambda summary.
+          logger.debug('snapshot not stored', { cluster: target.name, reason: result.notStoredReason });
+        }
+        options.onProgress?.({ kind: 'finished', result });
+        return { result };
+      } catch (unexpected) {
+        return { unexpected };
+      }
     },
   );
 
-  const manifest = await recordRun(store, { runAt: now, written: clusters.map((c) => c.written), kind: 'snapshot' });
+  const clusters = outcomes.flatMap((o) => ('result' in o ? [o.result] : []));
+  const written = clusters.flatMap((c) => (c.written ? [c.written] : []));
+  const manifest = await recordRun(store, { runAt: now, written, kind: 'snapshot' });
+  const escaped = outcomes.find((o) => 'unexpected' in o);
+  if (escaped && 'unexpected' in escaped) throw escaped.unexpected;
+
   const counts: Record<ClusterStatus, number> = { ok: 0, partial: 0, unreachable: 0 };
   for (const c of clusters) counts[c.status]++;
   return {
     clusters,
     manifest,
     counts,
+    notStored: clusters.filter((c) => c.written === null).length,
     objectsRead: clusters.reduce((sum, c) => sum + c.objectsRead, 0),
     elapsedMs: elapsed(),
   };
 }
 
-async function storeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<WrittenObject> {
+/** The stored object, or why the ledger refused the snapshot (the other clusters go on). */
+async function storeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<WrittenObject | string> {
   try {
     return await writeSnapshot(store, snapshot);
   } catch (error) {
     if (error instanceof ObjectExistsError) {
-      throw new OperationalError(
-        `${store.location}: a different snapshot of ${snapshot.meta.cluster} collected at ${snapshot.meta.collectionStart} is already stored (${error.key}); run again with another --now`,
-      );
+      return `${store.location}: a different snapshot of ${snapshot.meta.cluster} collected at ${snapshot.meta.collectionStart} is already stored (${error.key}); run again with another --now`;
     }
-    throw error;
+    if (error instanceof ZodError) {
+      const issue = error.issues[0];
+      return `not a valid snapshot (${issue?.path.join('.')}: ${issue?.message})`;
+    }
+    return `${store.location}: ${errorMessage(error)}`;
   }
 }
 
-function clusterResult(snapshot: Snapshot, written: WrittenObject, elapsedMs: number): ClusterRunResult {
+function clusterResult(snapshot: Snapshot, stored: WrittenObject | string, elapsedMs: number): ClusterRunResult {
   const { meta } = snapshot;
   const problems =
     meta.status === 'unreachable'
@@ -133,6 +160,6 @@ function clusterResult(snapshot: Snapshot, written: WrittenObject, elapsedMs: nu
     elapsedMs,
     problems,
     ...(meta.unreachableReason ? { unreachableReason: meta.unreachableReason } : {}),
-    written,
+    ...(typeof stored === 'string' ? { written: null, notStoredReason: stored } : { written: stored }),
   };
 }

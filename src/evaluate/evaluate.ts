@@ -5,15 +5,17 @@
  *
  * Section gating (ClusterRule.gate): a rule whose sections were not collected on a cluster makes
  * one not-evaluated check there; an unreachable cluster makes one not-evaluated check per cluster
- * rule (and a failed CLUSTER-UNREACHABLE check); a configured cluster without a snapshot makes one
- * not-evaluated check per cluster rule, a failed SNAPSHOT-MISSING check, and the not-evaluated
- * checks fleet rules give it (CIDR-OVERLAP). So a cluster that was not seen lowers coverage and
- * never raises compliance.
+ * rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster checks of fleet rules, such as
+ * SNAPSHOT-MISSING, are not evaluated either); an expected cluster without a readable snapshot
+ * (see expectedClusters.ts) is missing: one not-evaluated check per cluster rule, a failed
+ * SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it (CIDR-OVERLAP). So a
+ * cluster that was not seen lowers coverage and never raises compliance.
  */
 import picomatch from 'picomatch';
 import type { DateTime } from 'luxon';
 import type { Snapshot } from '../snapshot/schema.js';
 import { RULES } from './catalog.js';
+import { missingReason, unreadableSnapshotsByCluster } from './expectedClusters.js';
 import { findingId } from './findingId.js';
 import {
   type Check,
@@ -36,6 +38,14 @@ export interface EvaluateOptions {
   thresholds?: RuleThresholds;
   /** The configured fleet, so that a configured cluster without a snapshot counts as missing. */
   fleetClusters?: readonly { name: string; labels: Record<string, string> }[];
+  /**
+   * The period's snapshots that could not be read (loadLatestSnapshots' gaps; keys of other kinds
+   * are ignored): without a configured fleet their clusters are expected, and a cluster left
+   * without a readable snapshot is missing for a reason naming them.
+   */
+  unreadableSnapshots?: readonly { key: string }[];
+  /** The clusters of the previous period (its trend index entry): expected when no fleet is configured. */
+  previousClusters?: readonly string[];
   /** The rules to run (default: the catalog); tests pass a subset. */
   rules?: readonly Rule[];
 }
@@ -44,7 +54,7 @@ export interface Evaluation {
   /** Sorted by severity (critical first), rule, cluster, resource. */
   findings: Finding[];
   scores: { fleet: Score; clusters: Record<string, Score> };
-  /** Configured clusters without a snapshot, sorted. */
+  /** Expected clusters (see expectedClusters.ts) without a readable snapshot, sorted. */
   missingClusters: string[];
   /** Checks per rule and cluster, for per-area views (report matrix). */
   tallies: CheckTally[];
@@ -65,9 +75,17 @@ function latestPerCluster(snapshots: readonly Snapshot[]): Snapshot[] {
   return [...latest.values()].sort((a, b) => a.meta.cluster.localeCompare(b.meta.cluster));
 }
 
-function fleetClustersOf(snapshots: readonly Snapshot[], configured: EvaluateOptions['fleetClusters']): FleetCluster[] {
+function fleetClustersOf(
+  snapshots: readonly Snapshot[],
+  configured: EvaluateOptions['fleetClusters'],
+  expectedByLedger: readonly string[],
+): FleetCluster[] {
   const clusters = new Map<string, FleetCluster>();
   const group = (labels: Record<string, string>): string => labels[MESH_LABEL] || DEFAULT_GROUP;
+  // Known only by a key or an earlier period: no labels to go by.
+  for (const name of expectedByLedger) {
+    clusters.set(name, { name, labels: {}, group: DEFAULT_GROUP, configured: false });
+  }
   for (const snapshot of snapshots) {
     const labels = snapshot.meta.labels;
     clusters.set(snapshot.meta.cluster, {
@@ -118,9 +136,19 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
   const waivers = options.waivers ?? [];
   const rules = (options.rules ?? RULES).filter((rule) => !thresholds.disabled.includes(rule.id));
   const latest = latestPerCluster(snapshots);
-  const clusters = fleetClustersOf(latest, options.fleetClusters);
+  const unreadable = unreadableSnapshotsByCluster(options.unreadableSnapshots ?? []);
+  // With a fleet file the fleet says which clusters are expected; without one, the ledger does.
+  const expectedByLedger = options.fleetClusters
+    ? []
+    : [...new Set([...unreadable.keys(), ...(options.previousClusters ?? [])])];
+  const clusters = fleetClustersOf(latest, options.fleetClusters, expectedByLedger);
   const seen = new Set(latest.map((snapshot) => snapshot.meta.cluster));
-  const missingClusters = clusters.filter((c) => c.configured && !seen.has(c.name)).map((c) => c.name);
+  const expected = new Set([...clusters.filter((c) => c.configured).map((c) => c.name), ...expectedByLedger]);
+  const missingClusters = clusters.filter((c) => expected.has(c.name) && !seen.has(c.name)).map((c) => c.name);
+  const unreachable = new Set(
+    latest.filter((snapshot) => snapshot.meta.status === 'unreachable').map((snapshot) => snapshot.meta.cluster),
+  );
+  const reasonMissing = (cluster: string): string => missingReason(unreadable.get(cluster));
   const groups = new Map(clusters.map((cluster) => [cluster.name, cluster.group]));
   const excluded = picomatch(thresholds.excludeNamespaces, { dot: true });
 
@@ -132,7 +160,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
         for (const check of runClusterRule(rule, ctx)) raw.push({ rule, check, cluster: snapshot.meta.cluster });
       }
       for (const cluster of missingClusters) {
-        raw.push({ rule, check: notEvaluated(`Cluster/${cluster}`, 'no snapshot in the period'), cluster });
+        raw.push({ rule, check: notEvaluated(`Cluster/${cluster}`, reasonMissing(cluster)), cluster });
       }
     } else {
       const ctx: FleetRuleContext = {
@@ -143,8 +171,18 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
         thresholds,
         now,
         groupOf: (cluster) => groups.get(cluster) ?? DEFAULT_GROUP,
+        missingReason: reasonMissing,
+        unreadableSnapshots: (cluster) => unreadable.get(cluster) ?? [],
       };
-      for (const check of rule.evaluate(ctx)) raw.push({ rule, check, cluster: check.cluster ?? null });
+      for (const check of rule.evaluate(ctx)) {
+        const cluster = check.cluster ?? null;
+        // Nothing of an unreachable cluster was seen: CLUSTER-UNREACHABLE is its only evaluated check.
+        const seenCheck =
+          cluster !== null && unreachable.has(cluster)
+            ? notEvaluated(check.subject, 'the cluster was unreachable')
+            : check;
+        raw.push({ rule, check: seenCheck, cluster });
+      }
     }
   }
 
@@ -157,14 +195,17 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     if (outcome.status === 'not-evaluated') return { ...base, status: 'not-evaluated', reason: outcome.reason };
     let allWaived = outcome.findings.length > 0;
     for (const draft of outcome.findings) {
-      const named = draft.clusters ?? [draft.cluster ?? cluster ?? ''];
-      const id = findingId(rule.id, named, draft.resource);
+      const { fleetKey } = draft;
+      const fleetLevel = fleetKey !== undefined;
+      const named = draft.clusters ?? (fleetLevel ? [] : [draft.cluster ?? cluster ?? '']);
+      // A fleet-level finding keeps its id when the clusters it names change.
+      const id = findingId(rule.id, fleetLevel ? [fleetKey] : named, draft.resource);
       const existing = findingsById.get(id);
       const finding: Finding = existing ?? {
         id,
         rule: rule.id,
         severity: thresholds.severity[rule.id] ?? draft.severity ?? rule.defaultSeverity,
-        ...(named.length === 1 ? { cluster: named[0] } : { clusters: [...named].sort() }),
+        ...(named.length === 1 && !fleetLevel ? { cluster: named[0] } : { clusters: [...named].sort() }),
         resource: draft.resource,
         message: draft.message,
         evidence: draft.evidence,

@@ -3,7 +3,9 @@
  * period. A snapshot that cannot be read back (corrupt, vanished) is a gap, recorded with its
  * error, and the cluster's next-latest snapshot of the period is used instead; the rest goes on.
  */
+import { OperationalError } from '../core/errors.js';
 import type { Period } from '../core/period.js';
+import { SNAPSHOTS_PREFIX } from '../ledger/keys.js';
 import { CorruptObjectError } from '../ledger/objects.js';
 import { listSnapshots, readSnapshot, type SnapshotRef } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectNotFoundError } from '../ledger/store.js';
@@ -18,6 +20,15 @@ export interface PeriodSnapshots {
   /** One per cluster, sorted by cluster name. */
   snapshots: LoadedSnapshot[];
   gaps: { key: string; error: string }[];
+}
+
+/**
+ * Stops (OperationalError) when the store holds no snapshot of any period: a mistyped --store
+ * must not pass for a fleet with nothing to show, nor get a new ledger written into it.
+ */
+export async function assertLedgerHasSnapshots(store: LedgerStore): Promise<void> {
+  const snapshots = await store.list(SNAPSHOTS_PREFIX);
+  if (snapshots.length === 0) throw new OperationalError(`no snapshots in ${store.location}: is --store right?`);
 }
 
 export async function loadLatestSnapshots(store: LedgerStore, period: Period): Promise<PeriodSnapshots> {

@@ -46,7 +46,8 @@ export function renderEvaluationTable(evaluation: Evaluation): string {
       ...evaluation.findings.map((finding) => [
         finding.status === 'waived' ? `${finding.severity} (waived)` : finding.severity,
         finding.rule,
-        printable(finding.cluster ?? finding.clusters?.join(',') ?? ''),
+        // A fleet-level finding naming no cluster (an expired waiver matching none) is the fleet's.
+        printable(finding.cluster ?? (finding.clusters?.length ? finding.clusters.join(',') : 'fleet')),
         printable(finding.resource),
         printable(finding.message),
       ]),
@@ -58,7 +59,7 @@ export function renderEvaluationTable(evaluation: Evaluation): string {
   for (const [cluster, score] of Object.entries(evaluation.scores.clusters))
     lines.push(scoreLine(printable(cluster), score));
   if (evaluation.missingClusters.length > 0) {
-    lines.push(`missing (no snapshot in the period): ${evaluation.missingClusters.join(', ')}`);
+    lines.push(`missing (no readable snapshot in the period): ${evaluation.missingClusters.join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -34,6 +34,12 @@ export interface FindingDraft {
   cluster?: string;
   /** Fleet findings that concern several clusters. */
   clusters?: readonly string[];
+  /**
+   * Makes a fleet-level finding (about the fleet's configuration, not a cluster's state): it has
+   * no `cluster`, its `clusters` are the ones it concerns (possibly none), and this key stands in
+   * for them in its id, so the id does not change when the fleet does.
+   */
+  fleetKey?: string;
   resource: string;
   message: string;
   evidence: Record<string, unknown>;
@@ -103,10 +109,14 @@ export interface FleetCluster {
 export interface FleetRuleContext {
   /** The latest snapshot of every cluster that has one, sorted by cluster name. */
   snapshots: readonly Snapshot[];
-  /** Every cluster known (configured or snapshotted), sorted by name. */
+  /** Every cluster known (configured, snapshotted or expected from the ledger), sorted by name. */
   clusters: readonly FleetCluster[];
-  /** Configured clusters without a snapshot. */
+  /** Expected clusters (configured, or known from the ledger) without a readable snapshot. */
   missingClusters: readonly string[];
+  /** Why a missing cluster has no snapshot to evaluate (names its unreadable snapshots). */
+  missingReason(cluster: string): string;
+  /** The keys of a cluster's snapshots of the period that could not be read. */
+  unreadableSnapshots(cluster: string): readonly string[];
   waivers: readonly Waiver[];
   thresholds: RuleThresholds;
   now: DateTime;

@@ -190,14 +190,14 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
       }
     }
     const cluster = ClusterInput.safeParse(raw);
-    if (!cluster.success) {
-      problems.push(...issueProblems(file, cluster.error, ['clusters', index]));
-      return;
+    if (!cluster.success) problems.push(...issueProblems(file, cluster.error, ['clusters', index]));
+    // The access block is checked whenever it parses on its own, so a bad name or label in the same
+    // entry does not hide a missing kubeconfig or token file until the next attempt.
+    const access = cluster.success ? accessSpec(cluster.data, base) : accessOfOwnBlock(raw, base);
+    if (access && options.checkAccess !== false) {
+      problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
     }
-    const input = cluster.data;
-    const access = accessSpec(input, base);
-    if (options.checkAccess !== false) problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
-    clusters.push({ name: input.name, labels: input.labels, access });
+    if (cluster.success && access) clusters.push({ name: cluster.data.name, labels: cluster.data.labels, access });
   });
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems[0] ?? `${file}: invalid`, problems);
   return { source: file, clusters, defaults: parsed.data.defaults, rules: parsed.data.rules ?? null };
@@ -209,7 +209,28 @@ function rawClusterList(document: unknown): unknown[] {
   return Array.isArray(clusters) ? clusters : [];
 }
 
-function accessSpec(input: z.infer<typeof ClusterInput>, base: string): ClusterAccessSpec {
+type AccessInput = Pick<z.infer<typeof ClusterInput>, 'kubeconfig' | 'eks' | 'token'>;
+
+/** The access of an entry that failed validation, when its one access block is valid by itself. */
+function accessOfOwnBlock(raw: unknown, base: string): ClusterAccessSpec | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const entry = raw as Record<string, unknown>;
+  const given = (['kubeconfig', 'eks', 'token'] as const).filter((key) => entry[key] !== undefined);
+  if (given.length !== 1) return null;
+  const [way] = given;
+  if (way === 'kubeconfig') {
+    const block = KubeconfigAccessInput.safeParse(entry[way]);
+    return block.success ? accessSpec({ kubeconfig: block.data }, base) : null;
+  }
+  if (way === 'eks') {
+    const block = EksAccessInput.safeParse(entry[way]);
+    return block.success ? accessSpec({ eks: block.data }, base) : null;
+  }
+  const block = TokenAccessInput.safeParse(entry['token']);
+  return block.success ? accessSpec({ token: block.data }, base) : null;
+}
+
+function accessSpec(input: AccessInput, base: string): ClusterAccessSpec {
   if (input.kubeconfig) {
     return {
       kind: 'kubeconfig',
@@ -297,11 +318,13 @@ export function fleetFromKubeconfig(path: string, contexts?: readonly string[]):
     throw new ConfigError(`--kubeconfig: cannot load ${path}: ${errorMessage(error)}`);
   }
   const available = config.getContexts().map((c) => c.name);
-  const chosen = contexts && contexts.length > 0 ? [...contexts] : available;
+  // A context named twice on the command line is one cluster, snapshotted once.
+  const chosen = [...new Set(contexts && contexts.length > 0 ? contexts : available)];
   const problems = chosen
     .filter((name) => !available.includes(name))
     .map((name) => `--context: "${name}" is not a context of ${path} (contexts: ${available.join(', ') || 'none'})`);
   if (chosen.length === 0) problems.push(`--kubeconfig: ${path} has no contexts`);
+  problems.push(...sharedClusterNames(chosen, path));
   if (problems.length > 0) throw new ConfigError(problems[0] ?? '', problems);
   const absolute = resolve(path);
   return {
@@ -314,6 +337,21 @@ export function fleetFromKubeconfig(path: string, contexts?: readonly string[]):
     defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES] },
     rules: null,
   };
+}
+
+/** Two contexts whose names map to one cluster name (prod_east, prod-east) would write to one ledger slot. */
+function sharedClusterNames(contexts: readonly string[], path: string): string[] {
+  const byName = new Map<string, string[]>();
+  for (const context of contexts) {
+    const name = clusterNameFromContext(context);
+    byName.set(name, [...(byName.get(name) ?? []), context]);
+  }
+  return [...byName]
+    .filter(([, sharing]) => sharing.length > 1)
+    .map(
+      ([name, sharing]) =>
+        `--kubeconfig: contexts ${sharing.map((c) => `"${c}"`).join(' and ')} of ${path} both become cluster "${name}"; name one of them with --context, or use a fleet file`,
+    );
 }
 
 export function clusterNameFromContext(context: string): string {

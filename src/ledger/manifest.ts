@@ -87,6 +87,34 @@ export async function readManifests(store: LedgerStore): Promise<ManifestReadout
   return { manifests, corrupt };
 }
 
+/** What the manifests say a key holds: its size and SHA-256, and which manifest said so. */
+export interface RecordedObject {
+  size: number;
+  sha256: string;
+  manifestKey: string;
+}
+
+/**
+ * Every object the readable manifests record. When two manifests record one key with different
+ * hashes, the earlier manifest (key order) wins: verify reports the conflict, and readers that
+ * compare the hash with the bytes they read catch the odd one out.
+ *
+ * @example
+ * const recorded = recordedObjectsOf((await readManifests(store)).manifests);
+ * if (!recorded.has(key)) ... // written by no run: not evidence
+ */
+export function recordedObjectsOf(manifests: readonly StoredManifest[]): Map<string, RecordedObject> {
+  const recorded = new Map<string, RecordedObject>();
+  for (const stored of manifests) {
+    for (const entry of stored.manifest.objects) {
+      if (!recorded.has(entry.key)) {
+        recorded.set(entry.key, { size: entry.size, sha256: entry.sha256, manifestKey: stored.key });
+      }
+    }
+  }
+  return recorded;
+}
+
 /** Manifests no other manifest follows: one for a linear chain, several when it forked. */
 export function chainHeads(manifests: readonly StoredManifest[]): StoredManifest[] {
   const followed = new Set(manifests.flatMap((m) => (m.manifest.previous ? [m.manifest.previous.key] : [])));

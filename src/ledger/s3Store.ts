@@ -109,6 +109,12 @@ export interface PresignedGet {
   credentialsExpireAt: Date | null;
 }
 
+/** Response headers a presigned GET serves instead of the stored ones (S3's response-* overrides). */
+export interface ResponseHeaderOverrides {
+  contentType?: string;
+  contentEncoding?: string;
+}
+
 export class S3LedgerStore implements LedgerStore {
   readonly location: string;
   private readonly bucket: string;
@@ -261,10 +267,21 @@ export class S3LedgerStore implements LedgerStore {
 
   /**
    * A URL anyone can GET the object with until it expires (SigV4 allows at most 7 days). With
-   * temporary credentials S3 refuses the URL once they expire, whatever the URL says.
+   * temporary credentials S3 refuses the URL once they expire, whatever the URL says. The
+   * overrides are part of the signature, so nobody can change them in the URL.
    */
-  async presignGet(key: string, expiresInSeconds: number, signingDate?: Date): Promise<PresignedGet> {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) });
+  async presignGet(
+    key: string,
+    expiresInSeconds: number,
+    signingDate?: Date,
+    overrides: ResponseHeaderOverrides = {},
+  ): Promise<PresignedGet> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      ...(overrides.contentType ? { ResponseContentType: overrides.contentType } : {}),
+      ...(overrides.contentEncoding ? { ResponseContentEncoding: overrides.contentEncoding } : {}),
+    });
     try {
       const credentials = await this.client.config.credentials();
       const url = await getSignedUrl(this.client, command, {

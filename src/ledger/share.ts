@@ -7,7 +7,7 @@ import { ConfigError, OperationalError } from '../core/errors.js';
 import { parsePeriod } from '../core/period.js';
 import { keyBelongsToPeriod, REPORTS_PREFIX, SNAPSHOTS_PREFIX } from './keys.js';
 import { readManifests } from './manifest.js';
-import { S3LedgerStore } from './s3Store.js';
+import { type ResponseHeaderOverrides, S3LedgerStore } from './s3Store.js';
 import type { LedgerStore } from './store.js';
 
 /** SigV4 presigned URLs live at most one week. */
@@ -40,6 +40,8 @@ export interface ShareRequest {
   /** Exactly one of key and period. */
   key?: string;
   period?: string;
+  /** IANA time zone the period is taken in (as `report --time-zone`); default UTC. */
+  timeZone?: string;
   expiresInSeconds: number;
   now: DateTime;
 }
@@ -56,8 +58,8 @@ export function requireS3Store(store: LedgerStore): S3LedgerStore {
  * Keys shared for a period: its snapshots and reports, and the manifests that record any of them
  * (or ran in it), so the auditor can check the hashes.
  */
-async function keysOfPeriod(store: LedgerStore, periodId: string): Promise<string[]> {
-  const period = parsePeriod(periodId, 'UTC');
+async function keysOfPeriod(store: LedgerStore, periodId: string, timeZone: string): Promise<string[]> {
+  const period = parsePeriod(periodId, timeZone);
   const keys: string[] = [];
   for (const prefix of [SNAPSHOTS_PREFIX, REPORTS_PREFIX]) {
     for (const { key } of await store.list(prefix)) if (keyBelongsToPeriod(key, period)) keys.push(key);
@@ -68,6 +70,17 @@ async function keysOfPeriod(store: LedgerStore, periodId: string): Promise<strin
     if (recordsPeriod || keyBelongsToPeriod(key, period)) keys.push(key);
   }
   return keys;
+}
+
+/**
+ * How a shared object is served. Gzip objects (snapshots) are stored with Content-Encoding: gzip
+ * (issue 4), so browsers, fetch and `curl --compressed` would decompress them and the auditor would
+ * hash the JSON, not the bytes whose SHA-256 the manifest records. Served as an `application/gzip`
+ * file with the `identity` coding, every client saves the stored bytes unchanged (`identity` rather
+ * than an unknown token: curl refuses codings it does not know).
+ */
+export function downloadHeadersFor(key: string): ResponseHeaderOverrides {
+  return key.endsWith('.gz') ? { contentType: 'application/gzip', contentEncoding: 'identity' } : {};
 }
 
 /**
@@ -85,12 +98,17 @@ export async function shareObjects(store: S3LedgerStore, request: ShareRequest):
     if (!(await store.head(request.key))) throw new OperationalError(`${store.location}: no object at ${request.key}`);
     keys = [request.key];
   } else {
-    keys = await keysOfPeriod(store, request.period!);
+    keys = await keysOfPeriod(store, request.period!, request.timeZone ?? 'UTC');
   }
   const requestedExpiry = request.now.plus({ seconds: request.expiresInSeconds }).toUTC();
   const shared: SharedObject[] = [];
   for (const key of keys) {
-    const signed = await store.presignGet(key, request.expiresInSeconds, request.now.toJSDate());
+    const signed = await store.presignGet(
+      key,
+      request.expiresInSeconds,
+      request.now.toJSDate(),
+      downloadHeadersFor(key),
+    );
     let expiresAt = requestedExpiry;
     let note: string | null = null;
     if (signed.temporaryCredentials) {

@@ -7,14 +7,18 @@ import { parsePeriod } from '../core/period.js';
 import {
   compareKeys,
   keyBelongsToPeriod,
-  MANIFESTS_PREFIX,
   parseManifestKey,
   parseReportKey,
   parseSnapshotKey,
-  REPORTS_PREFIX,
-  SNAPSHOTS_PREFIX,
+  parseTrendIndexKey,
 } from './keys.js';
-import { MANIFEST_HASH_DIGITS, manifestMatchesItsKey, readManifests, type StoredManifest } from './manifest.js';
+import {
+  MANIFEST_HASH_DIGITS,
+  manifestMatchesItsKey,
+  type RecordedObject,
+  readManifests,
+  type StoredManifest,
+} from './manifest.js';
 import { sha256Hex } from './objects.js';
 import { type LedgerStore, ObjectNotFoundError } from './store.js';
 
@@ -50,17 +54,15 @@ export interface VerifyResult {
 }
 
 export interface VerifyOptions {
-  /** ISO week (UTC) such as 2026-W48: check only the objects of that week; the chain is still walked. */
+  /** ISO week such as 2026-W48: check only the objects of that week; the chain is still walked. */
   period?: string;
+  /** IANA time zone the week is taken in (as `report --time-zone`); default UTC. */
+  timeZone?: string;
 }
 
 const CHECK_CONCURRENCY = 16;
 
-interface Recorded {
-  size: number;
-  sha256: string;
-  manifestKey: string;
-}
+type Recorded = RecordedObject;
 
 function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
@@ -145,7 +147,12 @@ async function checkObject(store: LedgerStore, key: string, expected: Recorded):
 
 /** Whether a key is of a kind the ledger writes (anything else cannot be placed in a period). */
 function isKnownKind(key: string): boolean {
-  return parseSnapshotKey(key) !== null || parseReportKey(key) !== null || parseManifestKey(key) !== null;
+  return (
+    parseSnapshotKey(key) !== null ||
+    parseReportKey(key) !== null ||
+    parseTrendIndexKey(key) !== null ||
+    parseManifestKey(key) !== null
+  );
 }
 
 /**
@@ -156,7 +163,7 @@ function isKnownKind(key: string): boolean {
  * for (const p of result.problems) console.log(`${p.kind} ${p.key}: ${p.detail}`);
  */
 export async function verifyLedger(store: LedgerStore, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const period = options.period === undefined ? null : parsePeriod(options.period, 'UTC');
+  const period = options.period === undefined ? null : parsePeriod(options.period, options.timeZone ?? 'UTC');
   const inScope = (key: string) => period === null || !isKnownKind(key) || keyBelongsToPeriod(key, period);
 
   const { manifests, corrupt } = await readManifests(store);
@@ -172,13 +179,11 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
   const checked = await mapBounded(toCheck, CHECK_CONCURRENCY, ([key, expected]) => checkObject(store, key, expected));
   for (const problem of checked) if (problem) problems.push(problem);
 
-  const present = [
-    ...(await store.list(SNAPSHOTS_PREFIX)),
-    ...(await store.list(REPORTS_PREFIX)),
-    // Anything under manifests/ that is not named like a manifest was not written by a run.
-    ...(await store.list(MANIFESTS_PREFIX)).filter((object) => parseManifestKey(object.key) === null),
-  ];
-  for (const { key } of present) {
+  // The whole store, not only the folders the ledger writes: a planted trend index entry or a file
+  // at the root is as foreign as a planted snapshot. Manifests are the record itself (the chain
+  // checks cover them); anything else under manifests/ was not written by a run.
+  for (const { key } of await store.list('')) {
+    if (parseManifestKey(key) !== null) continue;
     if (!recorded.has(key) && inScope(key)) {
       problems.push({ kind: 'unexpected', key, detail: 'in the store but recorded by no manifest' });
     }

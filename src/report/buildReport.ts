@@ -9,6 +9,7 @@ import type { Period } from '../core/period.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { RuleThresholds } from '../evaluate/thresholds.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
+import { missingReason, unreadableSnapshotsByCluster } from '../evaluate/expectedClusters.js';
 import type { CheckTally } from '../evaluate/scores.js';
 import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
@@ -107,10 +108,12 @@ interface ClusterContext {
   snapshot: Snapshot | undefined;
   status: ReportCluster['status'];
   notCollected: SectionName[];
+  /** Keys of the cluster's snapshots of the period that could not be read. */
+  unreadable: readonly string[];
 }
 
 function statusReason(ctx: ClusterContext, periodId: string): string | null {
-  if (ctx.status === 'missing') return `no snapshot in ${periodId}`;
+  if (ctx.status === 'missing') return missingReason(ctx.unreadable, periodId);
   const snapshot = ctx.snapshot!;
   if (ctx.status === 'unreachable') return snapshot.meta.unreachableReason ?? 'could not be read';
   if (ctx.notCollected.length === 0) return null;
@@ -134,7 +137,8 @@ function couldBeRechecked(
 ): boolean {
   return findingClusters(finding).every((name) => {
     const ctx = clusters.get(name);
-    if (!ctx) return true; // the cluster left the fleet: its findings are gone with it
+    // Not expected (see expectedClusters.ts): the cluster left the configured fleet, its findings went with it.
+    if (!ctx) return true;
     if (ctx.status === 'missing' || ctx.status === 'unreachable') return false;
     return !tallies.some((t) => t.rule === finding.rule && t.cluster === name && t.evaluated < t.applicable);
   });
@@ -170,6 +174,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
   const asOf = reportAsOf(period, input.now);
   const periodStart = isoUtc(period.start);
   const snapshots = new Map(input.current.map((c) => [c.snapshot.meta.cluster, c]));
+  const unreadable = unreadableSnapshotsByCluster(input.gaps);
   const configuredLabels = new Map((input.fleetClusters ?? []).map((c) => [c.name, c.labels]));
   const names = [...new Set([...snapshots.keys(), ...configuredLabels.keys(), ...evaluation.missingClusters])].sort(
     byText,
@@ -183,6 +188,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
         snapshot,
         status: snapshot ? snapshot.meta.status : 'missing',
         notCollected: snapshot ? sectionsNotCollected(snapshot) : [],
+        unreadable: unreadable.get(name) ?? [],
       };
       return [name, ctx];
     }),
@@ -323,7 +329,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       resolvedFindings: resolved.map((f) => ({
         id: f.id,
         rule: f.rule,
-        cluster: f.cluster ?? (f.clusters ? f.clusters.join(', ') : null),
+        cluster: f.cluster ?? (f.clusters?.length ? f.clusters.join(', ') : null),
         resource: f.resource,
       })),
       changes,

@@ -11,8 +11,9 @@ import { DateTime } from 'luxon';
 import { OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { type Period, parsePeriod, periodContaining } from '../core/period.js';
+import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { evaluateFleet } from '../evaluate/evaluate.js';
-import { loadLatestSnapshots } from '../evaluate/loadPeriod.js';
+import { assertLedgerHasSnapshots, loadLatestSnapshots } from '../evaluate/loadPeriod.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
 import type { Waiver } from '../evaluate/types.js';
 import { type ReportFile, reportKey, reportPrefix, timestampForKey } from '../ledger/keys.js';
@@ -26,7 +27,7 @@ import { renderEmail } from './email/renderEmail.js';
 import { renderFindingsCsv } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
 import { renderPolicyReportYaml } from './policyReport.js';
-import { ReportDocument } from './schema.js';
+import { REPORT_SCHEMA_VERSION, ReportDocument } from './schema.js';
 import { loadHistory, type TrendIndexEntry, trendEntryFromReport, writeTrendEntry } from './trendIndex.js';
 
 /** How many earlier periods the trend reads (the series shows them plus this one, at most 12). */
@@ -106,6 +107,9 @@ function reportOn(
       ...(settings.fleet
         ? { fleetClusters: settings.fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) }
         : {}),
+      // Without a fleet file, the clusters the ledger shows are expected (see expectedClusters.ts).
+      unreadableSnapshots: loaded.gaps,
+      previousClusters: Object.keys(previous?.clusters ?? {}),
     },
   );
   return buildReport({
@@ -171,9 +175,18 @@ export function renderReportFiles(doc: ReportDocument): Record<ReportFile, strin
   };
 }
 
+/**
+ * Every report file names the fleetledger version that wrote it and the report schema version it
+ * was rendered from (issue 4), as snapshots and manifests do.
+ */
+const REPORT_FILE_METADATA: Readonly<Record<string, string>> = {
+  'fleetledger-version': FLEETLEDGER_VERSION,
+  'schema-version': String(REPORT_SCHEMA_VERSION),
+};
+
 async function putOnce(store: LedgerStore, key: string, text: string, contentType: string): Promise<WrittenObject> {
   const bytes = new TextEncoder().encode(text);
-  await store.put(key, bytes, { contentType });
+  await store.put(key, bytes, { contentType, metadata: { ...REPORT_FILE_METADATA } });
   return describeWritten(key, bytes);
 }
 
@@ -194,6 +207,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     storeLocation: store.location,
   };
 
+  await assertLedgerHasSnapshots(store);
   const loaded = await loadPeriod(store, period);
   const history = await loadHistory(store, period, HISTORY_PERIODS);
   let previous = history.entries.at(-1) ?? null;

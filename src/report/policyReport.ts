@@ -2,7 +2,8 @@
  * `policyreport.yaml`: the findings as `wgpolicyk8s.io/v1alpha2` ClusterPolicyReport objects,
  * one per cluster (a multi-document YAML stream), so Policy Reporter and other tools of the
  * Policy WG ecosystem can ingest them. Open findings are `fail` results, waived ones `skip`;
- * a fleet finding appears in the report of every cluster it names.
+ * a fleet finding appears in the report of every cluster it names, and one that names no cluster
+ * (an expired waiver whose glob matches none) in a fleet report, `fleetledger.fleet`.
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -91,35 +92,59 @@ function result(finding: ReportFinding, seconds: number): PolicyReportResult {
   };
 }
 
-/** One ClusterPolicyReport per cluster of the report, in cluster order. */
+/**
+ * The name of the fleet report. policyReportName always gives `fleetledger-...`, so no cluster's
+ * report can take this name.
+ */
+export const FLEET_POLICY_REPORT_NAME = 'fleetledger.fleet';
+
+function policyReport(
+  doc: ReportDocument,
+  name: string,
+  scope: Record<string, string>,
+  results: PolicyReportResult[],
+): ClusterPolicyReport {
+  return {
+    apiVersion: POLICY_REPORT_API_VERSION,
+    kind: 'ClusterPolicyReport',
+    metadata: {
+      name,
+      labels: { 'app.kubernetes.io/managed-by': 'fleetledger' },
+      annotations: {
+        ...scope,
+        'fleetledger.dev/period': doc.period,
+        'fleetledger.dev/generated-at': doc.generatedAt,
+      },
+    },
+    // pass stays 0: the report carries findings, not every check that passed.
+    summary: {
+      pass: 0,
+      fail: results.filter((r) => r.result === 'fail').length,
+      warn: 0,
+      error: 0,
+      skip: results.filter((r) => r.result === 'skip').length,
+    },
+    results,
+  };
+}
+
+/** One ClusterPolicyReport per cluster of the report, in cluster order, then the fleet report if any. */
 export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
   const seconds = Math.floor(DateTime.fromISO(doc.generatedAt).toSeconds());
   const names = [...new Set([...doc.clusters.map((c) => c.name), ...doc.findings.flatMap(clustersOf)])].sort();
-  return names.map((cluster) => {
-    const results = doc.findings.filter((f) => clustersOf(f).includes(cluster)).map((f) => result(f, seconds));
-    return {
-      apiVersion: POLICY_REPORT_API_VERSION,
-      kind: 'ClusterPolicyReport',
-      metadata: {
-        name: policyReportName(cluster),
-        labels: { 'app.kubernetes.io/managed-by': 'fleetledger' },
-        annotations: {
-          'fleetledger.dev/cluster': cluster,
-          'fleetledger.dev/period': doc.period,
-          'fleetledger.dev/generated-at': doc.generatedAt,
-        },
-      },
-      // pass stays 0: the report carries findings, not every check that passed.
-      summary: {
-        pass: 0,
-        fail: results.filter((r) => r.result === 'fail').length,
-        warn: 0,
-        error: 0,
-        skip: results.filter((r) => r.result === 'skip').length,
-      },
-      results,
-    };
-  });
+  const reports = names.map((cluster) =>
+    policyReport(
+      doc,
+      policyReportName(cluster),
+      { 'fleetledger.dev/cluster': cluster },
+      doc.findings.filter((f) => clustersOf(f).includes(cluster)).map((f) => result(f, seconds)),
+    ),
+  );
+  const fleetLevel = doc.findings.filter((f) => clustersOf(f).length === 0).map((f) => result(f, seconds));
+  if (fleetLevel.length > 0) {
+    reports.push(policyReport(doc, FLEET_POLICY_REPORT_NAME, { 'fleetledger.dev/scope': 'fleet' }, fleetLevel));
+  }
+  return reports;
 }
 
 /** The multi-document YAML stream. */

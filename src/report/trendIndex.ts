@@ -5,7 +5,8 @@
  *
  * With it a report reads the latest entry of each of the last 12 periods instead of every
  * snapshot ever taken; the latest entry of a period wins (re-runs write new entries, never
- * overwrite).
+ * overwrite). Only entries a run manifest records, with the bytes it recorded, count: an entry
+ * planted or changed behind the ledger's back is skipped as a gap, not compared against.
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -13,7 +14,8 @@ import { mapBounded } from '../core/concurrency.js';
 import { type Period, shiftPeriod } from '../core/period.js';
 import { Severity, SeverityCounts } from '../evaluate/types.js';
 import { compareKeys, parseTrendIndexKey, trendIndexKey, trendIndexPrefix } from '../ledger/keys.js';
-import { CorruptObjectError, readJson, type WrittenObject, writeJson } from '../ledger/objects.js';
+import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger/manifest.js';
+import { CorruptObjectError, parseJsonObject, sha256Hex, type WrittenObject, writeJson } from '../ledger/objects.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { SECTION_NAMES, type Snapshot } from '../snapshot/schema.js';
 import { ClusterFacts, type ReportDocument, ReportClusterStatus } from './schema.js';
@@ -138,19 +140,52 @@ export interface TrendReadout {
   gaps: { key: string; error: string }[];
 }
 
-/** The newest readable entry of one period (a corrupt newest entry falls back to the one before). */
-export async function readLatestTrendEntry(store: LedgerStore, periodId: string): Promise<TrendReadout> {
+/** What the run manifests record, by key (see recordedObjectsOf). */
+export type RecordedObjects = ReadonlyMap<string, RecordedObject>;
+
+/** Every object the ledger's manifests record: one listing and one read per manifest. */
+export async function readRecordedObjects(store: LedgerStore): Promise<RecordedObjects> {
+  return recordedObjectsOf((await readManifests(store)).manifests);
+}
+
+/**
+ * The newest readable entry of one period that a manifest records with the bytes it holds (a
+ * corrupt, unrecorded or altered newest entry falls back to the one before).
+ *
+ * @param recorded what the manifests record; read from the store when not given
+ */
+export async function readLatestTrendEntry(
+  store: LedgerStore,
+  periodId: string,
+  recorded?: RecordedObjects,
+): Promise<TrendReadout> {
   const keys = (await store.list(trendIndexPrefix(periodId)))
     .map((object) => object.key)
     .filter((key) => parseTrendIndexKey(key)?.periodId === periodId)
     .sort(compareKeys);
   const gaps: TrendReadout['gaps'] = [];
+  if (keys.length === 0) return { entry: null, gaps };
+  const record = recorded ?? (await readRecordedObjects(store));
   for (const key of keys.reverse()) {
+    const expected = record.get(key);
+    if (!expected) {
+      gaps.push({ key, error: 'recorded by no run manifest: not written by a report run, ignored' });
+      continue;
+    }
     try {
-      const parsed = TrendIndexEntry.safeParse(await readJson(store, key));
-      if (parsed.success) return { entry: parsed.data, gaps };
-      const issue = parsed.error.issues[0];
-      gaps.push({ key, error: `not a trend index entry (${issue?.path.join('.')}: ${issue?.message})` });
+      const bytes = await store.get(key);
+      const parsed = TrendIndexEntry.safeParse(parseJsonObject(key, bytes));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        gaps.push({ key, error: `not a trend index entry (${issue?.path.join('.')}: ${issue?.message})` });
+        continue;
+      }
+      const actual = sha256Hex(bytes);
+      if (actual === expected.sha256) return { entry: parsed.data, gaps };
+      gaps.push({
+        key,
+        error: `SHA-256 ${actual} differs from ${expected.sha256} recorded by ${expected.manifestKey}: altered, ignored`,
+      });
     } catch (error) {
       if (!(error instanceof CorruptObjectError)) throw error;
       gaps.push({ key, error: error.reason });
@@ -167,11 +202,14 @@ export interface History {
 
 /**
  * The trend index entries of the `count` periods before `period` (one list and usually one read
- * per period: O(count) objects however long the ledger's history).
+ * per period: O(count) entries however long the ledger's history), checked against the run
+ * manifests (read once: one read per run, as recording the report's own run does).
  */
 export async function loadHistory(store: LedgerStore, period: Period, count = 12): Promise<History> {
   const periods = Array.from({ length: count }, (_, i) => shiftPeriod(period, i - count));
-  const readouts = await mapBounded(periods, 4, (p) => readLatestTrendEntry(store, p.id));
+  // Read once for all periods; the run that writes this report reads the manifests again anyway.
+  const recorded = await readRecordedObjects(store);
+  const readouts = await mapBounded(periods, 4, (p) => readLatestTrendEntry(store, p.id, recorded));
   return {
     entries: readouts.flatMap((r) => (r.entry ? [r.entry] : [])),
     gaps: readouts.flatMap((r) => r.gaps),

@@ -309,9 +309,11 @@ export class SimulatedApiServer {
     if (unsupported) return status(badRequest(`field label not supported: ${unsupported.field}`));
 
     const limitParam = query.get('limit');
-    const limit = limitParam === null ? undefined : Number.parseInt(limitParam, 10);
-    if (limit !== undefined && (!Number.isFinite(limit) || limit < 0))
+    if (limitParam !== null && !/^[-+]?\d{1,18}$/.test(limitParam))
       return status(badRequest(`invalid limit: ${limitParam}`));
+    // Like kube-apiserver: ListOptions does not validate limit and the etcd3 store pages only when
+    // `limit > 0`, so zero and negative limits list everything (staging/.../storage/etcd3/store.go).
+    const limit = limitParam === null ? undefined : Math.max(0, Number(limitParam));
     const scope = `${resource.group}/${resource.plural}|${namespace ?? ''}`;
     const continueToken = query.get('continue');
     let afterKey: string | undefined;

@@ -90,6 +90,7 @@ export async function startSimulatedFleet(
     indexes.push(
       new ObjectIndex(cluster.name, objects, {
         now,
+        kubernetesVersion: cluster.config?.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
         describe: (index) => {
           const object = objects[index];
           return (object && sourceOf(object)) ?? `object ${index + 1}`;

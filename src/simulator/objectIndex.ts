@@ -9,6 +9,7 @@ import {
   ResourceCatalog,
   resourceFromCrd,
   splitApiVersion,
+  unservedBuiltin,
 } from './resourceCatalog.js';
 import { type FieldRequirement, type LabelRequirement, matchesFields, matchesLabels } from './selectors.js';
 
@@ -75,6 +76,22 @@ function stableUid(cluster: string, resource: ApiResource, key: string): string 
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * What a real API server sets on every Namespace it creates: the `kubernetes.io/metadata.name`
+ * label (always the name, whatever was sent), the `kubernetes` finalizer and phase Active.
+ * A phase or finalizers given in the file are kept (a Terminating namespace stays one).
+ */
+function defaultNamespaceFields(object: Record<string, unknown>): void {
+  const metadata = asRecord(object['metadata']);
+  metadata['labels'] = { ...asRecord(metadata['labels']), 'kubernetes.io/metadata.name': metadata['name'] };
+  const spec = asRecord(object['spec']);
+  spec['finalizers'] ??= ['kubernetes'];
+  object['spec'] = spec;
+  const status = asRecord(object['status']);
+  status['phase'] ??= 'Active';
+  object['status'] = status;
+}
+
 function lowerBound(items: readonly StoredObject[], key: string): number {
   let low = 0;
   let high = items.length;
@@ -110,17 +127,24 @@ export class ObjectIndex {
   constructor(
     cluster: string,
     objects: readonly Record<string, unknown>[],
-    options: { now: Date; describe?: (index: number) => string },
+    options: {
+      now: Date;
+      describe?: (index: number) => string;
+      /** What /version reports: decides the built-in APIs served (ServiceCIDR from 1.31). @default the newest */
+      kubernetesVersion?: string;
+    },
   ) {
     const describe = options.describe ?? ((index: number) => `object ${index + 1}`);
     const problems: string[] = [];
     objects.forEach((object, index) => {
-      const problem = objectShapeProblem(object);
+      const problem =
+        objectShapeProblem(object) ??
+        unservedBuiltin(object['apiVersion'] as string, object['kind'] as string, options.kubernetesVersion);
       if (problem) problems.push(`cluster ${cluster}: ${describe(index)}: ${problem}`);
     });
     if (problems.length > 0) throw new ConfigError(problems[0] ?? 'invalid objects', problems);
 
-    for (const resource of builtinResources()) this.catalog.add(resource);
+    for (const resource of builtinResources(options.kubernetesVersion)) this.catalog.add(resource);
     for (const object of objects) {
       if (object['kind'] === 'CustomResourceDefinition') {
         const resource = resourceFromCrd(object);
@@ -149,6 +173,7 @@ export class ObjectIndex {
       counter += 1;
       metadata['resourceVersion'] ??= String(counter);
       metadata['creationTimestamp'] ??= creationTimestamp;
+      if (resource.group === '' && resource.plural === 'namespaces') defaultNamespaceFields(object);
       const duplicate = this.insert(cluster, resource, object);
       if (duplicate) {
         const first = loadedFrom.get(duplicate.existing.object);

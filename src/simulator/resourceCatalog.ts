@@ -64,8 +64,59 @@ const BUILTIN_ROWS: BuiltinRow[] = [
   ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds']],
 ];
 
-export function builtinResources(): ApiResource[] {
-  return BUILTIN_ROWS.map(([group, version, plural, kind, namespaced, shortNames]) => ({
+/**
+ * Built-ins that depend on the Kubernetes minor version, by `group/plural`: the group version
+ * serving them from a minor on, newest first. ServiceCIDR and IPAddress went GA in 1.33; as
+ * v1beta1 (1.31, 1.32) they are served where the MultiCIDRServiceAllocator gate was turned on,
+ * which the simulator assumes so the collector's beta path has a server to meet.
+ */
+const INTRODUCED_IN: Readonly<Record<string, ReadonlyArray<readonly [minor: number, version: string]>>> = {
+  'networking.k8s.io/servicecidrs': [
+    [33, 'v1'],
+    [31, 'v1beta1'],
+  ],
+  'networking.k8s.io/ipaddresses': [
+    [33, 'v1'],
+    [31, 'v1beta1'],
+  ],
+};
+
+/** The minor of `v1.33.2`; a version that does not parse counts as the newest. */
+function minorOf(kubernetesVersion: string | undefined): number {
+  const match = /^v1\.(\d+)/.exec(kubernetesVersion ?? '');
+  return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+}
+
+/** The version a built-in row is served at by this Kubernetes version, or null when it is not served at all. */
+function servedVersion(group: string, plural: string, rowVersion: string, minor: number): string | null {
+  const steps = INTRODUCED_IN[`${group}/${plural}`];
+  if (!steps) return rowVersion;
+  return steps.find(([since]) => minor >= since)?.[1] ?? null;
+}
+
+/**
+ * Built-in kinds this Kubernetes version does not serve at the given group version (an object
+ * of such a kind could not have been created): a description, or undefined when it is served.
+ */
+export function unservedBuiltin(apiVersion: string, kind: string, kubernetesVersion: string | undefined): string | undefined {
+  const { group, version } = splitApiVersion(apiVersion);
+  const row = BUILTIN_ROWS.find(([g, , , k]) => g === group && k === kind);
+  if (!row || !INTRODUCED_IN[`${group}/${row[2]}`]) return undefined;
+  const served = servedVersion(group, row[2], row[1], minorOf(kubernetesVersion));
+  if (served === version) return undefined;
+  const where = kubernetesVersion ? `Kubernetes ${kubernetesVersion}` : 'this Kubernetes version';
+  return served === null
+    ? `${apiVersion} ${kind} is not served by ${where}`
+    : `${apiVersion} ${kind} is not served by ${where}, which serves ${group}/${served}`;
+}
+
+/** The built-in resources kube-apiserver of this version serves (default: the newest the simulator knows). */
+export function builtinResources(kubernetesVersion?: string): ApiResource[] {
+  const minor = minorOf(kubernetesVersion);
+  return BUILTIN_ROWS.flatMap(([group, rowVersion, plural, kind, namespaced, shortNames]) => {
+    const version = servedVersion(group, plural, rowVersion, minor);
+    return version === null ? [] : [{ group, version, plural, kind, namespaced, shortNames }];
+  }).map(({ group, version, plural, kind, namespaced, shortNames }) => ({
     group,
     versions: [version],
     plural,

@@ -147,6 +147,14 @@ describe('the Kubernetes reading layer', () => {
     expect(await reader().discover('kyverno.io/v1')).toBeNull();
   });
 
+  it('removes control characters from a Status message, so a cluster cannot drive the terminal', async () => {
+    script = () => status(422, 'bad\u001b[2J\u001b]0;owned\u0007 value\r\nsecond line\u009b31m');
+
+    await expect(reader().getJson('/api/v1/things')).rejects.toEqual(
+      new KubeReadError('error', 'GET /api/v1/things: HTTP 422: bad[2J]0;owned value second line31m', 422),
+    );
+  });
+
   it('reports a server that refuses connections as unreachable, quickly', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -82,3 +82,34 @@ describe('network policy facts', () => {
     });
   });
 });
+
+describe('the per-cluster CLI line', () => {
+  it('carries no control characters from cluster-supplied problems or reasons', async () => {
+    const { clusterLine } = await import('../../src/cli/commands/snapshot.js');
+    const written = { key: 'snapshots/cluster=evil/x.json.gz', size: 1, sha256: 'a'.repeat(64) };
+
+    const partial = clusterLine({
+      cluster: 'evil',
+      status: 'partial',
+      objectsRead: 3,
+      elapsedMs: 1200,
+      problems: ['tlsSecrets: error (GET /api/v1/secrets: HTTP 500: \u001b[31mred\u001b[0m)'],
+      written,
+    });
+    const unreachable = clusterLine({
+      cluster: 'gone',
+      status: 'unreachable',
+      objectsRead: 0,
+      elapsedMs: 2000,
+      problems: [],
+      unreachableReason: 'GET /version: \u001b]0;title\u0007reset\u009b',
+      written: null,
+      notStoredReason: 'key taken',
+    });
+
+    expect(partial).toBe(
+      'evil: partial, 3 objects, 1.2s [tlsSecrets: error (GET /api/v1/secrets: HTTP 500: [31mred[0m)] -> snapshots/cluster=evil/x.json.gz',
+    );
+    expect(unreachable).toBe('gone: unreachable (GET /version: ]0;titlereset) 2.0s -> NOT STORED');
+  });
+});

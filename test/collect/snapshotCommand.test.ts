@@ -1,4 +1,6 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -92,6 +94,65 @@ describe('fleetledger snapshot', () => {
     expect(readdirSync(join(store, 'snapshots'))).toEqual(['cluster=refusing']);
   });
 
+  it('exits 1 when the ledger refuses a snapshot, printing one line for it, and stores and records the others', async () => {
+    // Prepare: a file where the ledger wants the directory of cluster "taken"
+    const fleet = await startSimulatedFleet([
+      { name: 'taken', objects: [namespace('payments')] },
+      { name: 'free', objects: [namespace('web')] },
+    ]);
+    running.push(fleet);
+    const store = mkdtempSync(join(tmpdir(), 'cli-ledger-'));
+    mkdirSync(join(store, 'snapshots'));
+    writeFileSync(join(store, 'snapshots', 'cluster=taken'), 'in the way');
+
+    // Act
+    const { code, stdout, stderr } = await runCli([
+      'snapshot',
+      '--kubeconfig',
+      fleet.kubeconfigPath,
+      '--store',
+      store,
+      '--now',
+      '2026-11-25T09:00:00Z',
+    ]);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^error: snapshot of taken not stored: ${store}: (Error: )?ENOTDIR: `)),
+    ]);
+    expect(stdout).toMatch(/^taken: ok, \d+ objects, \d+\.\ds -> NOT STORED$/m);
+    expect(stdout).toMatch(/^free: ok, .* -> snapshots\/cluster=free\//m);
+    expect(stdout).toMatch(/^2 cluster\(s\): 2 ok, 0 partial, 0 unreachable; 1 NOT STORED; /m);
+    const manifests = readdirSync(join(store, 'manifests'), { recursive: true }).filter((f) => String(f).endsWith('.json'));
+    expect(manifests).toHaveLength(1);
+    expect(readdirSync(join(store, 'snapshots')).sort()).toEqual(['cluster=free', 'cluster=taken']);
+  });
+
+  it('exits 2 when two kubeconfig contexts would become the same cluster, naming both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-kubeconfig-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{ name: east, cluster: { server: "https://127.0.0.1:1" } }]
+users: [{ name: reader, user: { token: not-a-real-token } }]
+contexts:
+  - { name: prod-east, context: { cluster: east, user: reader } }
+  - { name: prod_east, context: { cluster: east, user: reader } }
+current-context: prod-east
+`,
+    );
+
+    const { code, stderr } = await runCli(['snapshot', '--kubeconfig', kubeconfig, '--store', join(dir, 'ledger')]);
+
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `error: --kubeconfig: contexts "prod-east" and "prod_east" of ${kubeconfig} both become cluster "prod-east"; name one of them with --context, or use a fleet file\n`,
+    );
+  });
+
   it('reaches clusters the fleet file names by kubeconfig context and by server + CA file + token file', async () => {
     // Prepare
     const fleet = await startSimulatedFleet([
@@ -149,6 +210,57 @@ defaults: { concurrency: 2, requestTimeoutSeconds: 5 }
     ]);
     expect(() => readdirSync(store)).toThrow();
   });
+
+  it('ends the process once done, though an endpoint accepted the connection and never answered', async () => {
+    // Prepare: a TCP server that accepts and stays silent (the TLS handshake never completes)
+    const silent = createNetServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const { createCertificate } = await import('../../src/simulator/certificates.js');
+    const ca = await createCertificate({
+      subject: 'CN=silent-ca',
+      notBefore: new Date(Date.now() - 3600e3),
+      notAfter: new Date(Date.now() + 3600e3),
+      isCA: true,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'cli-silent-'));
+    writeFileSync(join(dir, 'ca.pem'), ca.certPem);
+    writeFileSync(
+      join(dir, 'fleet.yaml'),
+      `clusters:
+  - name: silent
+    token: { server: "https://127.0.0.1:${port}", caFile: ./ca.pem, tokenEnv: SILENT_TOKEN }
+defaults: { requestTimeoutSeconds: 1 }
+`,
+    );
+
+    // Act: the HTTP client would hold the half-open connection for its 10 s connect timeout
+    const child = spawn(process.execPath, [
+      'bin/fleetledger.js',
+      'snapshot',
+      '--fleet',
+      join(dir, 'fleet.yaml'),
+      '--store',
+      join(dir, 'ledger'),
+    ], { env: { ...process.env, SILENT_TOKEN: 'not-a-real-token' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let timer: NodeJS.Timeout | undefined;
+    const stillRunning = new Promise<'still running'>((resolve) => {
+      timer = setTimeout(() => resolve('still running'), 8000);
+    });
+    const outcome = await Promise.race([closed, stillRunning]);
+    clearTimeout(timer);
+    if (outcome === 'still running') child.kill('SIGKILL');
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+
+    // Assess
+    expect(outcome).toBe(3);
+    expect(stdout).toMatch(/^silent: unreachable \(GET \/version: no answer within 1s\) /m);
+  }, 20_000);
 
   it('exits 2 when it is not told which clusters to snapshot', async () => {
     const { code, stderr } = await runCli(['snapshot', '--store', '/tmp/unused-ledger']);

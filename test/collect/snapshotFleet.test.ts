@@ -11,10 +11,14 @@ import { snapshotFleet } from '../../src/collect/snapshotFleet.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
 import { type Fleet, fleetFromKubeconfig } from '../../src/fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
-import { readSnapshot } from '../../src/ledger/snapshots.js';
+import { gunzipObject, parseJsonObject } from '../../src/ledger/objects.js';
+import { readManifests, recordRun } from '../../src/ledger/manifest.js';
+import { readSnapshot, writeSnapshot } from '../../src/ledger/snapshots.js';
+import type { PutOptions, PutResult } from '../../src/ledger/store.js';
+import { verifyLedger } from '../../src/ledger/verify.js';
 import type { IssuedCertificate } from '../../src/simulator/certificates.js';
 import type { RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
-import type { Snapshot } from '../../src/snapshot/schema.js';
+import { Snapshot } from '../../src/snapshot/schema.js';
 import { crd, fullClusterObjects, namespace, opaqueSecrets, SECRET_MARKERS, tlsSecret } from './fixtures.js';
 
 let createCertificate: (
@@ -122,7 +126,7 @@ describe('snapshotting a fleet', () => {
     const snapshot = (
       await snapshotsOf(
         store,
-        result.clusters.map((c) => c.written.key),
+        result.clusters.map((c) => c.written!.key),
       )
     ).get('full')!;
     const { meta } = snapshot;
@@ -135,11 +139,11 @@ describe('snapshotting a fleet', () => {
     expect(meta.servingCertificate?.fingerprint256).toBe(await fingerprint(simulated.clusters[0]!.servingCertPem));
     expect(Object.entries(meta.sections).filter(([, s]) => s.state !== 'ok')).toEqual([]);
     expect(meta.objectsRead).toBe(36); // every item listed: 7 namespaces 2 quotas, 1 limit range, 1 template, 2 constraints, 1 policy, 1 report, 3 netpols, 3 peer auths, 3 nodes, 1 service CIDR, 1 pool, 2 TLS secrets, 1 certificate, 2 root cert maps, 1 app, 1 appset, 1 argo cluster, 1 kubefed cluster, 1 remote secret
-    expect(result.clusters[0]!.written.key).toMatch(/^snapshots\/cluster=full\/date=2026-11-25\//);
+    expect(result.clusters[0]!.written!.key).toMatch(/^snapshots\/cluster=full\/date=2026-11-25\//);
 
     expect(snapshot.namespaces.find((n) => n.name === 'payments')).toEqual({
       name: 'payments',
-      labels: { team: 'payments' },
+      labels: { team: 'payments', 'kubernetes.io/metadata.name': 'payments' },
       phase: 'Active',
     });
     expect(snapshot.quotas.resourceQuotas).toEqual([
@@ -383,7 +387,7 @@ describe('snapshotting a fleet', () => {
     // Assess
     const snapshots = await snapshotsOf(
       store,
-      result.clusters.map((c) => c.written.key),
+      result.clusters.map((c) => c.written!.key),
     );
     const everything = [
       ...[...snapshots.values()].map((s) => JSON.stringify(s)),
@@ -412,7 +416,7 @@ describe('snapshotting a fleet', () => {
 
     const result = await snapshotFleet(fleet, { store, now: NOW, logger: createMemoryLogger() });
 
-    const snapshot = (await snapshotsOf(store, [result.clusters[0]!.written.key])).get('rbac')!;
+    const snapshot = (await snapshotsOf(store, [result.clusters[0]!.written!.key])).get('rbac')!;
     expect(snapshot.meta.status).toBe('partial');
     const notOk = Object.fromEntries(
       Object.entries(snapshot.meta.sections)
@@ -446,7 +450,7 @@ describe('snapshotting a fleet', () => {
     expect(Date.now() - started).toBeLessThan(6000);
     const snapshots = await snapshotsOf(
       store,
-      result.clusters.map((c) => c.written.key),
+      result.clusters.map((c) => c.written!.key),
     );
     expect(snapshots.get('healthy')?.meta.status).toBe('ok');
     const gone = snapshots.get('gone')!;
@@ -473,7 +477,7 @@ describe('snapshotting a fleet', () => {
 
     const snapshots = await snapshotsOf(
       store,
-      result.clusters.map((c) => c.written.key),
+      result.clusters.map((c) => c.written!.key),
     );
     const calm = snapshots.get('calm')!;
     const flaky = snapshots.get('flaky')!;
@@ -501,7 +505,7 @@ describe('snapshotting a fleet', () => {
 
     const result = await snapshotFleet(fleet, { store, now: NOW, logger: createMemoryLogger(), pageSize: 100 });
 
-    const snapshot = (await snapshotsOf(store, [result.clusters[0]!.written.key])).get('big')!;
+    const snapshot = (await snapshotsOf(store, [result.clusters[0]!.written!.key])).get('big')!;
     const tls = snapshot.certificates.bundles.filter((b) => b.source === 'tls-secret');
     expect(tls).toHaveLength(3000);
     expect(new Set(tls.map((b) => `${b.namespace}/${b.name}`)).size).toBe(3000);
@@ -527,7 +531,7 @@ describe('snapshotting a fleet', () => {
 
     const snapshots = await snapshotsOf(
       store,
-      result.clusters.map((c) => c.written.key),
+      result.clusters.map((c) => c.written!.key),
     );
     const pools = (name: string) =>
       snapshots.get(name)?.network.ipPools.map((p) => [p.apiGroup, p.cidr, p.vxlanMode, p.natOutgoing, p.blockSize]);
@@ -568,7 +572,7 @@ describe('snapshotting a fleet', () => {
 
     const result = await snapshotFleet(fleet, { store, now: NOW, logger: createMemoryLogger() });
 
-    const snapshot = (await snapshotsOf(store, [result.clusters[0]!.written.key])).get('older')!;
+    const snapshot = (await snapshotsOf(store, [result.clusters[0]!.written!.key])).get('older')!;
     expect(snapshot.policies.gatekeeper.apiVersion).toBe('templates.gatekeeper.sh/v1beta1');
     expect(snapshot.policies.gatekeeper.templates).toEqual([
       { name: 'k8sallowedrepos', kind: 'K8sAllowedRepos', errors: [] },
@@ -593,6 +597,66 @@ describe('snapshotting a fleet', () => {
     expect(snapshot.meta.status).toBe('ok');
   });
 
+  it('still writes the manifest of what was stored when an unexpected error escapes one cluster, then throws it', async () => {
+    const { fleet } = await simulate([
+      { name: 'broken', objects: [namespace('payments')] },
+      { name: 'fine', objects: [namespace('web')] },
+    ]);
+    const store = newStore();
+    const bug = new Error('programmer error in an access override');
+
+    const run = snapshotFleet(fleet, {
+      store,
+      now: NOW,
+      logger: createMemoryLogger(),
+      accessFor: (cluster) => {
+        if (cluster === 'broken') throw bug;
+        return undefined;
+      },
+    });
+
+    await expect(run).rejects.toBe(bug);
+    const { manifests } = await readManifests(store);
+    expect(manifests.map((m) => m.manifest.objects.map((o) => o.key.split('/')[1]))).toEqual([['cluster=fine']]);
+    expect((await verifyLedger(store)).problems).toEqual([]);
+  });
+
+  it('reads Service ranges from the v1beta1 ServiceCIDR API of 1.32 and falls back without the API before 1.31', async () => {
+    const kubernetesService = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: 'default', name: 'kubernetes' },
+      spec: { clusterIP: '10.0.0.1', clusterIPs: ['10.0.0.1'] },
+    };
+    const { fleet } = await simulate([
+      {
+        name: 'beta',
+        objects: [
+          {
+            apiVersion: 'networking.k8s.io/v1beta1',
+            kind: 'ServiceCIDR',
+            metadata: { name: 'kubernetes' },
+            spec: { cidrs: ['10.97.0.0/16'] },
+          },
+          kubernetesService,
+        ],
+        config: { kubernetesVersion: 'v1.32.7' },
+      },
+      { name: 'older', objects: [kubernetesService], config: { kubernetesVersion: 'v1.30.9' } },
+    ]);
+    const store = newStore();
+
+    const result = await snapshotFleet(fleet, { store, now: NOW, logger: createMemoryLogger() });
+
+    const snapshots = await snapshotsOf(
+      store,
+      result.clusters.map((c) => c.written!.key),
+    );
+    expect(snapshots.get('beta')?.network.serviceCIDRs).toEqual([{ cidr: '10.97.0.0/16', source: 'servicecidr-api' }]);
+    expect(snapshots.get('older')?.network.serviceCIDRs).toEqual([{ cidr: '10.0.0.1/32', source: 'kubernetes-service' }]);
+    expect(result.counts).toEqual({ ok: 2, partial: 0, unreachable: 0 });
+  });
+
   it('collects one cluster without storing it', async () => {
     const { fleet } = await simulate([{ name: 'lambda', objects: [namespace('payments')] }]);
 
@@ -605,5 +669,81 @@ describe('snapshotting a fleet', () => {
 
     expect(snapshot.meta.collectionStart).toBe('2026-11-25T09:00:00.000Z');
     expect(snapshot.namespaces.map((n) => n.name)).toContain('payments');
+  });
+  it('keeps the healthy cluster and the readable sections when a cluster serves a fractional blockSize and totalViolations', async () => {
+    // Prepare
+    const hostile = fullClusterObjects(certs).map((object) => {
+      const spec = object['spec'] as Record<string, unknown> | undefined;
+      const status = object['status'] as Record<string, unknown> | undefined;
+      if (object['kind'] === 'IPPool') return { ...object, spec: { ...spec, blockSize: 26.5 } };
+      if (status?.['totalViolations'] === 42) return { ...object, status: { ...status, totalViolations: 2.5 } };
+      return object;
+    });
+    const { fleet } = await simulate([
+      { name: 'evil', objects: hostile },
+      { name: 'good', objects: fullClusterObjects(certs) },
+    ]);
+    const store = newStore();
+
+    // Act
+    const result = await snapshotFleet(fleet, { store, now: NOW, logger: createMemoryLogger() });
+
+    // Assess
+    expect(result.notStored).toBe(0);
+    expect(result.counts).toEqual({ ok: 2, partial: 0, unreachable: 0 });
+    const snapshots = await snapshotsOf(
+      store,
+      result.clusters.map((c) => c.written!.key),
+    );
+    const evil = snapshots.get('evil')!;
+    expect(evil.network.ipPools.map((p) => [p.name, p.blockSize])).toEqual([['inter-cluster-pool', null]]);
+    expect(
+      evil.policies.gatekeeper.constraints.map((c) => [c.name, c.totalViolations]).sort(),
+    ).toEqual([
+      ['deny-host-path', null],
+      ['must-have-owner', null],
+    ]);
+    expect(snapshots.get('good')!.network.ipPools.map((p) => p.blockSize)).toEqual([26]);
+  });
+
+  it('records a snapshot the ledger refuses on its cluster, stores the others and writes a manifest of exactly what was stored', async () => {
+    // Prepare: another run stores a different snapshot under the key of cluster "taken" just before this run does
+    const { fleet } = await simulate([
+      { name: 'taken', objects: [namespace('payments')] },
+      { name: 'free', objects: [namespace('web')] },
+    ]);
+    class RacedStore extends DirectoryLedgerStore {
+      racedKey: string | null = null;
+      override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+        if (this.racedKey === null && key.startsWith('snapshots/cluster=taken/')) {
+          this.racedKey = key;
+          const other = Snapshot.parse(parseJsonObject(key, gunzipObject(key, body)));
+          const written = await writeSnapshot(this, { ...other, meta: { ...other.meta, labels: { run: 'other' } } });
+          await recordRun(this, { runAt: NOW, written: [written], kind: 'snapshot' });
+        }
+        return super.put(key, body, options);
+      }
+    }
+    const store = new RacedStore(mkdtempSync(join(tmpdir(), 'ledger-')));
+
+    // Act
+    const result = await snapshotFleet(fleet, { store, now: NOW, logger: createMemoryLogger() });
+
+    // Assess
+    const taken = result.clusters.find((c) => c.cluster === 'taken')!;
+    const free = result.clusters.find((c) => c.cluster === 'free')!;
+    expect(result.notStored).toBe(1);
+    expect(taken.written).toBeNull();
+    expect(taken.notStoredReason).toBe(
+      `${store.location}: a different snapshot of taken collected at ${store.racedKey!.slice(-32, -8).replace(/T(\d\d)-(\d\d)-/, 'T$1:$2:')} is already stored (${store.racedKey}); run again with another --now`,
+    );
+    expect(free.written?.key).toMatch(/^snapshots\/cluster=free\//);
+    const { manifests } = await readManifests(store);
+    const ours = manifests.find((m) => m.key === result.manifest.key)!;
+    expect(ours.manifest.objects.map((o) => o.key)).toEqual([free.written!.key]);
+    expect((await readSnapshot(store, store.racedKey!)).meta.labels).toEqual({ run: 'other' });
+    const verified = await verifyLedger(store);
+    expect(verified.problems).toEqual([]);
+    expect(verified.ok).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePeriod } from '../../src/core/period.js';
@@ -86,7 +86,8 @@ describe('fleetledger evaluate and rules', () => {
         'json',
       ]),
     );
-    expect(result).toBe(0);
+    // The corrupt snapshot was skipped: a partial result.
+    expect(result).toBe(3);
     expect(stderr).toMatch(/^warning: skipped corrupt object snapshots\/cluster=cluster-a\//);
     const document = JSON.parse(stdout) as {
       period: string;
@@ -124,7 +125,7 @@ describe('fleetledger evaluate and rules', () => {
         fleetFile,
       ]),
     );
-    expect(result).toBe(0);
+    expect(result).toBe(3);
     expect(stdout).toMatch(/^period 2026-W48 \(UTC\), 2 snapshot\(s\) from /);
     expect(stdout).toMatch(
       /\nhigh +CIDR-OVERLAP +cluster-a,cluster-b +IPPool\/inter-cluster-pool +IPPool\/inter-cluster-pool 10\.100\.0\.0\/16 on cluster-a/,
@@ -133,7 +134,7 @@ describe('fleetledger evaluate and rules', () => {
       /\nhigh +SNAPSHOT-MISSING +cluster-c +Cluster\/cluster-c +cluster-c is in the fleet but has no snapshot in the period\n/,
     );
     expect(stdout).toMatch(/\nfleet: compliance \d+\.\d% \(\d+\/\d+ checks passed\), coverage \d+\.\d% /);
-    expect(stdout).toContain('\nmissing (no snapshot in the period): cluster-c\n');
+    expect(stdout).toContain('\nmissing (no readable snapshot in the period): cluster-c\n');
   });
 
   it('evaluate exits 2 and prints every problem of a bad waivers file', async () => {
@@ -167,5 +168,74 @@ describe('fleetledger evaluate and rules', () => {
     expect(rules.find((rule) => rule.id === 'GATEKEEPER-ABSENT')?.controls.cis).toBe(
       'CIS Kubernetes Benchmark 5.2.1 (at least one active policy control mechanism)',
     );
+  });
+});
+
+describe('fleetledger evaluate on what it cannot see', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    ({ main } = await import('../../src/cli/main.js'));
+    dir = await mkdtemp(join(tmpdir(), 'fleetledger-evaluate-unseen-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts a cluster whose only snapshot of the period is corrupt as missing, naming the key, and exits 3', async () => {
+    // Prepare: cluster-a was seen the week before; this week its one snapshot is corrupt.
+    const storeDir = join(dir, 'corrupt');
+    const store = new DirectoryLedgerStore(storeDir);
+    await writeSnapshot(
+      store,
+      snapshotOf('cluster-a', (s) => (s.meta.collectionStart = '2026-11-17T06:00:00.000Z')),
+    );
+    await writeSnapshot(store, snapshotOf('cluster-b'));
+    const corruptKey = snapshotKey('cluster-a', '2026-11-25T06:00:00.000Z');
+    await store.put(corruptKey, new TextEncoder().encode('not gzip'), { contentType: 'application/json' });
+
+    // Act
+    const { result, stdout } = await captureOutput(() =>
+      main([
+        'evaluate',
+        '--store',
+        storeDir,
+        '--period',
+        '2026-W48',
+        '--now',
+        '2026-11-26T09:00:00Z',
+        '--format',
+        'json',
+      ]),
+    );
+
+    // Assess
+    expect(result).toBe(3);
+    const document = JSON.parse(stdout) as {
+      missingClusters: string[];
+      findings: { rule: string; cluster?: string; message: string }[];
+      scores: {
+        fleet: { coverage: number };
+        clusters: Record<string, { compliance: number | null; coverage: number }>;
+      };
+    };
+    expect(document.missingClusters).toEqual(['cluster-a']);
+    expect(document.findings.filter((f) => f.rule === 'SNAPSHOT-MISSING').map((f) => [f.cluster, f.message])).toEqual([
+      ['cluster-a', `cluster-a has no readable snapshot in the period (unreadable: ${corruptKey})`],
+    ]);
+    expect(document.scores.clusters['cluster-a']).toMatchObject({ compliance: 0, coverage: 1 / 23 });
+    expect(document.scores.fleet.coverage).toBeLessThan(1);
+  });
+
+  it('stops with exit 1 on a store without any snapshot, creating nothing', async () => {
+    const storeDir = join(dir, 'mistyped');
+    const { result, stdout, stderr } = await captureOutput(() =>
+      main(['evaluate', '--store', storeDir, '--period', '2026-W48']),
+    );
+    expect(result).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`error: no snapshots in ${storeDir}: is --store right?\n`);
+    await expect(readdir(dir)).resolves.not.toContain('mistyped');
   });
 });

@@ -63,7 +63,7 @@ describe('evaluateFleet on a small fleet (full catalog)', () => {
         ['high', 'SNAPSHOT-MISSING', 'cluster-c', 'Cluster/cluster-c', 'open'],
         ['medium', 'NETPOL-NO-DEFAULT-DENY', 'cluster-a', 'Namespace/ledger', 'open'],
         ['medium', 'QUOTA-MISSING', 'cluster-a', 'Namespace/ledger', 'open'],
-        ['medium', 'WAIVER-EXPIRED', 'cluster-a', 'Waiver/QUOTA-MISSING/Namespace/ledger', 'open'],
+        ['medium', 'WAIVER-EXPIRED', ['cluster-a'], 'Waiver/QUOTA-MISSING/Namespace/ledger', 'open'],
         ['low', 'LIMITRANGE-MISSING', 'cluster-a', 'Namespace/ledger', 'open'],
         ['low', 'LIMITRANGE-MISSING', 'cluster-a', 'Namespace/payments', 'waived'],
       ],
@@ -95,15 +95,15 @@ describe('evaluateFleet on a small fleet (full catalog)', () => {
     });
   });
 
-  it('scores an unreachable cluster as not evaluated, apart from the unreachable check itself', () => {
-    // 21 cluster rules (20 not evaluated + CLUSTER-UNREACHABLE failed), CIDR-OVERLAP not
-    // evaluated, SNAPSHOT-MISSING passed.
+  it('scores an unreachable cluster 0% compliant: only its failed unreachable check is evaluated', () => {
+    // 21 cluster rules (20 not evaluated + CLUSTER-UNREACHABLE failed), CIDR-OVERLAP and
+    // SNAPSHOT-MISSING not evaluated (a snapshot of nothing is no evidence).
     expect(evaluation.scores.clusters['cluster-b']).toMatchObject({
-      compliance: 1 / 2,
-      coverage: 2 / 23,
+      compliance: 0,
+      coverage: 1 / 23,
       applicable: 23,
-      evaluated: 2,
-      passed: 1,
+      evaluated: 1,
+      passed: 0,
     });
   });
 
@@ -120,11 +120,11 @@ describe('evaluateFleet on a small fleet (full catalog)', () => {
 
   it('sums every check into the fleet score, including the waiver checks', () => {
     expect(evaluation.scores.fleet).toEqual({
-      compliance: 32 / 38,
-      coverage: 38 / 81,
+      compliance: 31 / 37,
+      coverage: 37 / 81,
       applicable: 81,
-      evaluated: 38,
-      passed: 32,
+      evaluated: 37,
+      passed: 31,
       open: { critical: 0, high: 2, medium: 3, low: 1, info: 0 },
       waived: { critical: 0, high: 0, medium: 0, low: 1, info: 0 },
     });

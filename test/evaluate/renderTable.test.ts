@@ -1,5 +1,6 @@
 import { renderEvaluationTable } from '../../src/evaluate/renderTable.js';
 import { constraintViolations } from '../../src/evaluate/rules/constraintViolations.js';
+import { waiverExpired } from '../../src/evaluate/rules/waiverExpired.js';
 import { constraint, run, snapshotOf } from './fixtures.js';
 
 describe('renderEvaluationTable', () => {
@@ -18,6 +19,16 @@ describe('renderEvaluationTable', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(text.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(text).toContain('e.g. Pod y/x: bad ]8;;https://evil.test link next');
+  });
+
+  it('shows a fleet-level finding that names no cluster as the fleet’s, never a glob', () => {
+    const evaluation = run(waiverExpired, [snapshotOf('cluster-a')], {
+      waivers: [{ rule: 'QUOTA-MISSING', cluster: 'prod-*', reason: 'r', owner: 'o', expires: '2026-11-01' }],
+    });
+    expect(evaluation.findings.map((f) => [f.cluster, f.clusters])).toEqual([[undefined, []]]);
+    expect(renderEvaluationTable(evaluation).split('\n')[1]).toMatch(
+      /^medium +WAIVER-EXPIRED +fleet +Waiver\/QUOTA-MISSING\/\* +the waiver of QUOTA-MISSING for prod-\* owned by o expired on 2026-11-01/,
+    );
   });
 
   it('ends with the counts and the scores of the fleet and of each cluster', () => {

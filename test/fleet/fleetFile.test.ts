@@ -138,6 +138,7 @@ defaults: { concurrency: 0 }
     expect(problems).toEqual([
       `${file}: defaults.concurrency: expected an integer from 1 to 256`,
       `${file}: clusters[0].name: expected a cluster name of [a-z0-9-] (e.g. prod-east)`,
+      `${file}: clusters[0].kubeconfig.context: expected a context of ${join(dir, 'kubeconfig')}, "nope" is not one`,
       `${file}: clusters[1].eks.region: expected a string (e.g. eu-west-1)`,
       `${file}: clusters[2].name: expected a unique name, "west" is also clusters[1]`,
       `${file}: clusters[2].token.tokenEnv: expected the environment variable FLEET_TEST_MISSING_TOKEN to hold a token, it is not set`,
@@ -163,6 +164,36 @@ defaults: { concurrency: 0 }
     expect(problems).toEqual([
       `${file}: clusters[0].kubeconfig.context: expected a context of ${join(dir, 'kubeconfig')}, "nope" is not one`,
       `${file}: clusters[1].kubeconfig.path: expected an existing file, ${join(dir, 'gone')} does not exist`,
+    ]);
+  });
+
+  it('checks the access files and variables of entries that have other mistakes too, so every mistake comes at once', () => {
+    const dir = fleetDir();
+    const file = join(dir, 'fleet.yaml');
+    delete process.env['FLEET_TEST_UNSET_TOKEN'];
+
+    const problems = problemsOf(() =>
+      parseFleetFile(
+        `clusters:
+  - { name: Bad_Name, kubeconfig: { path: ./gone-a } }
+  - { name: fine, kubeconfig: { path: ./gone-b } }
+  - name: lab
+    labels: { tier: 1 }
+    token: { server: "https://10.0.0.1:6443", caFile: ./no-ca.pem, tokenEnv: FLEET_TEST_UNSET_TOKEN }
+defaults: { concurrency: 0 }
+`,
+        file,
+      ),
+    );
+
+    expect(problems).toEqual([
+      `${file}: defaults.concurrency: expected an integer from 1 to 256`,
+      `${file}: clusters[0].name: expected a cluster name of [a-z0-9-] (e.g. prod-east)`,
+      `${file}: clusters[0].kubeconfig.path: expected an existing file, ${join(dir, 'gone-a')} does not exist`,
+      `${file}: clusters[1].kubeconfig.path: expected an existing file, ${join(dir, 'gone-b')} does not exist`,
+      `${file}: clusters[2].labels.tier: expected a string label value`,
+      `${file}: clusters[2].token.caFile: expected an existing file, ${join(dir, 'no-ca.pem')} does not exist`,
+      `${file}: clusters[2].token.tokenEnv: expected the environment variable FLEET_TEST_UNSET_TOKEN to hold a token, it is not set`,
     ]);
   });
 
@@ -199,6 +230,25 @@ describe('fleet from a kubeconfig', () => {
     expect(problemsOf(() => fleetFromKubeconfig(join(dir, 'kubeconfig'), ['nope']))).toEqual([
       `--context: "nope" is not a context of ${join(dir, 'kubeconfig')} (contexts: prod-east, Lab_Cluster)`,
     ]);
+  });
+
+  it('snapshots a context named twice once', () => {
+    const dir = fleetDir();
+
+    const fleet = fleetFromKubeconfig(join(dir, 'kubeconfig'), ['prod-east', 'prod-east']);
+
+    expect(fleet.clusters.map((c) => c.name)).toEqual(['prod-east']);
+  });
+
+  it('rejects two contexts that become the same cluster name, naming both', () => {
+    const dir = fleetDir();
+    const path = join(dir, 'kubeconfig');
+    writeFileSync(path, KUBECONFIG.replace('  - name: Lab_Cluster', '  - name: prod_east'));
+
+    expect(problemsOf(() => fleetFromKubeconfig(path))).toEqual([
+      `--kubeconfig: contexts "prod-east" and "prod_east" of ${path} both become cluster "prod-east"; name one of them with --context, or use a fleet file`,
+    ]);
+    expect(fleetFromKubeconfig(path, ['prod_east']).clusters.map((c) => c.name)).toEqual(['prod-east']);
   });
 
   it('turns context names into cluster names', () => {

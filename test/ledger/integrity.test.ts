@@ -8,6 +8,7 @@ import { type Manifest, readManifests, recordRun } from '../../src/ledger/manife
 import { type WrittenObject, writeJson } from '../../src/ledger/objects.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
+import { generateReport } from '../../src/report/generateReport.js';
 import type { RunningS3rver } from '../support/s3rver.js';
 import { makeSnapshot } from '../support/snapshotFixture.js';
 import {
@@ -215,6 +216,86 @@ describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
       '2 problem(s) found',
       '',
     ]);
+  });
+
+  it('names foreign objects anywhere in the store: at the root and a planted trend index entry', async () => {
+    await writeTwoWeeksOfRuns(subject);
+    const planted = 'index/trend/period=2026-W47/2026-11-22T23-00-00.000Z.json';
+    await subject.overwrite('foreign.json', new TextEncoder().encode('{}'));
+    await subject.overwrite(planted, new TextEncoder().encode('{"format":"fleetledger-trend-index"}'));
+
+    const result = await verifyLedger(subject.store);
+    const cli = await verifyCli();
+
+    expect(result.problems).toEqual([
+      { kind: 'unexpected', key: 'foreign.json', detail: 'in the store but recorded by no manifest' },
+      { kind: 'unexpected', key: planted, detail: 'in the store but recorded by no manifest' },
+    ]);
+    expect(cli.result).toBe(1);
+    expect(cli.stdout.split('\n').at(-2)).toBe(
+      `2 problem(s) found: 3 manifest(s), 5 object(s) checked in ${subject.location}`,
+    );
+  });
+
+  it('judges a planted trend index entry by its period and a foreign file in every period', async () => {
+    await writeTwoWeeksOfRuns(subject);
+    const planted = 'index/trend/period=2026-W47/2026-11-22T23-00-00.000Z.json';
+    await subject.overwrite('foreign.json', new TextEncoder().encode('{}'));
+    await subject.overwrite(planted, new TextEncoder().encode('{}'));
+
+    const week47 = await verifyLedger(subject.store, { period: '2026-W47' });
+    const week48 = await verifyLedger(subject.store, { period: '2026-W48' });
+
+    expect(kindsAndKeys(week47.problems)).toEqual([
+      { kind: 'unexpected', key: 'foreign.json' },
+      { kind: 'unexpected', key: planted },
+    ]);
+    expect(kindsAndKeys(week48.problems)).toEqual([{ kind: 'unexpected', key: 'foreign.json' }]);
+  });
+
+  it('passes a ledger written by real snapshot and report runs: the report run records its trend index entry', async () => {
+    const written = [
+      await writeSnapshot(
+        subject.store,
+        makeSnapshot({ meta: { cluster: 'lab', collectionStart: '2026-11-24T06:00:00.000Z' } }),
+      ),
+    ];
+    await recordRun(subject.store, { runAt: utc('2026-11-24T06:00:00.000Z'), written, kind: 'snapshot' });
+    const report = await generateReport({ store: subject.store, period: '2026-W48', now: utc('2026-11-25T09:00:00Z') });
+
+    const result = await verifyLedger(subject.store);
+
+    expect(report.writtenKeys).toContain('index/trend/period=2026-W48/2026-11-25T09-00-00.000Z.json');
+    expect(result).toEqual({ ok: true, problems: [], manifests: 2, objectsChecked: 8, periodId: null });
+  });
+
+  it('takes --period in --time-zone: a Monday 06:00 UTC run is still the week before in Los Angeles', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    const deleted = runs[0]!.written[0]!.key;
+    await subject.remove(deleted);
+
+    const losAngeles = await verifyCli('--period', '2026-W47', '--time-zone', 'America/Los_Angeles');
+    const utcWeek = await verifyCli('--period', '2026-W47');
+
+    expect(losAngeles.result).toBe(1);
+    expect(losAngeles.stdout.split('\n')).toEqual([
+      `missing ${deleted}: recorded by ${runs[0]!.manifest.key} but not in the store`,
+      `1 problem(s) found: 3 manifest(s), 2 object(s) checked (objects of 2026-W47) in ${subject.location}`,
+      '',
+    ]);
+    expect(utcWeek.result).toBe(0);
+    expect(utcWeek.stdout).toBe(
+      `ledger verified: 3 manifest(s), 0 object(s) checked (objects of 2026-W47) in ${subject.location}\n`,
+    );
+  });
+
+  it('rejects an unknown --time-zone as a usage error', async () => {
+    const cli = await verifyCli('--period', '2026-W48', '--time-zone', 'Mars/Base');
+
+    expect(cli.result).toBe(2);
+    expect(cli.stderr).toBe(
+      'error: --time-zone: expected an IANA time zone such as Europe/Berlin or UTC, got "Mars/Base"\n',
+    );
   });
 
   it('does not pass an empty ledger (usually a mistyped --store)', async () => {

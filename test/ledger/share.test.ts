@@ -1,11 +1,14 @@
 /**
  * Auditor downloads: presigned URLs served by a real S3-protocol server, fetched with plain HTTP.
  */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { get } from 'node:http';
+import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { main } from '../../src/cli/main.js';
 import { reportKey } from '../../src/ledger/keys.js';
-import { recordRun } from '../../src/ledger/manifest.js';
+import { readManifests, recordRun } from '../../src/ledger/manifest.js';
 import { writeJson } from '../../src/ledger/objects.js';
 import { createS3Client, S3LedgerStore } from '../../src/ledger/s3Store.js';
 import { parseExpiry, shareObjects } from '../../src/ledger/share.js';
@@ -84,6 +87,57 @@ describe('fleetledger share', () => {
     expect(response.body).toEqual(Buffer.from(await store.get(snapshot.key)));
   });
 
+  it('serves a snapshot so that a plain fetch gets the bytes whose SHA-256 the manifest records', async () => {
+    const store = s3.store('share-fetch-hash');
+    const snapshot = await writeSnapshot(
+      store,
+      makeSnapshot({ meta: { cluster: 'prod-east', collectionStart: '2026-11-24T06:00:00.000Z' } }),
+    );
+    await recordRun(store, {
+      runAt: DateTime.fromISO('2026-11-24T06:05:00.000Z'),
+      written: [snapshot],
+      kind: 'snapshot',
+    });
+    const [recorded] = (await readManifests(store)).manifests.flatMap((m) => m.manifest.objects);
+
+    const [link] = await shareObjects(store, { key: snapshot.key, expiresInSeconds: 600, now: DateTime.utc() });
+    // fetch sends Accept-Encoding: gzip and decodes whatever Content-Encoding it is told.
+    const response = await fetch(link!.url);
+    const body = Buffer.from(await response.arrayBuffer());
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/gzip');
+    expect(response.headers.get('content-encoding')).toBe('identity');
+    expect(recorded).toEqual({ key: snapshot.key, size: snapshot.size, sha256: snapshot.sha256 });
+    expect(createHash('sha256').update(body).digest('hex')).toBe(recorded!.sha256);
+  });
+
+  it('serves a snapshot so that curl --compressed saves the bytes whose SHA-256 the manifest records', async () => {
+    const store = s3.store('share-curl-hash');
+    const snapshot = await writeSnapshot(
+      store,
+      makeSnapshot({ meta: { cluster: 'lab', collectionStart: '2026-11-24T06:00:00.000Z' } }),
+    );
+
+    const [link] = await shareObjects(store, { key: snapshot.key, expiresInSeconds: 600, now: DateTime.utc() });
+    const { stdout } = await promisify(execFile)('curl', ['--silent', '--fail', '--compressed', link!.url], {
+      encoding: 'buffer',
+    });
+
+    expect(createHash('sha256').update(stdout).digest('hex')).toBe(snapshot.sha256);
+  });
+
+  it('serves a report as stored, with its own content type', async () => {
+    const { store } = await seed('share-report-type');
+
+    const [link] = await shareObjects(store, { key: REPORT, expiresInSeconds: 600, now: DateTime.utc() });
+    const response = await fetch(link!.url);
+
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(link!.url).not.toContain('response-content');
+  });
+
   it('shares every snapshot and report of a period with the manifests recording them, and nothing of other weeks', async () => {
     const { store, snapshot, manifest } = await seed('share-period');
 
@@ -91,6 +145,42 @@ describe('fleetledger share', () => {
 
     expect(links.map((l) => l.key)).toEqual([snapshot.key, REPORT, manifest.key]);
     for (const link of links) expect((await rawGet(link.url)).status).toBe(200);
+  });
+
+  it('takes the period in the given time zone: a Sunday-evening UTC snapshot is Monday in Auckland', async () => {
+    const store = s3.store('share-time-zone');
+    const at = async (collectionStart: string) =>
+      (await writeSnapshot(store, makeSnapshot({ meta: { cluster: 'prod-east', collectionStart } }))).key;
+    // Auckland is UTC+13 in November: its 2026-W48 runs from 2026-11-22T11:00Z to 2026-11-29T11:00Z.
+    const sundayBefore = await at('2026-11-22T12:00:00.000Z');
+    const midweek = await at('2026-11-25T06:00:00.000Z');
+    const sundayAfter = await at('2026-11-29T12:00:00.000Z');
+
+    const cli = await share('--store', store.location, '--period', '2026-W48', '--time-zone', 'Pacific/Auckland');
+    const utc = await share('--store', store.location, '--period', '2026-W48');
+
+    expect(cli.result).toBe(0);
+    expect(
+      cli.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t')[0]),
+    ).toEqual([sundayBefore, midweek]);
+    expect(
+      utc.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t')[0]),
+    ).toEqual([midweek, sundayAfter]);
+  });
+
+  it('rejects an unknown --time-zone as a usage error', async () => {
+    const cli = await share('--store', `s3://${s3.bucket}/x`, '--period', '2026-W48', '--time-zone', 'Mars/Base');
+
+    expect(cli.result).toBe(2);
+    expect(cli.stderr).toBe(
+      'error: --time-zone: expected an IANA time zone such as Europe/Berlin or UTC, got "Mars/Base"\n',
+    );
   });
 
   it('states the earlier expiry and says why when the credentials are temporary', async () => {

@@ -2,7 +2,7 @@
  * The weekly e-mail end to end: a real SMTP server receives it and mailparser reads it back; SES
  * is mocked at the SDK boundary (SendEmailCommand) and the raw MIME it was given is parsed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -11,6 +11,8 @@ import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { type ReportFile, reportKey } from '../../src/ledger/keys.js';
+import { recordRun } from '../../src/ledger/manifest.js';
+import { describeWritten, type WrittenObject } from '../../src/ledger/objects.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
 import { parseAddressList } from '../../src/report/email/addresses.js';
 import { createMailTransport } from '../../src/report/email/mailTransport.js';
@@ -159,17 +161,25 @@ describe('parseAddressList', () => {
 
 const GENERATED = DateTime.fromISO('2026-11-26T09:00:00.000Z', { zone: 'utc' });
 
-/** Writes the report files of the fixture as `fleetledger report` would, plus an older generation. */
+/**
+ * Writes the report files of the fixture as `fleetledger report` would (recorded by a run
+ * manifest), plus an older generation.
+ */
 async function seedReport(store: LedgerStore): Promise<{ reportJson: Buffer }> {
   const doc = makeReportDocument();
   const reportJson = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
   const older = { ...doc, generatedAt: '2026-11-25T09:00:00.000Z', fleet: { ...doc.fleet, compliance: 0.5 } };
-  const put = (generatedAt: DateTime, file: ReportFile, body: Uint8Array, contentType: string) =>
-    store.put(reportKey('2026-W48', generatedAt, file), body, { contentType });
+  const written: WrittenObject[] = [];
+  const put = async (generatedAt: DateTime, file: ReportFile, body: Uint8Array, contentType: string) => {
+    const key = reportKey('2026-W48', generatedAt, file);
+    await store.put(key, body, { contentType });
+    written.push(describeWritten(key, body));
+  };
   await put(GENERATED.minus({ days: 1 }), 'report.json', Buffer.from(JSON.stringify(older)), 'application/json');
   await put(GENERATED, 'report.json', reportJson, 'application/json');
   await put(GENERATED, 'report.html', Buffer.from('<!DOCTYPE html><title>r</title>'), 'text/html');
   await put(GENERATED, 'findings.csv', CSV, 'text/csv');
+  await recordRun(store, { runAt: GENERATED, written, kind: 'report' });
   return { reportJson };
 }
 
@@ -226,6 +236,61 @@ describe('fleetledger email', () => {
     expect(result).toBe(1);
     expect(stderr).toBe(
       `error: ${directory}: no report for 2026-W47 (run fleetledger report --period 2026-W47 first)\n`,
+    );
+    expect(smtp.messages).toEqual([]);
+  });
+
+  const sendW48 = () =>
+    captureOutput(() =>
+      main(['email', '--store', directory, '--period', '2026-W48', '--to', 'secops@example.com', '--smtp', smtp.url]),
+    );
+
+  it('sends the newest report a run manifest records, not a newer report.json planted beside it', async () => {
+    const store = new DirectoryLedgerStore(directory);
+    await seedReport(store);
+    const planted = { ...makeReportDocument(), generatedAt: '2026-11-27T09:00:00.000Z' };
+    planted.fleet = { ...planted.fleet, compliance: 0.999 };
+    const plantedAt = GENERATED.plus({ days: 1 });
+    await store.put(reportKey('2026-W48', plantedAt, 'report.json'), Buffer.from(JSON.stringify(planted)), {
+      contentType: 'application/json',
+    });
+
+    const { result } = await sendW48();
+
+    expect(result).toBe(0);
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual([SUBJECT]);
+  });
+
+  it('sends nothing when the only report.json of the period is recorded by no run manifest', async () => {
+    const store = new DirectoryLedgerStore(directory);
+    await store.put(
+      reportKey('2026-W48', GENERATED, 'report.json'),
+      Buffer.from(JSON.stringify(makeReportDocument())),
+      { contentType: 'application/json' },
+    );
+
+    const { result, stderr } = await sendW48();
+
+    expect(result).toBe(1);
+    expect(stderr).toBe(
+      `error: ${directory}: no report for 2026-W48 recorded by a run manifest: the report.json files under reports/2026-W48/ were written by no run (run fleetledger verify)\n`,
+    );
+    expect(smtp.messages).toEqual([]);
+  });
+
+  it('sends nothing when the recorded report.json was changed after its run recorded it', async () => {
+    await seedReport(new DirectoryLedgerStore(directory));
+    const key = reportKey('2026-W48', GENERATED, 'report.json');
+    const altered = { ...makeReportDocument(), fleet: { ...makeReportDocument().fleet, compliance: 0.999 } };
+    await writeFile(join(directory, ...key.split('/')), `${JSON.stringify(altered, null, 2)}\n`);
+
+    const { result, stderr } = await sendW48();
+
+    expect(result).toBe(1);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^error: ${directory}: ${key} differs from what manifests/\\S+ recorded \\(run fleetledger verify\\)\\n$`,
+      ),
     );
     expect(smtp.messages).toEqual([]);
   });

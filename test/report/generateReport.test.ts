@@ -12,7 +12,7 @@ import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from '../../src/ledger/store.js';
 import { generateReport, type ReportFleet } from '../../src/report/generateReport.js';
 import { ReportDocument } from '../../src/report/schema.js';
-import { readLatestTrendEntry } from '../../src/report/trendIndex.js';
+import { readLatestTrendEntry, TrendIndexEntry } from '../../src/report/trendIndex.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { snapshotAt } from './fixtures.js';
 
@@ -286,5 +286,66 @@ describe('generateReport conflicts and the trend index', () => {
     expect(readout.gaps).toEqual([{ key: newerEntry, error: expect.stringMatching(/^not a trend index entry/) }]);
     expect(doc.previousPeriod).toBe('2026-W47');
     expect(doc.gaps.map((g) => g.key)).toEqual([newerEntry]);
+  });
+
+  it('ignores a trend index entry no run manifest records, even when it is the newest of the period', async () => {
+    // Prepare: a real W47 report, then a forged newer W47 entry planted behind the ledger's back.
+    const real = await generateReport({ store, period: '2026-W47', now: W47_NOW });
+    const realKey = real.writtenKeys.find((k) => k.startsWith('index/trend/'))!;
+    const forgedEntry = {
+      ...JSON.parse(new TextDecoder().decode(await store.get(realKey))),
+      generatedAt: '2026-11-22T23:00:00.000Z',
+      fleet: { ...real.doc.fleet, compliance: 0.125 },
+      findings: [],
+    };
+    const planted = 'index/trend/period=2026-W47/2026-11-22T23-00-00.000Z.json';
+    // A well-formed entry: only the missing record can give it away.
+    expect(TrendIndexEntry.safeParse(forgedEntry).success).toBe(true);
+    await writeFile(join(root, ...planted.split('/')), JSON.stringify(forgedEntry));
+
+    // Act
+    const readout = await readLatestTrendEntry(store, '2026-W47');
+    const { doc, previousSource } = await generateReport({ store, period: '2026-W48', now: W48_NOW });
+
+    // Assess
+    const ignored = { key: planted, error: 'recorded by no run manifest: not written by a report run, ignored' };
+    expect(readout.entry?.generatedAt).toBe('2026-11-18T09:00:00.000Z');
+    expect(readout.gaps).toEqual([ignored]);
+    expect(previousSource).toBe('trend-index');
+    expect(doc.trend.series.fleet.map((p) => [p.period, p.compliance])).toEqual([
+      ['2026-W47', real.doc.fleet.compliance],
+      ['2026-W48', doc.fleet.compliance],
+    ]);
+    expect(doc.gaps).toEqual([ignored]);
+  });
+
+  it('ignores a recorded trend index entry whose bytes no longer match its manifest', async () => {
+    // Prepare: the only W47 entry is rewritten with a valid but different document.
+    const real = await generateReport({ store, period: '2026-W47', now: W47_NOW });
+    const realKey = real.writtenKeys.find((k) => k.startsWith('index/trend/'))!;
+    const altered = {
+      ...JSON.parse(new TextDecoder().decode(await store.get(realKey))),
+      fleet: { ...real.doc.fleet, compliance: 0.125 },
+    };
+    expect(TrendIndexEntry.safeParse(altered).success).toBe(true);
+    await writeFile(join(root, ...realKey.split('/')), JSON.stringify(altered));
+
+    // Act
+    const readout = await readLatestTrendEntry(store, '2026-W47');
+    const { previousSource, doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW });
+
+    // Assess: the previous state is evaluated from the W47 snapshots instead.
+    expect(readout.entry).toBeNull();
+    expect(readout.gaps).toEqual([
+      {
+        key: realKey,
+        error: expect.stringMatching(
+          /^SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} recorded by manifests\/.*: altered, ignored$/,
+        ),
+      },
+    ]);
+    expect(previousSource).toBe('snapshots');
+    expect(doc.previousPeriod).toBe('2026-W47');
+    expect(doc.trend.series.fleet.map((p) => p.compliance)).not.toContain(0.125);
   });
 });

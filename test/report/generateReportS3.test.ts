@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
+import { FLEETLEDGER_VERSION } from '../../src/core/version.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { generateReport } from '../../src/report/generateReport.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 import { snapshotAt } from './fixtures.js';
 
@@ -54,5 +57,31 @@ describe('generateReport on an S3 ledger (s3rver)', () => {
     ]);
     expect(doc.previousPeriod).toBe('2026-W47');
     expect(doc.trend.resolved).toHaveLength(3);
+  });
+
+  it('writes every report file with the fleetledger version and the report schema version as metadata', async () => {
+    // Prepare
+    const store = s3.store('metadata');
+    await writeSnapshot(store, snapshotAt('a', '2026-11-25T08:00:00.000Z'));
+    const raw = new S3Client(s3.clientConfig);
+
+    // Act
+    const { reportFolder } = await generateReport({
+      store,
+      period: '2026-W48',
+      now: DateTime.fromISO('2026-11-25T09:00:00Z').toUTC(),
+    });
+
+    // Assess
+    const files = (await store.list(reportFolder)).map((o) => o.key);
+    expect(files).toHaveLength(6);
+    for (const key of files) {
+      const head = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `metadata/${key}` }));
+      expect({ key, metadata: head.Metadata }).toEqual({
+        key,
+        metadata: { 'fleetledger-version': FLEETLEDGER_VERSION, 'schema-version': String(REPORT_SCHEMA_VERSION) },
+      });
+    }
+    raw.destroy();
   });
 });

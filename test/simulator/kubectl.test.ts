@@ -158,6 +158,27 @@ describeWithKubectl('kubectl against the demo fleet', () => {
     expect(setBased.stdout.trim().split('\n')).toEqual(['namespace/ledger', 'namespace/reporting']);
   });
 
+  it('finds namespaces from files by the label and phase a real API server sets on every Namespace', async () => {
+    const result = await kubectl(
+      'cluster-a',
+      'get',
+      'namespaces',
+      '-o',
+      'json',
+      '-l',
+      'kubernetes.io/metadata.name in (web,payments)',
+    );
+
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as {
+      items: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: unknown; status: unknown }>;
+    };
+    expect(parsed.items.map((i) => [i.metadata.name, i.metadata.labels['kubernetes.io/metadata.name'], i.spec, i.status])).toEqual([
+      ['payments', 'payments', { finalizers: ['kubernetes'] }, { phase: 'Active' }],
+      ['web', 'web', { finalizers: ['kubernetes'] }, { phase: 'Active' }],
+    ]);
+  });
+
   it('filters with --field-selector', async () => {
     const result = await kubectl(
       'cluster-a',

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../src/core/errors.js';
 import { CONTINUE_TOKEN_LIFETIME_MS, ContinueTokens } from '../../src/simulator/continueTokens.js';
 import { ObjectIndex } from '../../src/simulator/objectIndex.js';
 import { parseLabelSelector, SelectorSyntaxError } from '../../src/simulator/selectors.js';
@@ -35,6 +36,35 @@ describe('ObjectIndex', () => {
     expect(rest.continueAfter).toBeUndefined();
   });
 
+  it('gives Namespaces from files what an API server sets: the metadata.name label, the kubernetes finalizer, phase Active', () => {
+    const namespaces = index.catalog.lookup('', 'v1', 'namespaces')!;
+    const loaded = index.get(namespaces, undefined, 'a')!;
+
+    expect(loaded.labels).toEqual({ 'kubernetes.io/metadata.name': 'a' });
+    expect(loaded.object['spec']).toEqual({ finalizers: ['kubernetes'] });
+    expect(loaded.object['status']).toEqual({ phase: 'Active' });
+    expect(JSON.parse(loaded.json).status).toEqual({ phase: 'Active' });
+  });
+
+  it('keeps the phase a Namespace file gives and overrides a wrong metadata.name label, as the API server does', () => {
+    const terminating = new ObjectIndex(
+      'unit',
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'old', labels: { team: 'x', 'kubernetes.io/metadata.name': 'other' } },
+          status: { phase: 'Terminating' },
+        },
+      ],
+      { now: NOW },
+    );
+    const loaded = terminating.get(terminating.catalog.lookup('', 'v1', 'namespaces')!, undefined, 'old')!;
+
+    expect(loaded.labels).toEqual({ team: 'x', 'kubernetes.io/metadata.name': 'old' });
+    expect(loaded.object['status']).toEqual({ phase: 'Terminating' });
+  });
+
   it('puts namespaced objects without a namespace in default and drops the namespace of cluster-scoped ones', () => {
     const configMaps = index.catalog.lookup('', 'v1', 'configmaps')!;
     expect(index.get(configMaps, 'default', 'defaulted')?.namespace).toBe('default');
@@ -64,6 +94,49 @@ describe('ContinueTokens', () => {
   it('refuses a token signed by another server instance', () => {
     const token = new ContinueTokens().issue({ scope: 's', lastKey: 'k', resourceVersion: '1' });
     expect(new ContinueTokens().verify(token, 's')).toBeUndefined();
+  });
+});
+
+describe('built-in APIs by Kubernetes version', () => {
+  const serviceCidr = (apiVersion: string) => ({
+    apiVersion,
+    kind: 'ServiceCIDR',
+    metadata: { name: 'kubernetes' },
+    spec: { cidrs: ['10.96.0.0/16'] },
+  });
+  const servedAt = (index: ObjectIndex) =>
+    ['v1', 'v1beta1'].filter((version) => index.catalog.lookup('networking.k8s.io', version, 'servicecidrs'));
+
+  it('serves ServiceCIDR as networking.k8s.io/v1 from 1.33, v1beta1 in 1.31 and 1.32, and not before', () => {
+    const at = (kubernetesVersion: string) => new ObjectIndex('unit', [], { now: NOW, kubernetesVersion });
+
+    expect(servedAt(at('v1.34.2'))).toEqual(['v1']);
+    expect(servedAt(at('v1.33.0'))).toEqual(['v1']);
+    expect(servedAt(at('v1.32.7'))).toEqual(['v1beta1']);
+    expect(servedAt(at('v1.31.4'))).toEqual(['v1beta1']);
+    expect(servedAt(at('v1.30.9'))).toEqual([]);
+  });
+
+  it('loads a v1beta1 ServiceCIDR into a 1.32 cluster and refuses ServiceCIDRs the version could not hold', () => {
+    const beta = new ObjectIndex('unit', [serviceCidr('networking.k8s.io/v1beta1')], { now: NOW, kubernetesVersion: 'v1.32.7' });
+    const resource = beta.catalog.lookup('networking.k8s.io', 'v1beta1', 'servicecidrs')!;
+    expect(beta.list(resource, {}).items.map((item) => item.name)).toEqual(['kubernetes']);
+
+    const problemsOf = (apiVersion: string, kubernetesVersion: string) => {
+      try {
+        new ObjectIndex('unit', [serviceCidr(apiVersion)], { now: NOW, kubernetesVersion });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    expect(problemsOf('networking.k8s.io/v1', 'v1.32.7')).toEqual([
+      'cluster unit: object 1: networking.k8s.io/v1 ServiceCIDR is not served by Kubernetes v1.32.7, which serves networking.k8s.io/v1beta1',
+    ]);
+    expect(problemsOf('networking.k8s.io/v1beta1', 'v1.30.9')).toEqual([
+      'cluster unit: object 1: networking.k8s.io/v1beta1 ServiceCIDR is not served by Kubernetes v1.30.9',
+    ]);
   });
 });
 

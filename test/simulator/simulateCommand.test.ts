@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 
 /** The CLI as a user runs it: `node bin/fleetledger.js simulate ...` on the project's Node 24. */
 const NODE = process.execPath;
@@ -77,6 +77,44 @@ describe('fleetledger simulate', () => {
     }
     expect(await cli.exit).toBe(0);
     await rm(dirname(path), { recursive: true, force: true });
+  });
+
+  it('dates the fleet at --now: `!now` timestamps are relative to it', async () => {
+    const kubeconfig = join(dir, 'fleet.kubeconfig');
+    const cli = startCli([
+      'simulate',
+      '--fleet-dir',
+      'examples/fleet',
+      '--kubeconfig-out',
+      kubeconfig,
+      '--now',
+      '2026-11-25T09:00:00Z',
+    ]);
+    try {
+      await waitFor(() => cli.stdout().includes('\n') || cli.child.exitCode !== null, 30_000);
+      expect(cli.stdout()).toBe(`ready ${kubeconfig}\n`);
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfig);
+      kc.setCurrentContext('host');
+      const applications = (await kc.makeApiClient(CustomObjectsApi).listClusterCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        plural: 'applications',
+      })) as { items: Array<{ metadata: { name: string }; status?: { reconciledAt?: string } }> };
+      expect(applications.items.map((a) => a.status?.reconciledAt)).toContain('2026-11-25T08:58:00Z');
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('exits 2 for a --now that is not a date-time, serving nothing', async () => {
+    const cli = startCli(['simulate', '--fleet-dir', 'examples/fleet', '--now', 'next tuesday']);
+    expect(await cli.exit).toBe(2);
+    expect(cli.stderr()).toBe(
+      'error: --now: expected an ISO 8601 date-time such as 2026-11-25T09:00:00Z, got "next tuesday"\n',
+    );
+    expect(cli.stdout()).toBe('');
   });
 
   it('stops with exit 2 and names the file and document of a bad object', async () => {

@@ -67,7 +67,7 @@ export function register(program: Command, run: RunState): void {
       const links = await reportLinks(store, report, { now, expiresInSeconds });
       const email = renderEmail(report.doc, links);
       const attachments = flags.attach
-        ? { reportJson: report.reportJson, findingsCsv: await store.get(report.keyOf('findings.csv')) }
+        ? { reportJson: report.reportJson, findingsCsv: await report.read('findings.csv') }
         : {};
       const sent = await sendReportEmail(createMailTransport(spec), { from: from!, to, email, attachments });
       process.stdout.write(

@@ -3,12 +3,13 @@ import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { parsePeriod, periodContaining } from '../../core/period.js';
 import { evaluateFleet } from '../../evaluate/evaluate.js';
-import { loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
+import { assertLedgerHasSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
 import { renderEvaluationTable } from '../../evaluate/renderTable.js';
 import { DEFAULT_THRESHOLDS, RuleThresholds } from '../../evaluate/thresholds.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
 import { loadFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
+import { previousPeriodClusters } from '../../report/previousClusters.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 
@@ -52,6 +53,7 @@ export function register(program: Command, run: RunState): void {
           ? RuleThresholds.parse({ excludeNamespaces: [...fleet.defaults.excludeNamespaces] })
           : DEFAULT_THRESHOLDS);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      await assertLedgerHasSnapshots(store);
       const { snapshots, gaps } = await loadLatestSnapshots(store, period);
       for (const gap of gaps) process.stderr.write(`warning: skipped ${gap.error}\n`);
       const evaluation = evaluateFleet(
@@ -60,7 +62,11 @@ export function register(program: Command, run: RunState): void {
           now,
           waivers,
           thresholds,
-          ...(fleet ? { fleetClusters: fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) } : {}),
+          // Expected clusters: the fleet file's, else those the ledger shows (as in `report`).
+          ...(fleet
+            ? { fleetClusters: fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) }
+            : { previousClusters: await previousPeriodClusters(store, period) }),
+          unreadableSnapshots: gaps,
         },
       );
       if (flags.format === 'json') {
@@ -80,6 +86,7 @@ export function register(program: Command, run: RunState): void {
         );
         process.stdout.write(`${renderEvaluationTable(evaluation)}\n`);
       }
-      run.exitCode = EXIT.ok;
+      // Unreadable objects were skipped: partial, as for `report`.
+      run.exitCode = gaps.length > 0 ? EXIT.partial : EXIT.ok;
     });
 }

@@ -9,7 +9,7 @@ import { generateReport } from '../../report/generateReport.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 import { reportFleetOf, reportSummary } from './report.js';
-import { clusterLine, summaryLine } from './snapshot.js';
+import { clusterLine, notStoredErrors, summaryLine } from './snapshot.js';
 
 interface RunFlags {
   fleet: string;
@@ -43,6 +43,7 @@ export function register(program: Command, run: RunState): void {
       const snapshots = await snapshotFleet(fleet, { store, now, logger });
       for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);
       process.stdout.write(`${summaryLine(snapshots, store.location)}\n`);
+      for (const line of notStoredErrors(snapshots)) process.stderr.write(`${line}\n`);
       // The report is generated after the last snapshot was collected (collection times are now + elapsed).
       const result = await generateReport({
         store,
@@ -55,6 +56,6 @@ export function register(program: Command, run: RunState): void {
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       const complete = snapshots.counts.ok === snapshots.clusters.length && result.doc.gaps.length === 0;
-      run.exitCode = complete ? EXIT.ok : EXIT.partial;
+      run.exitCode = snapshots.notStored > 0 ? EXIT.failure : complete ? EXIT.ok : EXIT.partial;
     });
 }

@@ -8,6 +8,7 @@ interface ShareFlags {
   store: string;
   key?: string;
   period?: string;
+  timeZone: string;
   expires: string;
   s3Endpoint?: string;
   now?: string;
@@ -20,10 +21,8 @@ export function register(program: Command, _run: RunState): void {
     .description('Print presigned download URLs (at most 7 days) for one object or a whole period')
     .requiredOption('--store <location>', 'ledger: s3://bucket/prefix')
     .option('--key <key>', 'one object, e.g. snapshots/cluster=prod-east/date=2026-11-25/...json.gz')
-    .option(
-      '--period <period>',
-      'every snapshot and report of this ISO week (UTC), e.g. 2026-W48, with their manifests',
-    )
+    .option('--period <period>', 'every snapshot and report of this ISO week, e.g. 2026-W48, with their manifests')
+    .option('--time-zone <tz>', 'time zone the --period week is taken in (IANA), as for report', 'UTC')
     .option('--expires <duration>', 'how long the URLs work: 900s, 30m, 12h, 7d (at most 7d)', '7d')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .option('--now <iso>', 'the signing time (default: now)')
@@ -33,7 +32,7 @@ export function register(program: Command, _run: RunState): void {
       const store = requireS3Store(openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}));
       const shared = await shareObjects(store, {
         ...(flags.key !== undefined ? { key: flags.key } : {}),
-        ...(flags.period !== undefined ? { period: flags.period } : {}),
+        ...(flags.period !== undefined ? { period: flags.period, timeZone: flags.timeZone } : {}),
         expiresInSeconds,
         now,
       });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { resolveNow } from '../../core/clock.js';
 import { loadFleetDirectory, startSimulatedFleet } from '../../simulator/fleet.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
@@ -7,6 +8,7 @@ import type { RunState } from './index.js';
 interface SimulateFlags {
   fleetDir: string;
   kubeconfigOut?: string;
+  now?: string;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -29,13 +31,15 @@ export function register(program: Command, run: RunState): void {
     .description('Serve each sub-directory of a fleet directory as a simulated Kubernetes API server (HTTPS)')
     .requiredOption('--fleet-dir <dir>', 'one sub-directory per cluster holding Kubernetes object files')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a new file in the temp directory)')
+    .option('--now <iso>', 'the fleet\'s "now" (ISO 8601) for `!now` timestamps and certificates, instead of the clock')
     .action(async (flags: SimulateFlags) => {
-      const clusters = await loadFleetDirectory(flags.fleetDir);
+      const now = resolveNow(flags.now).toJSDate();
+      const clusters = await loadFleetDirectory(flags.fleetDir, { now });
       const stopSignal = untilStopSignal();
-      const fleet = await startSimulatedFleet(
-        clusters,
-        flags.kubeconfigOut ? { kubeconfigPath: resolve(flags.kubeconfigOut) } : {},
-      );
+      const fleet = await startSimulatedFleet(clusters, {
+        now,
+        ...(flags.kubeconfigOut ? { kubeconfigPath: resolve(flags.kubeconfigOut) } : {}),
+      });
       for (const cluster of fleet.clusters) process.stderr.write(`cluster ${cluster.name} at ${cluster.server}\n`);
       process.stdout.write(`ready ${fleet.kubeconfigPath}\n`);
       await stopSignal;

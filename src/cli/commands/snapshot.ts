@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
+import { withoutControlCharacters } from '../../collect/controlCharacters.js';
 import { cliLogger } from '../cliLogger.js';
 import {
   type ClusterRunResult,
@@ -50,7 +51,9 @@ export function register(program: Command, run: RunState): void {
       });
       progress.finish();
       process.stdout.write(`${summaryLine(result, store.location)}\n`);
-      run.exitCode = result.counts.ok === result.clusters.length ? EXIT.ok : EXIT.partial;
+      for (const line of notStoredErrors(result)) process.stderr.write(`${line}\n`);
+      run.exitCode =
+        result.notStored > 0 ? EXIT.failure : result.counts.ok === result.clusters.length ? EXIT.ok : EXIT.partial;
     });
 }
 
@@ -73,18 +76,33 @@ function parseConcurrency(text: string | undefined): number | undefined {
   return value;
 }
 
+/** One line per cluster; cluster-supplied text in it loses its control characters (it goes to a terminal). */
 export function clusterLine(result: ClusterRunResult): string {
   const seconds = `${(result.elapsedMs / 1000).toFixed(1)}s`;
-  if (result.status === 'unreachable')
-    return `${result.cluster}: unreachable (${result.unreachableReason ?? 'no reason'}) ${seconds}`;
-  const problems = result.problems.length > 0 ? ` [${result.problems.join('; ')}]` : '';
-  return `${result.cluster}: ${result.status}, ${result.objectsRead} objects, ${seconds}${problems} -> ${result.written.key}`;
+  const destination = result.written ? `-> ${result.written.key}` : '-> NOT STORED';
+  const line =
+    result.status === 'unreachable'
+      ? `${result.cluster}: unreachable (${result.unreachableReason ?? 'no reason'}) ${seconds}${result.written ? '' : ` ${destination}`}`
+      : `${result.cluster}: ${result.status}, ${result.objectsRead} objects, ${seconds}${
+          result.problems.length > 0 ? ` [${result.problems.join('; ')}]` : ''
+        } ${destination}`;
+  return withoutControlCharacters(line);
+}
+
+/** One `error:` line per snapshot the ledger refused (the run then exits 1). */
+export function notStoredErrors(result: FleetRunResult): string[] {
+  return result.clusters.flatMap((cluster) =>
+    cluster.notStoredReason === undefined
+      ? []
+      : [`error: snapshot of ${cluster.cluster} not stored: ${withoutControlCharacters(cluster.notStoredReason)}`],
+  );
 }
 
 export function summaryLine(result: FleetRunResult, location: string): string {
   const { ok, partial, unreachable } = result.counts;
+  const notStored = result.notStored > 0 ? `; ${result.notStored} NOT STORED` : '';
   return (
-    `${result.clusters.length} cluster(s): ${ok} ok, ${partial} partial, ${unreachable} unreachable; ` +
+    `${result.clusters.length} cluster(s): ${ok} ok, ${partial} partial, ${unreachable} unreachable${notStored}; ` +
     `${result.objectsRead} objects read in ${(result.elapsedMs / 1000).toFixed(1)}s; stored in ${location} (${result.manifest.key})`
   );
 }

@@ -7,6 +7,7 @@ import type { RunState } from './index.js';
 interface VerifyFlags {
   store: string;
   period?: string;
+  timeZone: string;
   s3Endpoint?: string;
 }
 
@@ -18,11 +19,15 @@ export function register(program: Command, run: RunState): void {
       'Recompute every hash of the ledger, walk the manifest chain, report missing/altered/unexpected objects',
     )
     .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
-    .option('--period <period>', 'check only the objects of this ISO week (UTC), e.g. 2026-W48')
+    .option('--period <period>', 'check only the objects of this ISO week, e.g. 2026-W48')
+    .option('--time-zone <tz>', 'time zone the --period week is taken in (IANA), as for report', 'UTC')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .action(async (flags: VerifyFlags) => {
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
-      const result = await verifyLedger(store, flags.period ? { period: flags.period } : {});
+      const result = await verifyLedger(store, {
+        ...(flags.period ? { period: flags.period } : {}),
+        timeZone: flags.timeZone,
+      });
       for (const problem of result.problems) {
         process.stdout.write(`${problem.kind} ${problem.key}: ${problem.detail}\n`);
       }

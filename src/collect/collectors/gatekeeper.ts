@@ -1,5 +1,5 @@
 import type { Constraint } from '../../snapshot/schema.js';
-import { at, isoOrNull, metadataOf, num, records, str } from '../fields.js';
+import { at, int, isoOrNull, metadataOf, records, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
 const TEMPLATE_VERSIONS = ['templates.gatekeeper.sh/v1', 'templates.gatekeeper.sh/v1beta1'];
@@ -49,7 +49,7 @@ function constraintOf(item: Record<string, unknown>, discoveredKind: string): Co
     kind: str(item['kind']) ?? discoveredKind,
     name: metadataOf(item).name,
     enforcementAction: str(at(item, 'spec', 'enforcementAction')) || 'deny',
-    totalViolations: num(at(item, 'status', 'totalViolations')),
+    totalViolations: int(at(item, 'status', 'totalViolations')),
     violations: records(at(item, 'status', 'violations')).map((v) => {
       const namespace = str(v['namespace']);
       const action = str(v['enforcementAction']);

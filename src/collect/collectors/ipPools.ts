@@ -1,5 +1,5 @@
 import type { IpPool } from '../../snapshot/schema.js';
-import { at, bool, metadataOf, num, str } from '../fields.js';
+import { at, bool, int, metadataOf, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
 const POOL_APIS = [
@@ -29,7 +29,7 @@ export const ipPoolsCollector: Collector = {
           vxlanMode: str(at(item, 'spec', 'vxlanMode')),
           natOutgoing: bool(at(item, 'spec', 'natOutgoing')) ?? false,
           disabled: bool(at(item, 'spec', 'disabled')) ?? false,
-          blockSize: num(at(item, 'spec', 'blockSize')),
+          blockSize: int(at(item, 'spec', 'blockSize')),
         });
       }
     }

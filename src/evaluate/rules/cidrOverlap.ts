@@ -47,7 +47,7 @@ function overlapFinding(
  * One check per cluster (counted in that cluster's score): failed when any of its ranges overlaps
  * a range of another cluster (each overlapping pair of ranges is one finding, shared by the checks
  * of both clusters), not evaluated when one of its network sections was not collected and no
- * overlap was found, passed otherwise. A configured cluster without a snapshot: not evaluated.
+ * overlap was found, passed otherwise. An expected cluster without a snapshot: not evaluated.
  */
 export const cidrOverlap: FleetRule = {
   id: 'CIDR-OVERLAP',
@@ -61,7 +61,7 @@ export const cidrOverlap: FleetRule = {
   remediation:
     'Plan a per-cluster address allocation; move the IP pool (new pool, migrate, disable and delete the old one) or rebuild the cluster with a free range.',
   controls: { cis: null, nsa: 'Network separation and hardening', soc2: ['CC6.6', 'A1.1'] },
-  evaluate({ snapshots, groupOf, missingClusters }) {
+  evaluate({ snapshots, groupOf, missingClusters, missingReason }) {
     const sides = snapshots.map((snapshot) => ({
       cluster: snapshot.meta.cluster,
       group: groupOf(snapshot.meta.cluster),
@@ -105,7 +105,7 @@ export const cidrOverlap: FleetRule = {
       return { ...check, cluster: side.cluster };
     });
     for (const cluster of missingClusters) {
-      checks.push({ ...notEvaluated(`Cluster/${cluster}`, 'no snapshot in the period'), cluster });
+      checks.push({ ...notEvaluated(`Cluster/${cluster}`, missingReason(cluster)), cluster });
     }
     return checks;
   },

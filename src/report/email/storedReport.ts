@@ -1,13 +1,17 @@
 /**
  * Finding the latest generated report of a period in the ledger and reading it back, validated.
+ * Only reports a run manifest records count, and only with the bytes it recorded: a report.json
+ * planted or changed behind the ledger's back is never sent.
  */
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { OperationalError } from '../../core/errors.js';
-import { parseReportKey, type ReportFile, reportKey, reportPrefix } from '../../ledger/keys.js';
+import { compareKeys, parseReportKey, type ReportFile, reportKey, reportPrefix } from '../../ledger/keys.js';
+import { type RecordedObject, readManifests, recordedObjectsOf } from '../../ledger/manifest.js';
+import { sha256Hex } from '../../ledger/objects.js';
 import { shareObjects } from '../../ledger/share.js';
 import { S3LedgerStore } from '../../ledger/s3Store.js';
-import type { LedgerStore } from '../../ledger/store.js';
+import { type LedgerStore, ObjectNotFoundError } from '../../ledger/store.js';
 import { ReportDocument } from '../schema.js';
 import type { ReportLinks } from './emailView.js';
 
@@ -17,27 +21,63 @@ export interface StoredReport {
   reportJson: Uint8Array;
   /** The key of each file of this report (same period and generation). */
   keyOf(file: ReportFile): string;
+  /** The stored bytes of one file of this report; OperationalError unless they are the recorded ones. */
+  read(file: ReportFile): Promise<Uint8Array>;
+}
+
+/** The bytes at a recorded key, or OperationalError when they are gone or differ from the record. */
+async function readRecorded(
+  store: LedgerStore,
+  key: string,
+  recorded: RecordedObject | undefined,
+): Promise<Uint8Array> {
+  if (!recorded) {
+    throw new OperationalError(`${store.location}: ${key} is recorded by no run manifest (run fleetledger verify)`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(key);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      throw new OperationalError(`${store.location}: ${key} is recorded by ${recorded.manifestKey} but missing`);
+    }
+    throw error;
+  }
+  if (sha256Hex(bytes) !== recorded.sha256) {
+    throw new OperationalError(
+      `${store.location}: ${key} differs from what ${recorded.manifestKey} recorded (run fleetledger verify)`,
+    );
+  }
+  return bytes;
 }
 
 /**
- * The latest report (by generation time) of the period; OperationalError when there is none or
- * when report.json does not match the report schema.
+ * The latest report (by generation time) of the period among those a run manifest records;
+ * OperationalError when there is none, when its bytes are not the recorded ones or when report.json
+ * does not match the report schema.
  */
 export async function readLatestReport(store: LedgerStore, periodId: string): Promise<StoredReport> {
-  const generations = (await store.list(reportPrefix(periodId)))
-    .map(({ key }) => parseReportKey(key))
-    .filter((parts) => parts !== null && parts.file === 'report.json')
-    .map((parts) => parts!.generatedAt)
-    .sort();
-  const latest = generations.at(-1);
-  if (latest === undefined) {
+  const recorded = recordedObjectsOf((await readManifests(store)).manifests);
+  const latestKey = [...recorded.keys()]
+    .filter((key) => {
+      const parts = parseReportKey(key);
+      return parts?.periodId === periodId && parts.file === 'report.json';
+    })
+    .sort(compareKeys)
+    .at(-1);
+  if (latestKey === undefined) {
+    const prefix = reportPrefix(periodId);
+    const unrecorded = (await store.list(prefix)).some(({ key }) => parseReportKey(key)?.file === 'report.json');
     throw new OperationalError(
-      `${store.location}: no report for ${periodId} (run fleetledger report --period ${periodId} first)`,
+      unrecorded
+        ? `${store.location}: no report for ${periodId} recorded by a run manifest: the report.json files under ${prefix} were written by no run (run fleetledger verify)`
+        : `${store.location}: no report for ${periodId} (run fleetledger report --period ${periodId} first)`,
     );
   }
-  const generatedAt = DateTime.fromISO(latest, { zone: 'utc' });
+  const generatedAt = DateTime.fromISO(parseReportKey(latestKey)!.generatedAt, { zone: 'utc' });
   const keyOf = (file: ReportFile) => reportKey(periodId, generatedAt, file);
-  const reportJson = await store.get(keyOf('report.json'));
+  const read = (file: ReportFile) => readRecorded(store, keyOf(file), recorded.get(keyOf(file)));
+  const reportJson = await read('report.json');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(reportJson).toString('utf8'));
@@ -50,7 +90,7 @@ export async function readLatestReport(store: LedgerStore, periodId: string): Pr
     const where = first ? ` (${first.path.join('.') || 'document'}: ${first.message})` : '';
     throw new OperationalError(`${store.location}: ${keyOf('report.json')} is not a valid report${where}`);
   }
-  return { doc: result.data, reportJson, keyOf };
+  return { doc: result.data, reportJson, keyOf, read };
 }
 
 export interface LinkOptions {
@@ -65,7 +105,7 @@ export interface LinkOptions {
  */
 export async function reportLinks(
   store: LedgerStore,
-  report: StoredReport,
+  report: Pick<StoredReport, 'keyOf'>,
   options: LinkOptions,
 ): Promise<ReportLinks> {
   const files = { report: 'report.html', json: 'report.json', csv: 'findings.csv' } as const;
