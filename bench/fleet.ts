@@ -76,6 +76,8 @@ async function scenario(name: string, clusters: SimulatedClusterDefinition[]): P
     });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    global.gc?.();
+    const retained = process.memoryUsage();
     const stored = result.clusters.reduce((sum, c) => sum + (c.written?.size ?? 0), 0);
     console.log(`${name}:`);
     console.log(`  clusters            ${result.clusters.length} (ok ${result.counts.ok}, partial ${result.counts.partial}, unreachable ${result.counts.unreachable})`);
@@ -83,6 +85,7 @@ async function scenario(name: string, clusters: SimulatedClusterDefinition[]): P
     console.log(`  wall time           ${seconds.toFixed(2)} s (${(result.objectsRead / seconds).toFixed(0)} objects/s)`);
     console.log(`  stored (gzip)       ${mib(stored)}`);
     console.log(`  RSS before / peak   ${mib(baseline)} / ${mib(peak)} (+${mib(peak - baseline)}, simulator in the same process)`);
+    console.log(`  after GC            RSS ${mib(retained.rss)}, heap used ${mib(retained.heapUsed)}`);
   } finally {
     await fleet.stop();
     await rm(dir, { recursive: true, force: true });

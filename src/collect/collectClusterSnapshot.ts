@@ -57,7 +57,6 @@ export interface CollectOptions {
  */
 export async function collectClusterSnapshot(target: ClusterTarget, options: CollectOptions): Promise<Snapshot> {
   const collectionStart = options.clock();
-  const { logger } = options;
   let kubeConfig: KubeConfig;
   try {
     kubeConfig = await (options.access ?? clusterAccessFor(target)).kubeConfig();
@@ -71,6 +70,20 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
   });
+  try {
+    return await collectWith(reader, target, options, collectionStart);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function collectWith(
+  reader: KubeReader,
+  target: ClusterTarget,
+  options: CollectOptions,
+  collectionStart: DateTime,
+): Promise<Snapshot> {
+  const { logger } = options;
   const endpoint = reader.server;
   const [version, servingCertificate] = await Promise.all([
     reader.getJson('/version').then(

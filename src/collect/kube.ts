@@ -108,6 +108,12 @@ export class KubeReader {
   private readonly pageSize: number;
   private readonly retryPolicy: RetryPolicy;
   private readonly discovered = new Map<string, Promise<DiscoveredResource[] | null>>();
+  /**
+   * One connection pool per cluster. client-node builds a new undici Agent for every request
+   * (KubeConfig.applySecurityAuthentication), each holding its own keep-alive TLS connection open:
+   * thousands per fleet run. The first one is kept and reused; close() ends its connections.
+   */
+  private dispatcher: ReturnType<RequestContext['getDispatcher']>;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -247,6 +253,28 @@ export class KubeReader {
     return { items, continueToken: typeof next === 'string' && next !== '' ? next : undefined };
   }
 
+  private reuseDispatcher(context: RequestContext): void {
+    const built = context.getDispatcher();
+    if (!built) return;
+    if (!this.dispatcher) {
+      this.dispatcher = built;
+      return;
+    }
+    context.setDispatcher(this.dispatcher);
+    // Never used, so it holds no connection; closing it just releases it.
+    void built.close().catch(() => undefined);
+  }
+
+  /**
+   * Ends the cluster's connections, aborting any request a silent server never answered (the
+   * reader can still be used: a new pool is built).
+   */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.destroy().catch(() => undefined);
+  }
+
   /** One GET with the retry policy, within the request deadline. */
   private async request(path: string, query: Record<string, string>): Promise<ResponseContext> {
     const { requestTimeoutMs } = this.options;
@@ -259,6 +287,7 @@ export class KubeReader {
       let response: ResponseContext;
       try {
         await this.kubeConfig.applySecurityAuthentication(context);
+        this.reuseDispatcher(context);
         context.setSignal(AbortSignal.timeout(Math.max(1, deadline - Date.now())));
         response = await http.send(context).toPromise();
       } catch (error) {

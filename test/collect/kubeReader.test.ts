@@ -13,6 +13,7 @@ let base: string;
 let caPem: string;
 let script: (url: URL) => Answer;
 const seen: string[] = [];
+let tlsConnections = 0;
 
 beforeAll(async () => {
   const { createCertificate } = await import('../../src/simulator/certificates.js');
@@ -41,12 +42,35 @@ beforeAll(async () => {
     response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     response.end(JSON.stringify(answer.body));
   });
+  server.on('secureConnection', () => {
+    tlsConnections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   seen.length = 0;
+  tlsConnections = 0;
+});
+
+describe('connections', () => {
+  it("keeps a cluster's connections in one pool instead of one per request, and ends them on close", async () => {
+    script = () => ({ status: 200, body: { gitVersion: 'v1.33.2' } });
+    const kube = reader();
+
+    for (let i = 0; i < 10; i++) await kube.getJson('/version');
+    const pooled = tlsConnections;
+    await kube.close();
+    await kube.getJson('/version');
+    await kube.close();
+
+    expect(seen).toHaveLength(11);
+    // client-node alone opens one connection per request (10); the pool needs one, or two when the
+    // next request starts before the first socket is back in the pool.
+    expect(pooled).toBeLessThanOrEqual(2);
+    expect(tlsConnections).toBe(pooled + 1);
+  });
 });
 
 function reader(options: { token?: string; server?: string; timeoutMs?: number } = {}): KubeReader {
