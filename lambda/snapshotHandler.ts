@@ -16,7 +16,8 @@ const { s3, store } = createLedgerClients(environment);
 const logger = createLogger();
 
 export interface SnapshotRunSummary {
-  readonly manifest: string;
+  /** null when no snapshot was stored (no manifest is written then). */
+  readonly manifest: string | null;
   readonly counts: Readonly<Record<'ok' | 'partial' | 'unreachable', number>>;
   /** key is null when the ledger refused the snapshot (the reason is among the problems). */
   readonly clusters: readonly { cluster: string; status: string; key: string | null; problems: readonly string[] }[];
@@ -27,7 +28,7 @@ export async function handler(event: unknown): Promise<SnapshotRunSummary> {
   const fleet = await loadFleet(environment.fleetFile, s3);
   const run = await snapshotFleet(fleet, { store, now, logger });
   const summary: SnapshotRunSummary = {
-    manifest: run.manifest.key,
+    manifest: run.manifest?.key ?? null,
     counts: run.counts,
     clusters: run.clusters.map((c) => ({
       cluster: c.cluster,

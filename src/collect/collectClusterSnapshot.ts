@@ -10,6 +10,7 @@ import { isoUtc } from '../core/clock.js';
 import { mapBounded } from '../core/concurrency.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { withoutCredentialsInUrls, withoutUrlCredentials } from '../core/urls.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { ClusterTarget } from '../fleet/fleetFile.js';
 import {
@@ -61,7 +62,9 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
   try {
     kubeConfig = await (options.access ?? clusterAccessFor(target)).kubeConfig();
   } catch (error) {
-    const reason = error instanceof ClusterAccessError ? error.message : `cannot build access: ${errorMessage(error)}`;
+    const reason = withoutCredentialsInUrls(
+      error instanceof ClusterAccessError ? error.message : `cannot build access: ${errorMessage(error)}`,
+    );
     return unreachableSnapshot(target, collectionStart, options.clock(), configuredEndpoint(target), reason);
   }
 
@@ -84,7 +87,8 @@ async function collectWith(
   collectionStart: DateTime,
 ): Promise<Snapshot> {
   const { logger } = options;
-  const endpoint = reader.server;
+  // A user name or password in the kubeconfig's server URL is not part of the address to keep.
+  const endpoint = withoutUrlCredentials(reader.server);
   const [version, servingCertificate] = await Promise.all([
     reader.getJson('/version').then(
       (document) => ({ ok: true as const, gitVersion: str(at(document, 'gitVersion')) }),
@@ -192,7 +196,7 @@ function sortBundles(draft: SnapshotDraft): void {
 }
 
 function configuredEndpoint(target: ClusterTarget): string {
-  return target.access.kind === 'token' ? target.access.server : '';
+  return target.access.kind === 'token' ? withoutUrlCredentials(target.access.server) : '';
 }
 
 /** A snapshot of a cluster that could not be read at all: every section `unreachable`, with the reason. */

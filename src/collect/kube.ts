@@ -20,6 +20,7 @@ import {
   RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { withoutCredentialsInUrls } from '../core/urls.js';
 import { withoutControlCharacters } from './controlCharacters.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -68,6 +69,7 @@ export interface DiscoveredResource {
 }
 
 const MAX_LIST_RESTARTS = 3;
+export const CREDENTIALS_UNAVAILABLE = 'credentials of the kubeconfig user could not be obtained';
 const http = new IsomorphicFetchHttpLibrary();
 
 /** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
@@ -89,13 +91,18 @@ function networkFailureReason(error: unknown, timeoutMs: number): string {
   const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
   const code = isRecord(cause) && typeof cause['code'] === 'string' ? cause['code'] : null;
   const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-  return withoutControlCharacters(code && !detail.includes(code) ? `${code}: ${detail}` : detail);
+  // fetch quotes the request URL in some errors, user-info included.
+  return withoutCredentialsInUrls(
+    withoutControlCharacters(code && !detail.includes(code) ? `${code}: ${detail}` : detail),
+  );
 }
 
 function statusMessage(body: string): string {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (isRecord(parsed) && typeof parsed['message'] === 'string') return withoutControlCharacters(parsed['message']).slice(0, 300);
+    if (isRecord(parsed) && typeof parsed['message'] === 'string') {
+      return withoutCredentialsInUrls(withoutControlCharacters(parsed['message'])).slice(0, 300);
+    }
   } catch {
     // not a Status object: fall through to the status code alone
   }
@@ -284,9 +291,15 @@ export class KubeReader {
       const context = new RequestContext(`${server}${path}`, 'GET');
       for (const [name, value] of Object.entries(query)) context.setQueryParam(name, value);
       context.setHeaderParam('Accept', 'application/json');
-      let response: ResponseContext;
       try {
         await this.kubeConfig.applySecurityAuthentication(context);
+      } catch {
+        // An exec credential plugin's output (stdout parsed as JSON, stderr as the error) may hold
+        // the very token it failed to wrap: none of it is repeated.
+        throw new KubeReadError('unreachable', `GET ${path}: ${CREDENTIALS_UNAVAILABLE}`);
+      }
+      let response: ResponseContext;
+      try {
         this.reuseDispatcher(context);
         context.setSignal(AbortSignal.timeout(Math.max(1, deadline - Date.now())));
         response = await http.send(context).toPromise();

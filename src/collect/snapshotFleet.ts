@@ -4,7 +4,8 @@
  * manifest for the run. A cluster that fails is data (an `unreachable` or `partial` snapshot,
  * still stored); it never fails the run or the other clusters. A snapshot the ledger refuses
  * (a key already taken, a store error) is recorded on that cluster's result; the manifest always
- * records exactly the snapshots that were stored, so the ledger verifies clean.
+ * records exactly the snapshots that were stored, so the ledger verifies clean. A run that stored
+ * nothing writes no manifest: an empty one would only lengthen the chain of a write-once ledger.
  */
 import type { DateTime } from 'luxon';
 import { mapBounded } from '../core/concurrency.js';
@@ -36,7 +37,8 @@ export interface ClusterRunResult {
 
 export interface FleetRunResult {
   readonly clusters: readonly ClusterRunResult[];
-  readonly manifest: WrittenObject;
+  /** The run's manifest; null when no snapshot was stored (then none is written). */
+  readonly manifest: WrittenObject | null;
   readonly counts: Readonly<Record<ClusterStatus, number>>;
   /** Clusters whose snapshot the ledger refused: they are not in the manifest. */
   readonly notStored: number;
@@ -113,7 +115,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
 
   const clusters = outcomes.flatMap((o) => ('result' in o ? [o.result] : []));
   const written = clusters.flatMap((c) => (c.written ? [c.written] : []));
-  const manifest = await recordRun(store, { runAt: now, written, kind: 'snapshot' });
+  const manifest = written.length > 0 ? await recordRun(store, { runAt: now, written, kind: 'snapshot' }) : null;
   const escaped = outcomes.find((o) => 'unexpected' in o);
   if (escaped && 'unexpected' in escaped) throw escaped.unexpected;
 

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import { ConfigError } from './errors.js';
 
+/** ISO 8601 (and every real time zone) keeps UTC offsets within ±18:00. */
+const MAX_OFFSET_MINUTES = 18 * 60;
+
 /**
  * The clock is injected everywhere: commands take `--now` so every run can be reproduced.
  * Returns the given instant in UTC, or the current time.
@@ -10,6 +13,9 @@ export function resolveNow(now?: string): DateTime<true> {
   const parsed = DateTime.fromISO(now, { setZone: true });
   if (!parsed.isValid) {
     throw new ConfigError(`--now: expected an ISO 8601 date-time such as 2026-11-25T09:00:00Z, got "${now}"`);
+  }
+  if (Math.abs(parsed.offset) > MAX_OFFSET_MINUTES) {
+    throw new ConfigError(`--now: expected a UTC offset between -18:00 and +18:00, got "${now}"`);
   }
   return parsed.toUTC();
 }

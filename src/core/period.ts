@@ -31,10 +31,7 @@ export function parsePeriod(id: string, timeZone = 'UTC'): Period {
   checkTimeZone(timeZone);
   const match = PERIOD_PATTERN.exec(id);
   const start = match
-    ? DateTime.fromObject(
-        { weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 },
-        { zone: timeZone },
-      )
+    ? DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: timeZone })
     : null;
   if (!start?.isValid || start.weekNumber !== Number(match?.[2])) {
     throw new ConfigError(`--period: expected an ISO week such as 2026-W48, got "${id}"`);
@@ -56,4 +53,25 @@ export function shiftPeriod(period: Period, weeks: number): Period {
 
 export function periodContains(period: Period, instant: DateTime): boolean {
   return instant >= period.start && instant < period.end;
+}
+
+/**
+ * A report or evaluation cannot be made for a week that has not begun: it would be stored (on
+ * write-once storage, for good) with nothing in it. ConfigError naming the period and `now`.
+ */
+export function assertPeriodStarted(period: Period, now: DateTime): void {
+  if (period.start > now) {
+    throw new ConfigError(
+      `--period: ${period.id} (${period.timeZone}) starts ${period.start.toISO()}, after now (${now.toUTC().toISO()}): choose a period that has begun`,
+    );
+  }
+}
+
+/**
+ * The part of the period up to and including `now`: what was known at that instant. The end stays
+ * exclusive, so a snapshot collected exactly at `now` is still inside.
+ */
+export function periodUpTo(period: Period, now: DateTime): Period {
+  const bound = now.plus({ milliseconds: 1 }) as DateTime<true>;
+  return bound < period.end ? { ...period, end: bound } : period;
 }

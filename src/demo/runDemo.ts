@@ -117,7 +117,9 @@ async function runWeek(
     const report = await generateReport({
       store: options.store,
       period: periodContaining(now).id,
-      now,
+      // After the last snapshot was collected (collection times are now + elapsed), as `run` does:
+      // a report only sees the snapshots collected by its now.
+      now: now.plus({ milliseconds: snapshot.elapsedMs + 1 }),
       waivers,
       fleet: reportFleetOf(fleet),
       logger: options.logger,

@@ -1,13 +1,16 @@
 /**
  * The snapshots a period is evaluated on: each cluster's latest snapshot collected inside the
- * period. A snapshot that cannot be read back (corrupt, vanished) is a gap, recorded with its
- * error, and the cluster's next-latest snapshot of the period is used instead; the rest goes on.
+ * period that a run manifest records with the bytes it holds. A snapshot that no manifest records
+ * (planted), that differs from what its manifest recorded (altered) or that cannot be read back
+ * (corrupt, vanished) is a gap, recorded with its reason, and the cluster's next-latest snapshot
+ * of the period is used instead; the rest goes on.
  */
 import { OperationalError } from '../core/errors.js';
 import type { Period } from '../core/period.js';
 import { SNAPSHOTS_PREFIX } from '../ledger/keys.js';
-import { CorruptObjectError } from '../ledger/objects.js';
-import { listSnapshots, readSnapshot, type SnapshotRef } from '../ledger/snapshots.js';
+import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger/manifest.js';
+import { CorruptObjectError, sha256Hex } from '../ledger/objects.js';
+import { listSnapshots, parseSnapshotObject, type SnapshotRef } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectNotFoundError } from '../ledger/store.js';
 import type { Snapshot } from '../snapshot/schema.js';
 
@@ -31,8 +34,34 @@ export async function assertLedgerHasSnapshots(store: LedgerStore): Promise<void
   if (snapshots.length === 0) throw new OperationalError(`no snapshots in ${store.location}: is --store right?`);
 }
 
-export async function loadLatestSnapshots(store: LedgerStore, period: Period): Promise<PeriodSnapshots> {
+/** The snapshot at `ref` if a manifest records it with these bytes; otherwise why it is a gap. */
+async function readRecordedSnapshot(
+  store: LedgerStore,
+  ref: SnapshotRef,
+  expected: RecordedObject | undefined,
+): Promise<Snapshot | string> {
+  if (!expected) return `${ref.key}: recorded by no run manifest (not written by a snapshot run), ignored`;
+  const bytes = await store.get(ref.key);
+  const actual = sha256Hex(bytes);
+  if (actual !== expected.sha256) {
+    return `${ref.key}: SHA-256 ${actual} differs from ${expected.sha256} recorded by ${expected.manifestKey}: altered, ignored`;
+  }
+  return parseSnapshotObject(ref.key, bytes);
+}
+
+/**
+ * @param recorded what the run manifests record (recordedObjectsOf); read from the store when not
+ *   given, so a run that already read the manifests passes them to read them once
+ */
+export async function loadLatestSnapshots(
+  store: LedgerStore,
+  period: Period,
+  recorded?: ReadonlyMap<string, RecordedObject>,
+): Promise<PeriodSnapshots> {
   const refs = await listSnapshots(store, { from: period.start, to: period.end });
+  const record =
+    recorded ??
+    (refs.length > 0 ? recordedObjectsOf((await readManifests(store)).manifests) : new Map<string, RecordedObject>());
   const byCluster = new Map<string, SnapshotRef[]>();
   for (const ref of refs) byCluster.set(ref.cluster, [...(byCluster.get(ref.cluster) ?? []), ref]);
   const snapshots: LoadedSnapshot[] = [];
@@ -41,7 +70,12 @@ export async function loadLatestSnapshots(store: LedgerStore, period: Period): P
     const newestFirst = [...(byCluster.get(cluster) ?? [])].sort((a, b) => b.collectedAt.localeCompare(a.collectedAt));
     for (const ref of newestFirst) {
       try {
-        snapshots.push({ ref, snapshot: await readSnapshot(store, ref.key) });
+        const read = await readRecordedSnapshot(store, ref, record.get(ref.key));
+        if (typeof read === 'string') {
+          gaps.push({ key: ref.key, error: read });
+          continue;
+        }
+        snapshots.push({ ref, snapshot: read });
         break;
       } catch (error) {
         // Only a bad object is a gap; a store that cannot be read at all is the caller's failure.

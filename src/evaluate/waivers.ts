@@ -18,6 +18,7 @@ import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { firstLine } from '../core/text.js';
 import { RULE_IDS } from './catalog.js';
 import type { Waiver } from './types.js';
 
@@ -101,7 +102,8 @@ export async function loadWaivers(file: string): Promise<Waiver[]> {
   try {
     document = parseYaml(source);
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${errorMessage(error)}`);
+    // Only the first line ("... at line 3, column 9"): the parser's source snippet would break the one-line rule.
+    throw new ConfigError(`${file}: not valid YAML: ${firstLine(errorMessage(error))}`);
   }
   return parseWaivers(document, file);
 }

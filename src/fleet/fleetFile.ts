@@ -20,9 +20,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parseDocument } from 'yaml';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { RuleThresholds } from '../evaluate/thresholds.js';
 
@@ -160,11 +161,16 @@ function issueProblems(file: string, error: z.ZodError, prefix: readonly Propert
  * Throws one ConfigError holding every problem found.
  */
 export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): Fleet {
-  const document = parseDocument(text, { prettyErrors: false });
+  // prettyErrors would add the offending source lines: one line per problem, with its position instead.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     throw new ConfigError(
       `${file}: not valid YAML`,
-      document.errors.map((e) => `${file}: not valid YAML: ${e.message.split('\n')[0]}`),
+      document.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return `${file}: not valid YAML: ${e.message.split('\n')[0]} (${line}:${col})`;
+      }),
     );
   }
   const parsed = FleetInput.safeParse(document.toJS() ?? {});
@@ -259,13 +265,12 @@ function checkAccessFiles(access: ClusterAccessSpec, where: string): string[] {
       return [`${where}.kubeconfig.path: expected an existing file, ${access.path} does not exist`];
     if (access.context === null) return [];
     try {
-      const config = new KubeConfig();
-      config.loadFromFile(access.path);
+      const config = loadKubeconfigFile(access.path);
       if (!config.getContextObject(access.context)) {
         return [`${where}.kubeconfig.context: expected a context of ${access.path}, "${access.context}" is not one`];
       }
     } catch (error) {
-      return [`${where}.kubeconfig.path: expected a kubeconfig file, ${access.path}: ${errorMessage(error)}`];
+      return [`${where}.kubeconfig.path: expected a kubeconfig file, ${access.path}: ${kubeconfigProblem(error)}`];
     }
     return [];
   }
@@ -311,11 +316,11 @@ export function loadFleetFile(file: string, options: FleetFileOptions = {}): Fle
  * each context becomes a cluster named after it (lower-cased, other characters replaced by `-`).
  */
 export function fleetFromKubeconfig(path: string, contexts?: readonly string[]): Fleet {
-  const config = new KubeConfig();
+  let config: KubeConfig;
   try {
-    config.loadFromFile(path);
+    config = loadKubeconfigFile(path);
   } catch (error) {
-    throw new ConfigError(`--kubeconfig: cannot load ${path}: ${errorMessage(error)}`);
+    throw new ConfigError(`--kubeconfig: cannot load ${path}: ${kubeconfigProblem(error)}`);
   }
   const available = config.getContexts().map((c) => c.name);
   // A context named twice on the command line is one cluster, snapshotted once.

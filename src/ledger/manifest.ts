@@ -6,7 +6,9 @@
  *
  * The previous manifest is the head of the chain (the one no other manifest follows), found by
  * reading the chain, not by key order, so back-dated runs (`--now`) still chain correctly. Two
- * concurrent runs may both follow the same head: the chain then forks, which verify reports.
+ * concurrent runs may both follow the same head: the chain then forks. The next run follows every
+ * head (`previous` plus `alsoFollows`), which joins the branches again: on write-once storage a
+ * fork cannot be repaired, only closed, and verify reports it as a notice, not as tampering.
  */
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -32,16 +34,30 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const ManifestEntry = z.object({ key: z.string(), size: z.number().int().nonnegative(), sha256 });
 
+/** A manifest another one follows: its key and the SHA-256 of its bytes. */
+export const ManifestLink = z.object({ key: z.string(), sha256 });
+export type ManifestLink = z.infer<typeof ManifestLink>;
+
 export const Manifest = z.object({
   format: z.literal('fleetledger-manifest'),
   formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
   kind: z.enum(['snapshot', 'report']),
   runAt: z.iso.datetime({ offset: false }),
   fleetledgerVersion: z.string(),
-  previous: z.object({ key: z.string(), sha256 }).nullable(),
+  previous: ManifestLink.nullable(),
+  /**
+   * The other heads of a forked chain (concurrent runs), joined by this manifest. Absent on a
+   * linear chain, and optional so that format-1 readers of either age read both kinds.
+   */
+  alsoFollows: z.array(ManifestLink).optional(),
   objects: z.array(ManifestEntry),
 });
 export type Manifest = z.infer<typeof Manifest>;
+
+/** Every manifest this one follows: `previous` and, after a fork, `alsoFollows`. */
+export function linksOf(manifest: Manifest): ManifestLink[] {
+  return [...(manifest.previous ? [manifest.previous] : []), ...(manifest.alsoFollows ?? [])];
+}
 
 /** A manifest read from the ledger, with the hash of its stored bytes. */
 export interface StoredManifest {
@@ -60,10 +76,16 @@ export interface ManifestReadout {
 
 const READ_CONCURRENCY = 16;
 
-/** Reads every manifest of the ledger. */
-export async function readManifests(store: LedgerStore): Promise<ManifestReadout> {
+/**
+ * Reads every manifest of the ledger. With `known` (an earlier readout of the same run), only the
+ * manifests written since are read: the run's second look costs one listing.
+ */
+export async function readManifests(store: LedgerStore, known?: ManifestReadout): Promise<ManifestReadout> {
   const listed = (await store.list(MANIFESTS_PREFIX)).filter((object) => parseManifestKey(object.key) !== null);
+  const alreadyRead = new Map((known?.manifests ?? []).map((stored) => [stored.key, stored]));
   const results = await mapBounded(listed, READ_CONCURRENCY, async ({ key }) => {
+    const reused = alreadyRead.get(key);
+    if (reused) return reused;
     try {
       const bytes = await store.get(key);
       const parsed = Manifest.safeParse(parseJsonObject(key, bytes));
@@ -115,9 +137,9 @@ export function recordedObjectsOf(manifests: readonly StoredManifest[]): Map<str
   return recorded;
 }
 
-/** Manifests no other manifest follows: one for a linear chain, several when it forked. */
+/** Manifests no other manifest follows: one for a linear chain, several while it is forked. */
 export function chainHeads(manifests: readonly StoredManifest[]): StoredManifest[] {
-  const followed = new Set(manifests.flatMap((m) => (m.manifest.previous ? [m.manifest.previous.key] : [])));
+  const followed = new Set(manifests.flatMap((m) => linksOf(m.manifest).map((link) => link.key)));
   return manifests.filter((m) => !followed.has(m.key));
 }
 
@@ -132,24 +154,35 @@ export interface RunRecord {
   kind: 'snapshot' | 'report';
 }
 
+const linkTo = (stored: StoredManifest): ManifestLink => ({ key: stored.key, sha256: stored.sha256 });
+
 /**
- * Writes the manifest of a run (after the run wrote its objects) and returns where it went.
+ * Writes the manifest of a run (after the run wrote its objects) and returns where it went. It
+ * follows every head of the chain, so a fork left by concurrent runs is joined again.
  *
+ * @param options.known the manifests the run already read (readManifests), so only newer ones are read
  * @example
  * const written = [await writeSnapshot(store, snapshot)];
  * await recordRun(store, { runAt: now, written, kind: 'snapshot' });
  */
-export async function recordRun(store: LedgerStore, run: RunRecord): Promise<WrittenObject> {
-  const { manifests } = await readManifests(store);
-  // After a fork, continue from the newest head; verify keeps reporting the fork.
-  const previous = chainHeads(manifests).at(-1) ?? manifests.at(-1) ?? null;
+export async function recordRun(
+  store: LedgerStore,
+  run: RunRecord,
+  options: { known?: ManifestReadout } = {},
+): Promise<WrittenObject> {
+  const { manifests } = await readManifests(store, options.known);
+  const heads = chainHeads(manifests);
+  // The newest head is `previous` (as on a linear chain); the other heads of a fork are joined.
+  const previous = heads.at(-1) ?? manifests.at(-1) ?? null;
+  const others = heads.slice(0, -1).map(linkTo);
   const manifest: Manifest = {
     format: 'fleetledger-manifest',
     formatVersion: MANIFEST_FORMAT_VERSION,
     kind: run.kind,
     runAt: isoUtc(run.runAt),
     fleetledgerVersion: FLEETLEDGER_VERSION,
-    previous: previous ? { key: previous.key, sha256: previous.sha256 } : null,
+    previous: previous ? linkTo(previous) : null,
+    ...(others.length > 0 ? { alsoFollows: others } : {}),
     objects: [...run.written]
       .map(({ key, size, sha256 }) => ({ key, size, sha256 }))
       .sort((a, b) => compareKeys(a.key, b.key)),

@@ -38,7 +38,12 @@ export async function writeSnapshot(store: LedgerStore, snapshot: Snapshot): Pro
  * JSON, not a valid schema v1 snapshot, or not the snapshot its key names.
  */
 export async function readSnapshot(store: LedgerStore, key: string): Promise<Snapshot> {
-  const document = parseJsonObject(key, gunzipObject(key, await store.get(key)));
+  return parseSnapshotObject(key, await store.get(key));
+}
+
+/** The snapshot in stored bytes (as readSnapshot, for a caller that checks the bytes first). */
+export function parseSnapshotObject(key: string, bytes: Uint8Array): Snapshot {
+  const document = parseJsonObject(key, gunzipObject(key, bytes));
   const parsed = Snapshot.safeParse(document);
   if (!parsed.success) {
     const issues = parsed.error.issues

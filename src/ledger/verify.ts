@@ -1,6 +1,11 @@
 /**
  * Evidence integrity: recomputes the hash of every object the manifests record, walks the hash
  * chain of manifests, and finds objects no manifest mentions.
+ *
+ * A fork of the chain (two runs followed the same manifest, as concurrent runs do) is a notice, not
+ * a problem: each branch is still hash-checked link by link, so a broken branch fails on its own
+ * (chain-break, altered, missing). A fork the next run joined again is closed; one not joined yet
+ * is open, and the next run closes it (see recordRun).
  */
 import { mapBounded } from '../core/concurrency.js';
 import { parsePeriod } from '../core/period.js';
@@ -13,6 +18,8 @@ import {
   parseTrendIndexKey,
 } from './keys.js';
 import {
+  chainHeads,
+  linksOf,
   MANIFEST_HASH_DIGITS,
   manifestMatchesItsKey,
   type RecordedObject,
@@ -25,15 +32,9 @@ import { type LedgerStore, ObjectNotFoundError } from './store.js';
 /**
  * missing: recorded but gone; altered: bytes differ from what was recorded; unexpected: present but
  * recorded by no manifest; corrupt-manifest: a manifest that cannot be read; chain-break: a
- * manifest follows one that is missing or differs; chain-fork: two manifests follow the same one.
+ * manifest follows one that is missing or differs.
  */
-export type VerifyProblemKind =
-  | 'missing'
-  | 'altered'
-  | 'unexpected'
-  | 'corrupt-manifest'
-  | 'chain-break'
-  | 'chain-fork';
+export type VerifyProblemKind = 'missing' | 'altered' | 'unexpected' | 'corrupt-manifest' | 'chain-break';
 
 export interface VerifyProblem {
   kind: VerifyProblemKind;
@@ -41,10 +42,19 @@ export interface VerifyProblem {
   detail: string;
 }
 
+/** chain-fork: several manifests follow the manifest `key` (concurrent runs); not a failure. */
+export interface VerifyNotice {
+  kind: 'chain-fork';
+  key: string;
+  detail: string;
+}
+
 export interface VerifyResult {
-  /** True when every object matches and the chain is whole. */
+  /** True when every object matches and the chain is whole (forks included: see notices). */
   ok: boolean;
   problems: VerifyProblem[];
+  /** What an auditor should know but is not tampering, sorted by key. */
+  notices: VerifyNotice[];
   /** Manifests read (the whole chain, whatever the period). */
   manifests: number;
   /** Recorded objects whose bytes were checked. */
@@ -64,10 +74,11 @@ const CHECK_CONCURRENCY = 16;
 
 type Recorded = RecordedObject;
 
+const CHAIN_START = '(start of the chain)';
+
 function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   const byKey = new Map(manifests.map((m) => [m.key, m]));
-  const followers = new Map<string, string[]>();
   for (const stored of manifests) {
     if (!manifestMatchesItsKey(stored)) {
       problems.push({
@@ -76,35 +87,70 @@ function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
         detail: `manifest SHA-256 ${stored.sha256.slice(0, MANIFEST_HASH_DIGITS)}... does not match the hash in its name`,
       });
     }
-    const previous = stored.manifest.previous;
-    const before = previous?.key ?? '(start of the chain)';
-    followers.set(before, [...(followers.get(before) ?? []), stored.key]);
-    if (!previous) continue;
-    const found = byKey.get(previous.key);
-    if (!found) {
-      problems.push({
-        kind: 'chain-break',
-        key: stored.key,
-        detail: `follows ${previous.key}, which is missing or unreadable`,
-      });
-    } else if (found.sha256 !== previous.sha256) {
-      problems.push({
-        kind: 'chain-break',
-        key: stored.key,
-        detail: `records SHA-256 ${previous.sha256} for ${previous.key}, which now has ${found.sha256}`,
-      });
-    }
-  }
-  for (const [before, keys] of followers) {
-    for (const key of keys.slice(1)) {
-      problems.push({
-        kind: 'chain-fork',
-        key,
-        detail: `follows ${before} like ${keys[0]}: the chain forked (concurrent runs?)`,
-      });
+    for (const link of linksOf(stored.manifest)) {
+      const found = byKey.get(link.key);
+      if (!found) {
+        problems.push({
+          kind: 'chain-break',
+          key: stored.key,
+          detail: `follows ${link.key}, which is missing or unreadable`,
+        });
+      } else if (found.sha256 !== link.sha256) {
+        problems.push({
+          kind: 'chain-break',
+          key: stored.key,
+          detail: `records SHA-256 ${link.sha256} for ${link.key}, which now has ${found.sha256}`,
+        });
+      }
     }
   }
   return problems;
+}
+
+/**
+ * The heads each manifest leads to, walking backwards from every head (heads are few: one on a
+ * linear chain), so each fork can be judged closed (its branches lead to a common head) or open.
+ */
+function headsReachedFrom(manifests: readonly StoredManifest[]): Map<string, Set<string>> {
+  const byKey = new Map(manifests.map((m) => [m.key, m]));
+  const reached = new Map<string, Set<string>>();
+  for (const head of chainHeads(manifests)) {
+    const pending = [head.key];
+    for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
+      const heads = reached.get(key) ?? new Set<string>();
+      if (heads.has(head.key)) continue;
+      heads.add(head.key);
+      reached.set(key, heads);
+      const stored = byKey.get(key);
+      if (stored) pending.push(...linksOf(stored.manifest).map((link) => link.key));
+    }
+  }
+  return reached;
+}
+
+function forkNotices(manifests: readonly StoredManifest[]): VerifyNotice[] {
+  const followers = new Map<string, string[]>();
+  for (const stored of manifests) {
+    const links = linksOf(stored.manifest);
+    for (const before of links.length > 0 ? links.map((link) => link.key) : [CHAIN_START]) {
+      followers.set(before, [...(followers.get(before) ?? []), stored.key]);
+    }
+  }
+  const reached = headsReachedFrom(manifests);
+  const notices: VerifyNotice[] = [];
+  for (const [before, keys] of followers) {
+    if (keys.length < 2) continue;
+    const [first, ...rest] = keys.map((key) => reached.get(key) ?? new Set<string>());
+    const joined = [...(first ?? [])].some((head) => rest.every((heads) => heads.has(head)));
+    notices.push({
+      kind: 'chain-fork',
+      key: before,
+      detail:
+        `followed by ${keys.join(' and ')} (concurrent runs): ` +
+        (joined ? 'closed, a later manifest follows every branch' : 'open, the next run joins the branches'),
+    });
+  }
+  return notices.sort((a, b) => compareKeys(a.key, b.key));
 }
 
 function recordedObjects(manifests: readonly StoredManifest[], problems: VerifyProblem[]): Map<string, Recorded> {
@@ -193,6 +239,7 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
   return {
     ok: problems.length === 0,
     problems,
+    notices: forkNotices(manifests),
     manifests: manifests.length,
     objectsChecked: toCheck.length,
     periodId: period?.id ?? null,

@@ -3,6 +3,7 @@
  * line breaks quoted, quotes doubled), for spreadsheets and ticketing imports.
  */
 import { stringify } from 'csv-stringify/sync';
+import { withoutTerminalControls } from '../core/text.js';
 import type { ReportDocument } from './schema.js';
 
 export const FINDINGS_CSV_COLUMNS = [
@@ -28,7 +29,7 @@ export function neutralizeFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-/** The CSV text (UTF-8, header row first). */
+/** The CSV text (UTF-8, header row first); cells keep their line breaks but no other control characters. */
 export function renderFindingsCsv(doc: ReportDocument): string {
   const rows = doc.findings.map((f) =>
     [
@@ -43,7 +44,9 @@ export function renderFindingsCsv(doc: ReportDocument): string {
       String(f.ageDays),
       f.waiver?.owner ?? '',
       f.waiver?.expires ?? '',
-    ].map(neutralizeFormula),
+    ].map((cell) => neutralizeFormula(withoutTerminalControls(cell))),
   );
-  return stringify([[...FINDINGS_CSV_COLUMNS], ...rows], { record_delimiter: '\r\n' });
+  // csv-stringify quotes fields holding the record delimiter (CRLF) but not a bare LF, which
+  // RFC 4180 readers would take for the end of the row: quote every field with a line break.
+  return stringify([[...FINDINGS_CSV_COLUMNS], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }

@@ -5,19 +5,21 @@
  * manifest. Nothing is overwritten: a run at another instant writes a new folder, and re-running
  * at the same instant (`--now`) with the same ledger content stores identical bytes (no-ops).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { OperationalError } from '../core/errors.js';
+import { errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { type Period, parsePeriod, periodContaining } from '../core/period.js';
+import { prepareOutputDirectory } from '../core/outputDirectory.js';
+import { assertPeriodStarted, type Period, parsePeriod, periodContaining, periodUpTo } from '../core/period.js';
+import { firstLine } from '../core/text.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { evaluateFleet } from '../evaluate/evaluate.js';
 import { assertLedgerHasSnapshots, loadLatestSnapshots } from '../evaluate/loadPeriod.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
 import type { Waiver } from '../evaluate/types.js';
 import { type ReportFile, reportKey, reportPrefix, timestampForKey } from '../ledger/keys.js';
-import { recordRun } from '../ledger/manifest.js';
+import { type RecordedObject, readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.js';
 import { describeWritten, type WrittenObject } from '../ledger/objects.js';
 import { listSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
@@ -65,15 +67,18 @@ export interface GeneratedReport {
   previousSource: 'trend-index' | 'snapshots' | null;
 }
 
+/** What the run manifests record (read once per run): only recorded snapshots are evidence. */
+type RecordedSnapshots = ReadonlyMap<string, RecordedObject>;
+
 interface LoadedPeriod {
   current: ReportSnapshot[];
   gaps: { key: string; error: string }[];
 }
 
 /** Each cluster's latest snapshot of the period, each read once and hashed on the way. */
-async function loadPeriod(store: LedgerStore, period: Period): Promise<LoadedPeriod> {
+async function loadPeriod(store: LedgerStore, period: Period, recorded: RecordedSnapshots): Promise<LoadedPeriod> {
   const digesting = new DigestingLedgerStore(store);
-  const { snapshots, gaps } = await loadLatestSnapshots(digesting, period);
+  const { snapshots, gaps } = await loadLatestSnapshots(digesting, period, recorded);
   const current = snapshots.map(({ ref, snapshot }) => {
     const digest = digesting.digestOf(ref.key);
     if (!digest) throw new Error(`programmer error: snapshot ${ref.key} was not read through the digesting store`);
@@ -135,15 +140,16 @@ async function previousFromSnapshots(
   store: LedgerStore,
   period: Period,
   settings: EvaluationSettings,
+  recorded: RecordedSnapshots,
 ): Promise<TrendIndexEntry | null> {
-  const earlier = await listSnapshots(store, { to: period.start });
+  const earlier = (await listSnapshots(store, { to: period.start })).filter((ref) => recorded.has(ref.key));
   const latest = earlier.reduce<string | null>(
     (max, ref) => (max === null || ref.collectedAt > max ? ref.collectedAt : max),
     null,
   );
   if (latest === null) return null;
   const previousPeriod = periodContaining(DateTime.fromISO(latest, { zone: 'utc' }), period.timeZone);
-  const loaded = await loadPeriod(store, previousPeriod);
+  const loaded = await loadPeriod(store, previousPeriod, recorded);
   if (loaded.current.length === 0) return null;
   const doc = reportOn(previousPeriod, previousPeriod.end, loaded, settings, null, []);
   return trendEntryFromReport(
@@ -206,13 +212,20 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     fleet: options.fleet,
     storeLocation: store.location,
   };
+  assertPeriodStarted(period, now);
+  // Checked before anything is read or stored (see core/outputDirectory.ts).
+  const outDir = options.out ? await prepareOutputDirectory('--out', options.out) : undefined;
 
   await assertLedgerHasSnapshots(store);
-  const loaded = await loadPeriod(store, period);
-  const history = await loadHistory(store, period, HISTORY_PERIODS);
+  // The manifests are read once: for what counts as evidence, then to chain this run's manifest.
+  const manifests = await readManifests(store);
+  const recorded = recordedObjectsOf(manifests.manifests);
+  // Only what had been collected by `now`: a report as of an earlier instant ignores later snapshots.
+  const loaded = await loadPeriod(store, periodUpTo(period, now), recorded);
+  const history = await loadHistory(store, period, HISTORY_PERIODS, recorded);
   let previous = history.entries.at(-1) ?? null;
   const previousSource = previous ? 'trend-index' : null;
-  if (!previous) previous = await previousFromSnapshots(store, period, settings);
+  if (!previous) previous = await previousFromSnapshots(store, period, settings, recorded);
   for (const gap of [...loaded.gaps, ...history.gaps]) {
     options.logger?.warn('unreadable object skipped', { key: gap.key, error: gap.error });
   }
@@ -248,13 +261,18 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     }
     throw error;
   }
-  const manifest = await recordRun(store, { runAt: now, written, kind: 'report' });
+  const manifest = await recordRun(store, { runAt: now, written, kind: 'report' }, { known: manifests });
 
-  let outDir: string | undefined;
-  if (options.out) {
-    outDir = resolve(options.out);
-    await mkdir(outDir, { recursive: true });
-    for (const [file, text] of Object.entries(files)) await writeFile(join(outDir, file), text);
+  if (outDir) {
+    for (const [file, text] of Object.entries(files)) {
+      try {
+        await writeFile(join(outDir, file), text);
+      } catch (error) {
+        throw new OperationalError(
+          `--out: cannot write ${join(outDir, file)} (${firstLine(errorMessage(error))}); the report is stored in ${store.location} under ${reportPrefix(period.id)}${timestampForKey(now)}/`,
+        );
+      }
+    }
   }
   return {
     doc,

@@ -29,7 +29,8 @@ interface PolicyReportResult {
   scored: boolean;
   message: string;
   timestamp: { seconds: number; nanos: number };
-  resources: ResourceReference[];
+  /** Absent when the finding names no single Kubernetes object (see resourceReference). */
+  resources?: ResourceReference[];
   properties: Record<string, string>;
 }
 
@@ -41,11 +42,44 @@ export interface ClusterPolicyReport {
   results: PolicyReportResult[];
 }
 
-/** `Kind/namespace/name` or `Kind/name` as an object reference (names may not contain '/'). */
-export function resourceReference(resource: string): ResourceReference {
-  const [kind = resource, ...rest] = resource.split('/');
-  if (rest.length >= 2) return { kind, namespace: rest[0]!, name: rest.slice(1).join('/') };
-  return { kind, name: rest[0] ?? '' };
+/** Kinds the rules name as `Kind/namespace/name`. */
+const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
+  'Application',
+  'Certificate',
+  'ConfigMap',
+  'KubeFedCluster',
+  'ResourceQuota',
+  'Secret',
+]);
+
+/**
+ * Names the rules use for things that are no Kubernetes object (a cluster, a waiver, a snapshot
+ * section, a mesh group, the API server's serving certificate, a bare Pod or Service range).
+ */
+const PSEUDO_KINDS: ReadonlySet<string> = new Set([
+  'APIServer',
+  'Cluster',
+  'Mesh',
+  'PodCIDR',
+  'Section',
+  'ServiceCIDR',
+  'Waiver',
+]);
+
+const KIND = /^[A-Z][A-Za-z0-9]*$/;
+// A DNS-1123 subdomain or label, as every object name and namespace is.
+const OBJECT_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/**
+ * The object a finding's resource names: `Kind/namespace/name` for the namespaced kinds the rules
+ * use, `Kind/name` for cluster-scoped ones (Namespace, Node, IPPool, Gatekeeper constraints).
+ * null for pseudo-kinds, pairs (`IPPool/a <> Node/b`) and anything else that is no single object.
+ */
+export function resourceReference(resource: string): ResourceReference | null {
+  const [kind = '', ...rest] = resource.split('/');
+  if (!KIND.test(kind) || PSEUDO_KINDS.has(kind) || !rest.every((part) => OBJECT_NAME.test(part))) return null;
+  if (NAMESPACED_KINDS.has(kind)) return rest.length === 2 ? { kind, namespace: rest[0]!, name: rest[1]! } : null;
+  return rest.length === 1 ? { kind, name: rest[0]! } : null;
 }
 
 /**
@@ -67,6 +101,7 @@ const clustersOf = (f: ReportFinding): string[] => f.clusters ?? (f.cluster ? [f
 function result(finding: ReportFinding, seconds: number): PolicyReportResult {
   const properties: Record<string, string> = {
     findingId: finding.id,
+    resource: finding.resource,
     firstSeen: finding.firstSeen,
     ageDays: String(finding.ageDays),
     trend: finding.trend,
@@ -77,6 +112,7 @@ function result(finding: ReportFinding, seconds: number): PolicyReportResult {
     properties['waiverExpires'] = finding.waiver.expires;
     properties['waiverReason'] = finding.waiver.reason;
   }
+  const reference = resourceReference(finding.resource);
   return {
     source: POLICY_REPORT_SOURCE,
     policy: finding.rule,
@@ -87,7 +123,7 @@ function result(finding: ReportFinding, seconds: number): PolicyReportResult {
     scored: true,
     message: finding.message,
     timestamp: { seconds, nanos: 0 },
-    resources: [resourceReference(finding.resource)],
+    ...(reference ? { resources: [reference] } : {}),
     properties,
   };
 }

@@ -205,10 +205,15 @@ export interface History {
  * per period: O(count) entries however long the ledger's history), checked against the run
  * manifests (read once: one read per run, as recording the report's own run does).
  */
-export async function loadHistory(store: LedgerStore, period: Period, count = 12): Promise<History> {
+export async function loadHistory(
+  store: LedgerStore,
+  period: Period,
+  count = 12,
+  known?: RecordedObjects,
+): Promise<History> {
   const periods = Array.from({ length: count }, (_, i) => shiftPeriod(period, i - count));
-  // Read once for all periods; the run that writes this report reads the manifests again anyway.
-  const recorded = await readRecordedObjects(store);
+  // Read once for all periods (or passed in by a run that already read the manifests).
+  const recorded = known ?? (await readRecordedObjects(store));
   const readouts = await mapBounded(periods, 4, (p) => readLatestTrendEntry(store, p.id, recorded));
   return {
     entries: readouts.flatMap((r) => (r.entry ? [r.entry] : [])),

@@ -739,7 +739,7 @@ describe('snapshotting a fleet', () => {
     );
     expect(free.written?.key).toMatch(/^snapshots\/cluster=free\//);
     const { manifests } = await readManifests(store);
-    const ours = manifests.find((m) => m.key === result.manifest.key)!;
+    const ours = manifests.find((m) => m.key === result.manifest!.key)!;
     expect(ours.manifest.objects.map((o) => o.key)).toEqual([free.written!.key]);
     expect((await readSnapshot(store, store.racedKey!)).meta.labels).toEqual({ run: 'other' });
     const verified = await verifyLedger(store);

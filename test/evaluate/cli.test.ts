@@ -8,6 +8,7 @@ import { snapshotKey } from '../../src/ledger/keys.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import type { IpPool } from '../../src/snapshot/schema.js';
 import { captureOutput } from '../ledger/storeFixtures.js';
+import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
 import { snapshotOf } from './fixtures.js';
 
 const pool = (name: string, cidr: string): IpPool => ({
@@ -57,6 +58,7 @@ describe('fleetledger evaluate and rules', () => {
       contentType: 'application/json',
       contentEncoding: 'gzip',
     });
+    await recordStoredSnapshots(store);
   });
 
   afterAll(async () => {
@@ -194,6 +196,7 @@ describe('fleetledger evaluate on what it cannot see', () => {
     await writeSnapshot(store, snapshotOf('cluster-b'));
     const corruptKey = snapshotKey('cluster-a', '2026-11-25T06:00:00.000Z');
     await store.put(corruptKey, new TextEncoder().encode('not gzip'), { contentType: 'application/json' });
+    await recordStoredSnapshots(store);
 
     // Act
     const { result, stdout } = await captureOutput(() =>

@@ -75,6 +75,18 @@ describe('loadWaivers', () => {
     await expect(loadWaivers(file)).rejects.toThrow(`${file}: (top level): expected a mapping with a waivers: list`);
   });
 
+  it('reports a YAML syntax error on one line, without the source snippet', async () => {
+    const file = await fileWith('broken.yaml', 'waivers:\n  - rule: QUOTA-MISSING\n    owner: SNIPPET-TEXT: : [\n');
+    const error = await loadWaivers(file).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      `${file}: not valid YAML: Nested mappings are not allowed in compact mappings at line 3, column 12`,
+    ]);
+  });
+
   it('names the file when it cannot be read', async () => {
     await expect(loadWaivers(join(dir, 'nope.yaml'))).rejects.toThrow(/^--waivers: cannot read .*nope\.yaml/);
   });

@@ -25,6 +25,22 @@ contexts:
 current-context: prod-east
 `;
 
+/** A kubeconfig whose line 9 (a token) is not valid YAML. */
+const BAD_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: https://127.0.0.1:1}
+users:
+- name: u
+  user:
+    token: FAKE-kubeconfig-token-XYZZY: : [
+contexts:
+- name: ctx
+  context: {cluster: c, user: u}
+current-context: ctx
+`;
+
 function fleetDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'fleet-file-'));
   writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
@@ -210,9 +226,44 @@ defaults: { concurrency: 0 }
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.every((p) => p.startsWith('broken.yaml: not valid YAML'))).toBe(true);
   });
+
+  it('reports a YAML syntax error of the fleet file on one line with its position, never quoting the file', () => {
+    const problems = problemsOf(() =>
+      parseFleetFile('clusters:\n  - name: a\n    token: FAKE-fleet-secret-QUUX: : [\n', 'broken.yaml'),
+    );
+
+    expect(problems).toEqual([
+      'broken.yaml: not valid YAML: Nested mappings are not allowed in compact mappings (3:12)',
+      'broken.yaml: not valid YAML: Nested mappings are not allowed in compact mappings (3:36)',
+      'broken.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (4:1)',
+    ]);
+  });
+
+  it('names a kubeconfig with a YAML syntax error by its first line only, so the token on the bad line is not shown', () => {
+    const dir = fleetDir();
+    writeFileSync(join(dir, 'bad.kubeconfig'), BAD_KUBECONFIG);
+    const file = join(dir, 'fleet.yaml');
+
+    const problems = problemsOf(() =>
+      parseFleetFile('clusters:\n  - { name: a, kubeconfig: { path: ./bad.kubeconfig, context: ctx } }\n', file),
+    );
+
+    expect(problems).toEqual([
+      `${file}: clusters[0].kubeconfig.path: expected a kubeconfig file, ${join(dir, 'bad.kubeconfig')}: bad indentation of a mapping entry (9:39)`,
+    ]);
+  });
 });
 
 describe('fleet from a kubeconfig', () => {
+  it('names a kubeconfig with a YAML syntax error by its first line only, so the token on the bad line is not shown', () => {
+    const path = join(fleetDir(), 'bad.kubeconfig');
+    writeFileSync(path, BAD_KUBECONFIG);
+
+    const problems = problemsOf(() => fleetFromKubeconfig(path));
+
+    expect(problems).toEqual([`--kubeconfig: cannot load ${path}: bad indentation of a mapping entry (9:39)`]);
+  });
+
   it('takes every context by default, named after the context', () => {
     const dir = fleetDir();
     const fleet = fleetFromKubeconfig(join(dir, 'kubeconfig'));

@@ -85,7 +85,7 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
     const stored = (await s3.store('ledger').list('snapshots/')).map((o) => o.key);
     expect(stored.sort()).toEqual(summary.clusters.map((c) => c.key).sort());
     expect(stored.every((key) => /^snapshots\/cluster=prod-(east|west)\/date=2026-11-23\//.test(key))).toBe(true);
-    expect(await s3.store('ledger').head(summary.manifest)).not.toBeNull();
+    expect(await s3.store('ledger').head(summary.manifest!)).not.toBeNull();
   });
 
   it('stores the report of the week and e-mails it through SES to the recipients with presigned links', async () => {

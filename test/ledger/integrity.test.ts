@@ -84,7 +84,7 @@ describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
     const result = await verifyLedger(subject.store);
     const cli = await verifyCli();
 
-    expect(result).toEqual({ ok: true, problems: [], manifests: 3, objectsChecked: 5, periodId: null });
+    expect(result).toEqual({ ok: true, problems: [], notices: [], manifests: 3, objectsChecked: 5, periodId: null });
     expect(cli.result).toBe(0);
     expect(cli.stdout).toBe(`ledger verified: 3 manifest(s), 5 object(s) checked in ${subject.location}\n`);
   });
@@ -163,9 +163,8 @@ describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
     );
   });
 
-  it('reports a fork when two runs followed the same manifest', async () => {
-    const runs = await writeTwoWeeksOfRuns(subject);
-    // Replay what two concurrent runs do: both read run 2's manifest as the head of the chain.
+  /** Replays what two concurrent runs do: both read run 2's manifest as the head of the chain. */
+  async function forkAfterRunTwo(runs: Awaited<ReturnType<typeof writeTwoWeeksOfRuns>>) {
     const third = runs[2]!.manifest.key;
     const thirdBytes = await subject.store.get(third);
     await subject.remove(third);
@@ -175,17 +174,116 @@ describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
       kind: 'report',
     });
     await subject.overwrite(third, thirdBytes);
+    return { third, rival: rival.key };
+  }
+
+  it('reports an open fork (two runs followed the same manifest) as a notice and still exits 0', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    const { third, rival } = await forkAfterRunTwo(runs);
 
     const result = await verifyLedger(subject.store);
+    const cli = await verifyCli();
 
-    const [firstFollower, secondFollower] = [third, rival.key].sort();
-    expect(result.problems).toEqual([
-      {
-        kind: 'chain-fork',
-        key: secondFollower,
-        detail: `follows ${runs[1]!.manifest.key} like ${firstFollower}: the chain forked (concurrent runs?)`,
-      },
+    const [firstFollower, secondFollower] = [third, rival].sort();
+    const detail = `followed by ${firstFollower} and ${secondFollower} (concurrent runs): open, the next run joins the branches`;
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.notices).toEqual([{ kind: 'chain-fork', key: runs[1]!.manifest.key, detail }]);
+    expect(cli.result).toBe(0);
+    expect(cli.stdout.split('\n')).toEqual([
+      `notice: chain-fork at ${runs[1]!.manifest.key}: ${detail}`,
+      `ledger verified: 4 manifest(s), 5 object(s) checked in ${subject.location}`,
+      '',
     ]);
+  });
+
+  it('closes a fork with the next run, which follows every head: verify passes with a closed-fork notice', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    const { third, rival } = await forkAfterRunTwo(runs);
+    const heads = await readManifests(subject.store);
+    const headLinks = heads.manifests
+      .filter((m) => m.key === third || m.key === rival)
+      .map((m) => ({ key: m.key, sha256: m.sha256 }));
+
+    const next = await recordRun(subject.store, {
+      runAt: utc('2026-12-01T06:00:00.000Z'),
+      written: [],
+      kind: 'snapshot',
+    });
+    const result = await verifyLedger(subject.store);
+    const cli = await verifyCli();
+
+    const joined = (await readManifests(subject.store)).manifests.find((m) => m.key === next.key)!.manifest;
+    expect([joined.previous, ...(joined.alsoFollows ?? [])]).toEqual([headLinks[1], headLinks[0]]);
+    expect(result.problems).toEqual([]);
+    expect(result.notices.map((n) => n.detail)).toEqual([
+      `followed by ${[third, rival].sort().join(' and ')} (concurrent runs): closed, a later manifest follows every branch`,
+    ]);
+    expect(cli.result).toBe(0);
+    expect(cli.stdout.split('\n').at(-2)).toBe(
+      `ledger verified: 5 manifest(s), 5 object(s) checked in ${subject.location}`,
+    );
+  });
+
+  it('self-heals after two concurrent runs: a third run joins the fork and verify exits 0', async () => {
+    await writeTwoWeeksOfRuns(subject);
+    const snapshotRun = async (cluster: string) => {
+      const runAt = '2026-12-01T06:00:00.000Z';
+      const written = [await writeSnapshot(subject.store, makeSnapshot({ meta: { cluster, collectionStart: runAt } }))];
+      return { runAt: utc(runAt), written, kind: 'snapshot' as const };
+    };
+    const [runA, runB] = await Promise.all([snapshotRun('lab'), snapshotRun('prod-east')]);
+
+    const [a, b] = await Promise.all([recordRun(subject.store, runA), recordRun(subject.store, runB)]);
+    const forked = await verifyLedger(subject.store);
+    const third = await recordRun(subject.store, {
+      runAt: utc('2026-12-02T06:00:00.000Z'),
+      written: [],
+      kind: 'snapshot',
+    });
+    const healed = await verifyCli();
+
+    const manifests = new Map((await readManifests(subject.store)).manifests.map((m) => [m.key, m.manifest]));
+    // Both concurrent runs followed the same head: the chain forked.
+    expect(manifests.get(a.key)!.previous).toEqual(manifests.get(b.key)!.previous);
+    expect(forked.ok).toBe(true);
+    expect(forked.notices.map((n) => n.detail.split(': ')[1])).toEqual(['open, the next run joins the branches']);
+    const joined = manifests.get(third.key)!;
+    expect([joined.previous!.key, ...joined.alsoFollows!.map((link) => link.key)].sort()).toEqual(
+      [a.key, b.key].sort(),
+    );
+    expect(healed.result).toBe(0);
+    expect(healed.stdout.split('\n').slice(-3)).toEqual([
+      expect.stringMatching(/^notice: chain-fork at manifests\/.*: closed, a later manifest follows every branch$/),
+      `ledger verified: 6 manifest(s), 7 object(s) checked in ${subject.location}`,
+      '',
+    ]);
+  });
+
+  it('fails a fork whose branch was tampered with, even after the fork was joined', async () => {
+    const runs = await writeTwoWeeksOfRuns(subject);
+    const { rival } = await forkAfterRunTwo(runs);
+    const next = await recordRun(subject.store, {
+      runAt: utc('2026-12-01T06:00:00.000Z'),
+      written: [],
+      kind: 'snapshot',
+    });
+    const text = new TextDecoder().decode(await subject.store.get(rival)).replace('"report"', '"snapshot"');
+    await subject.overwrite(rival, new TextEncoder().encode(text));
+
+    const result = await verifyLedger(subject.store);
+    const cli = await verifyCli();
+
+    expect(result.ok).toBe(false);
+    const problems = kindsAndKeys(result.problems);
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { kind: 'altered', key: rival },
+        { kind: 'chain-break', key: next.key },
+      ]),
+    );
+    expect(cli.result).toBe(1);
   });
 
   it('checks only the objects of the given week but still walks the whole chain', async () => {
@@ -205,6 +303,7 @@ describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
           detail: `follows ${runs[0]!.manifest.key}, which is missing or unreadable`,
         },
       ],
+      notices: [],
       manifests: 2,
       objectsChecked: 0,
       periodId: '2026-W49',
@@ -266,7 +365,7 @@ describe.each(STORE_KINDS)('integrity of a $name', (kind) => {
     const result = await verifyLedger(subject.store);
 
     expect(report.writtenKeys).toContain('index/trend/period=2026-W48/2026-11-25T09-00-00.000Z.json');
-    expect(result).toEqual({ ok: true, problems: [], manifests: 2, objectsChecked: 8, periodId: null });
+    expect(result).toEqual({ ok: true, problems: [], notices: [], manifests: 2, objectsChecked: 8, periodId: null });
   });
 
   it('takes --period in --time-zone: a Monday 06:00 UTC run is still the week before in Los Angeles', async () => {

@@ -14,6 +14,7 @@ import { generateReport, type ReportFleet } from '../../src/report/generateRepor
 import { ReportDocument } from '../../src/report/schema.js';
 import { readLatestTrendEntry, TrendIndexEntry } from '../../src/report/trendIndex.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
+import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
 import { snapshotAt } from './fixtures.js';
 
 /** Records every read and write, to assert how much a report reads. */
@@ -104,6 +105,7 @@ describe('generateReport on a directory ledger', () => {
     out = await mkdtemp(join(tmpdir(), 'report-out-'));
     store = new CountingStore(new DirectoryLedgerStore(root));
     for (const snapshot of [...week47(), ...week48()]) await writeSnapshot(store, snapshot);
+    await recordStoredSnapshots(store);
   });
 
   afterEach(async () => {
@@ -193,6 +195,32 @@ describe('generateReport on a directory ledger', () => {
     expect(trendLists.sort()[11]).toBe('index/trend/period=2026-W47/');
   });
 
+  it('cites only snapshots a run recorded: one planted in the ledger is a named gap, never evidence', async () => {
+    // A valid, newer snapshot of b written behind the ledger's back: no run manifest records it.
+    const planted = snapshotKey('b', '2026-11-25T08:30:00.000Z');
+    await writeSnapshot(store, snapshotAt('b', '2026-11-25T08:30:00.000Z', { namespaces: ns('forged') }));
+
+    const { doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
+
+    expect(doc.evidence.map((e) => e.key)).toEqual([snapshotKey('a', W48_AT), snapshotKey('b', W48_AT)]);
+    expect(doc.clusters.find((c) => c.name === 'b')?.snapshotKey).toBe(snapshotKey('b', W48_AT));
+    expect(doc.gaps).toEqual([
+      { key: planted, error: `${planted}: recorded by no run manifest (not written by a snapshot run), ignored` },
+    ]);
+  });
+
+  it('reads each run manifest once per report run, also to chain its own manifest', async () => {
+    await generateReport({ store, period: '2026-W47', now: W47_NOW, fleet });
+    store.reset();
+
+    await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
+
+    // The snapshot run's manifest and the W47 report run's, each read once.
+    const manifestReads = store.gets.filter((k) => k.startsWith('manifests/'));
+    expect(manifestReads).toHaveLength(2);
+    expect(new Set(manifestReads).size).toBe(2);
+  });
+
   it('falls back to the previous period snapshots when no earlier report exists', async () => {
     const result = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet });
 
@@ -205,6 +233,7 @@ describe('generateReport on a directory ledger', () => {
   it('records a corrupt snapshot as a gap and uses the cluster previous snapshot of the period', async () => {
     const corruptKey = snapshotKey('b', '2026-11-25T10:00:00.000Z');
     await store.put(corruptKey, new TextEncoder().encode('{"truncated'), { contentType: 'application/json' });
+    await recordStoredSnapshots(store);
 
     const { doc } = await generateReport({
       store,
@@ -247,6 +276,7 @@ describe('generateReport conflicts and the trend index', () => {
     root = await mkdtemp(join(tmpdir(), 'report-ledger-'));
     store = new DirectoryLedgerStore(root);
     for (const snapshot of [...week47(), ...week48()]) await writeSnapshot(store, snapshot);
+    await recordStoredSnapshots(store);
   });
 
   afterEach(async () => {
@@ -258,6 +288,7 @@ describe('generateReport conflicts and the trend index', () => {
     const first = await generateReport({ store, period: '2026-W48', now: W48_NOW });
     const json = await store.get(`${first.reportFolder}report.json`);
     await writeSnapshot(store, snapshotAt('d', '2026-11-25T08:30:00.000Z'));
+    await recordStoredSnapshots(store);
 
     // Act
     const again = generateReport({ store, period: '2026-W48', now: W48_NOW });

@@ -5,6 +5,7 @@ import { FLEETLEDGER_VERSION } from '../../src/core/version.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { generateReport } from '../../src/report/generateReport.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
+import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 import { snapshotAt } from './fixtures.js';
 
@@ -25,6 +26,7 @@ describe('generateReport on an S3 ledger (s3rver)', () => {
     const ns = [{ name: 'ledger', labels: {}, phase: 'Active' }];
     await writeSnapshot(store, snapshotAt('a', '2026-11-18T08:00:00.000Z', { namespaces: ns }));
     const current = await writeSnapshot(store, snapshotAt('a', '2026-11-25T08:00:00.000Z'));
+    await recordStoredSnapshots(store);
     await generateReport({ store, period: '2026-W47', now: DateTime.fromISO('2026-11-18T09:00:00Z').toUTC() });
 
     // Act
@@ -63,6 +65,7 @@ describe('generateReport on an S3 ledger (s3rver)', () => {
     // Prepare
     const store = s3.store('metadata');
     await writeSnapshot(store, snapshotAt('a', '2026-11-25T08:00:00.000Z'));
+    await recordStoredSnapshots(store);
     const raw = new S3Client(s3.clientConfig);
 
     // Act

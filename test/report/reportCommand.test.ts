@@ -6,6 +6,7 @@ import { jest } from '@jest/globals';
 import { main } from '../../src/cli/main.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
+import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
 import { snapshotAt } from './fixtures.js';
 
 /** Runs the CLI and returns its exit status and what it printed. */
@@ -40,6 +41,7 @@ describe('fleetledger report', () => {
     const ns = [{ name: 'ledger', labels: {}, phase: 'Active' }];
     await writeSnapshot(store, snapshotAt('a', '2026-11-18T08:00:00.000Z', { namespaces: ns }));
     await writeSnapshot(store, snapshotAt('a', '2026-11-25T08:00:00.000Z'));
+    await recordStoredSnapshots(store);
   });
 
   afterEach(async () => {

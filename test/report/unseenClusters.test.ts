@@ -17,6 +17,7 @@ import { renderFindingsCsv } from '../../src/report/findingsCsv.js';
 import { generateReport, type ReportFleet } from '../../src/report/generateReport.js';
 import { buildPolicyReports } from '../../src/report/policyReport.js';
 import { SECTION_NAMES, type SectionName, type SectionStatus } from '../../src/snapshot/schema.js';
+import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
 import { snapshotAt } from './fixtures.js';
 
 const W47_AT = '2026-11-18T08:00:00.000Z';
@@ -42,6 +43,7 @@ describe('a cluster without a readable snapshot in the period', () => {
     await writeSnapshot(store, snapshotAt('a', W47_AT, { namespaces: ns('ledger') }));
     await writeSnapshot(store, snapshotAt('b', W47_AT, { namespaces: ns('api') }));
     await writeSnapshot(store, snapshotAt('b', W48_AT, { namespaces: ns('api') }));
+    await recordStoredSnapshots(store);
   });
 
   afterEach(async () => {
@@ -53,6 +55,7 @@ describe('a cluster without a readable snapshot in the period', () => {
     const w47 = await generateReport({ store, period: '2026-W47', now: W47_NOW });
     expect(w47.doc.findings.map((f) => f.id)).toContain(A_QUOTA_FINDING);
     await store.put(corruptKey, new TextEncoder().encode('not gzip'), { contentType: 'application/json' });
+    await recordStoredSnapshots(store);
 
     // Act
     const { doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW });
@@ -93,6 +96,7 @@ describe('a cluster without a readable snapshot in the period', () => {
 
   it('names the unreadable key when it is configured in the fleet file', async () => {
     await store.put(corruptKey, new TextEncoder().encode('not gzip'), { contentType: 'application/json' });
+    await recordStoredSnapshots(store);
 
     const { doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet: fleetOf('a', 'b') });
 
@@ -107,6 +111,7 @@ describe('a cluster without a readable snapshot in the period', () => {
   it('is reported as removed, its findings resolved, only when the configured fleet leaves it out', async () => {
     await generateReport({ store, period: '2026-W47', now: W47_NOW, fleet: fleetOf('a', 'b') });
     await store.put(corruptKey, new TextEncoder().encode('not gzip'), { contentType: 'application/json' });
+    await recordStoredSnapshots(store);
 
     const { doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet: fleetOf('b') });
 
@@ -167,6 +172,7 @@ describe('an unreachable cluster', () => {
         },
       });
       await writeSnapshot(store, dead);
+      await recordStoredSnapshots(store);
 
       const { doc } = await generateReport({ store, period: '2026-W48', now: W48_NOW, fleet: fleetOf('dead', 'live') });
 
@@ -196,6 +202,7 @@ describe('an expired waiver with a cluster glob', () => {
       for (const name of ['cluster-a', 'cluster-b', 'other']) {
         await writeSnapshot(store, snapshotAt(name, W48_AT, { namespaces: ns('api') }));
       }
+      await recordStoredSnapshots(store);
 
       const { doc } = await generateReport({
         store,

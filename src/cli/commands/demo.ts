@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
+import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { cliLogger } from '../cliLogger.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
 import { openStore } from '../../ledger/open.js';
@@ -28,11 +29,14 @@ export function register(program: Command, run: RunState): void {
     .option('--now <iso>', 'the clock for the whole run (ISO 8601)')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .action(async (flags: { store: string; out: string; now?: string; s3Endpoint?: string }) => {
+      const now = resolveNow(flags.now);
+      // Checked before the demo fleet starts: an unusable --out must not fail after the ledger was written.
+      await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await runDemo({
         examplesDir: EXAMPLES,
         store,
-        now: resolveNow(flags.now),
+        now,
         out: flags.out,
         logger: cliLogger(),
         onStep: (step) => console.log(stepLines(step, store.location).join('\n')),

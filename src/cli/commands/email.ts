@@ -2,7 +2,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
-import { parsePeriod } from '../../core/period.js';
+import { assertPeriodStarted, parsePeriod } from '../../core/period.js';
 import { openStore } from '../../ledger/open.js';
 import { parseExpiry } from '../../ledger/share.js';
 import { parseAddressList } from '../../report/email/addresses.js';
@@ -61,6 +61,7 @@ export function register(program: Command, run: RunState): void {
       const spec = transportSpec(flags);
       const expiresInSeconds = parseExpiry(flags.expires);
       const now = resolveNow(flags.now);
+      assertPeriodStarted(period, now);
 
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
-import { parsePeriod, periodContaining } from '../../core/period.js';
+import { assertPeriodStarted, parsePeriod, periodContaining, periodUpTo } from '../../core/period.js';
 import { evaluateFleet } from '../../evaluate/evaluate.js';
 import { assertLedgerHasSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
 import { renderEvaluationTable } from '../../evaluate/renderTable.js';
@@ -45,6 +45,7 @@ export function register(program: Command, run: RunState): void {
       }
       const now = resolveNow(flags.now);
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
+      assertPeriodStarted(period, now);
       const fleet = flags.fleet ? loadFleetFile(flags.fleet, { checkAccess: false }) : null;
       const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
       const thresholds =
@@ -54,7 +55,8 @@ export function register(program: Command, run: RunState): void {
           : DEFAULT_THRESHOLDS);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       await assertLedgerHasSnapshots(store);
-      const { snapshots, gaps } = await loadLatestSnapshots(store, period);
+      // Only what had been collected by --now, as in `report`.
+      const { snapshots, gaps } = await loadLatestSnapshots(store, periodUpTo(period, now));
       for (const gap of gaps) process.stderr.write(`warning: skipped ${gap.error}\n`);
       const evaluation = evaluateFleet(
         snapshots.map((loaded) => loaded.snapshot),

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { snapshotFleet } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
+import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { cliLogger } from '../cliLogger.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
 import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
 import { generateReport } from '../../report/generateReport.js';
 import { EXIT } from '../exit.js';
@@ -38,7 +40,9 @@ export function register(program: Command, run: RunState): void {
       const fleet = loadFleetFile(flags.fleet);
       const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
       const now = resolveNow(flags.now);
+      if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', flags.store);
       const logger = cliLogger();
       const snapshots = await snapshotFleet(fleet, { store, now, logger });
       for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
+import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { withoutControlCharacters } from '../../collect/controlCharacters.js';
 import { cliLogger } from '../cliLogger.js';
 import {
@@ -10,6 +11,7 @@ import {
   snapshotFleet,
 } from '../../collect/snapshotFleet.js';
 import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
+import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
@@ -41,6 +43,9 @@ export function register(program: Command, run: RunState): void {
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      // Before any cluster is contacted: a ledger directory that cannot be written would only show
+      // once every snapshot was collected and refused.
+      if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', flags.store);
       const progress = createProgress(fleet.clusters.length);
       const result = await snapshotFleet(fleet, {
         store,
@@ -101,9 +106,12 @@ export function notStoredErrors(result: FleetRunResult): string[] {
 export function summaryLine(result: FleetRunResult, location: string): string {
   const { ok, partial, unreachable } = result.counts;
   const notStored = result.notStored > 0 ? `; ${result.notStored} NOT STORED` : '';
+  const destination = result.manifest
+    ? `stored in ${location} (${result.manifest.key})`
+    : `nothing stored in ${location}, no manifest written`;
   return (
     `${result.clusters.length} cluster(s): ${ok} ok, ${partial} partial, ${unreachable} unreachable${notStored}; ` +
-    `${result.objectsRead} objects read in ${(result.elapsedMs / 1000).toFixed(1)}s; stored in ${location} (${result.manifest.key})`
+    `${result.objectsRead} objects read in ${(result.elapsedMs / 1000).toFixed(1)}s; ${destination}`
   );
 }
 

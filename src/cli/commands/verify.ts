@@ -11,7 +11,10 @@ interface VerifyFlags {
   s3Endpoint?: string;
 }
 
-/** `fleetledger verify`: one line per problem, a summary, exit 0 only when everything matches. */
+/**
+ * `fleetledger verify`: one line per problem, one per notice, a summary; exit 0 only when everything
+ * matches (notices do not count: a chain forked by concurrent runs is not tampering).
+ */
 export function register(program: Command, run: RunState): void {
   program
     .command('verify')
@@ -30,6 +33,10 @@ export function register(program: Command, run: RunState): void {
       });
       for (const problem of result.problems) {
         process.stdout.write(`${problem.kind} ${problem.key}: ${problem.detail}\n`);
+      }
+      // Notices (a forked chain) inform but do not fail: every branch was checked like the rest.
+      for (const notice of result.notices) {
+        process.stdout.write(`notice: ${notice.kind} at ${notice.key}: ${notice.detail}\n`);
       }
       if (result.manifests === 0 && result.problems.length === 0) {
         // An empty ledger proves nothing (and is usually a mistyped --store): not a pass.

@@ -1,6 +1,6 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import { errorMessage } from '../../core/errors.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type ClusterAccess, ClusterAccessError } from './clusterAccess.js';
+import { kubeconfigProblem, loadKubeconfigFile } from './loadKubeconfig.js';
 
 /** A context of a kubeconfig file (the file's current context when none is named). */
 export class KubeconfigClusterAccess implements ClusterAccess {
@@ -10,11 +10,12 @@ export class KubeconfigClusterAccess implements ClusterAccess {
   ) {}
 
   async kubeConfig(): Promise<KubeConfig> {
-    const config = new KubeConfig();
+    let config: KubeConfig;
     try {
-      config.loadFromFile(this.path);
+      config = loadKubeconfigFile(this.path);
     } catch (error) {
-      throw new ClusterAccessError(`cannot load kubeconfig ${this.path}: ${errorMessage(error)}`);
+      // Never the whole message: YAML errors quote the file, tokens included.
+      throw new ClusterAccessError(`cannot load kubeconfig ${this.path}: ${kubeconfigProblem(error)}`);
     }
     if (this.context !== null) {
       if (!config.getContextObject(this.context)) {

@@ -1,3 +1,4 @@
+import { withoutCredentialsInUrls } from '../../core/urls.js';
 import { at, metadataOf, records, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
@@ -17,7 +18,8 @@ export const argocdApplicationSetsCollector: Collector = {
           type: str(c['type']) ?? '',
           status: str(c['status']) ?? '',
           reason: str(c['reason']),
-          message: str(c['message']),
+          // Generator errors quote repository URLs, credentials included.
+          message: typeof c['message'] === 'string' ? withoutCredentialsInUrls(c['message']) : null,
         })),
       };
     });

@@ -1,3 +1,4 @@
+import { withoutUrlCredentials } from '../../core/urls.js';
 import { at, metadataOf } from '../fields.js';
 import { decodeBase64 } from '../x509.js';
 import type { Collector } from './collector.js';
@@ -6,7 +7,8 @@ export const ARGOCD_CLUSTER_SECRET_SELECTOR = 'argocd.argoproj.io/secret-type=cl
 
 /**
  * The clusters Argo CD manages, from its cluster Secrets: `name` and `server` only. The `config`
- * key holds the credentials Argo CD uses: it is never decoded or kept.
+ * key holds the credentials Argo CD uses: it is never decoded or kept, and a user name or password
+ * written into the server URL is removed.
  */
 export const argocdClustersCollector: Collector = {
   section: 'argocdClusters',
@@ -16,7 +18,7 @@ export const argocdClustersCollector: Collector = {
       { labelSelector: ARGOCD_CLUSTER_SECRET_SELECTOR },
       () => [] as { name: string; server: string }[],
       (acc, secret) => {
-        const server = decodeBase64(at(secret, 'data', 'server'));
+        const server = withoutUrlCredentials(decodeBase64(at(secret, 'data', 'server')));
         const name = decodeBase64(at(secret, 'data', 'name')) || metadataOf(secret).name;
         if (server) acc.push({ name, server });
       },

@@ -1,8 +1,9 @@
+import { withoutCredentialsInUrls, withoutUrlCredentials } from '../../core/urls.js';
 import type { KubeFedCluster } from '../../snapshot/schema.js';
 import { at, conditionOf, metadataOf, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
-/** KubeFedClusters (core.kubefed.io/v1beta1): API endpoint and the Ready / Offline conditions. */
+/** KubeFedClusters (core.kubefed.io/v1beta1): API endpoint (without user-info) and the Ready / Offline conditions. */
 export const kubefedCollector: Collector = {
   section: 'kubefed',
   async collect({ reader }, draft) {
@@ -15,13 +16,15 @@ export const kubefedCollector: Collector = {
       const ready = conditionOf(item, 'Ready');
       const offline = conditionOf(item, 'Offline');
       const readyStatus = ready?.['status'];
+      const apiEndpoint = str(at(item, 'spec', 'apiEndpoint'));
+      const message = str(ready?.['message']) ?? str(offline?.['message']);
       return {
         namespace: namespace ?? '',
         name,
-        apiEndpoint: str(at(item, 'spec', 'apiEndpoint')),
+        apiEndpoint: apiEndpoint === null ? null : withoutUrlCredentials(apiEndpoint),
         ready: readyStatus === 'True' || readyStatus === 'False' ? readyStatus : 'Unknown',
         offline: offline?.['status'] === 'True',
-        message: str(ready?.['message']) ?? str(offline?.['message']),
+        message: message === null ? null : withoutCredentialsInUrls(message),
       };
     });
     return 'ok';

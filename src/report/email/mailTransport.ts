@@ -5,20 +5,24 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ConfigError } from '../../core/errors.js';
+import { withMaskedCredentials } from '../../core/text.js';
 
 export type MailTransportSpec = { kind: 'smtp'; url: string } | { kind: 'ses'; client: SESv2Client };
 
-/** Checks an SMTP URL: ConfigError unless smtp:// or smtps:// with a host. */
+/**
+ * Checks an SMTP URL: ConfigError unless smtp:// or smtps:// with a host. The message echoes the
+ * URL with its user and password masked: it lands in terminals, CI logs and tickets.
+ */
 export function parseSmtpUrl(text: string): URL {
+  const problem = () =>
+    new ConfigError(`--smtp: expected smtp://host:port or smtps://host:port, got "${withMaskedCredentials(text)}"`);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`--smtp: expected smtp://host:port or smtps://host:port, got "${text}"`);
+    throw problem();
   }
-  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
-    throw new ConfigError(`--smtp: expected smtp://host:port or smtps://host:port, got "${text}"`);
-  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') throw problem();
   return url;
 }
 

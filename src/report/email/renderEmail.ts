@@ -3,6 +3,7 @@
  * inline styles only: no <style>, no SVG, no images, so it survives Outlook and webmail) and a
  * plain-text part with the same content. Templates in templates/email/.
  */
+import { withoutTerminalControlsDeep } from '../../core/text.js';
 import { compileTemplate, createEnvironment, readTemplate } from '../html/templateFiles.js';
 import type { ReportDocument } from '../schema.js';
 import { buildEmailView, type EmailView, type ReportLinks } from './emailView.js';
@@ -41,7 +42,8 @@ function emailTemplates(): EmailTemplates {
  * const mail = renderEmail(doc, { report: 'https://...', json: 'https://...', csv: 'https://...', expiresAt });
  */
 export function renderEmail(doc: ReportDocument, links: ReportLinks): RenderedEmail {
-  const view = buildEmailView(doc, links);
+  // Cluster-supplied text must not carry terminal escape codes into the mail (see core/text.ts).
+  const view = buildEmailView(withoutTerminalControlsDeep(doc), links);
   const templates = emailTemplates();
   return { subject: view.subject, html: templates.html(view), text: templates.text(view) };
 }

@@ -3,6 +3,7 @@
  * from any other host) rendered from the report document with the templates in
  * templates/report/.
  */
+import { withoutTerminalControlsDeep } from '../../core/text.js';
 import { RULES } from '../../evaluate/catalog.js';
 import type { ReportDocument } from '../schema.js';
 import { buildReportView, type ReportView } from './reportView.js';
@@ -36,7 +37,8 @@ function reportTemplate(): (view: ReportView) => string {
  * await writeFile('report.html', html);
  */
 export function renderReportHtml(doc: ReportDocument, options: RenderReportHtmlOptions = {}): string {
-  const view = buildReportView(doc, {
+  // Cluster-supplied text must not carry terminal escape codes into the file (see core/text.ts).
+  const view = buildReportView(withoutTerminalControlsDeep(doc), {
     catalog: options.catalog ?? RULES,
     ...(options.verifyCommand !== undefined ? { verifyCommand: options.verifyCommand } : {}),
   });

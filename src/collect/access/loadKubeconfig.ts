@@ -1,0 +1,34 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { errorMessage } from '../../core/errors.js';
+import { withoutCredentialsInUrls } from '../../core/urls.js';
+import { withoutControlCharacters } from '../controlCharacters.js';
+
+/** A kubeconfig file that could not be loaded; the message is safe to show and to store. */
+export class KubeconfigLoadError extends Error {
+  override readonly name = 'KubeconfigLoadError';
+}
+
+/**
+ * Loads a kubeconfig file. The YAML parser's messages quote the offending source lines, which in
+ * a kubeconfig are tokens and passwords: only the first line (the reason and `(line:column)`) is
+ * kept, so a syntax error never carries credentials into a snapshot, a report or a terminal.
+ *
+ * @example
+ * const config = loadKubeconfigFile('/home/audit/.kube/config'); // throws KubeconfigLoadError
+ */
+export function loadKubeconfigFile(path: string): KubeConfig {
+  const config = new KubeConfig();
+  try {
+    config.loadFromFile(path);
+  } catch (error) {
+    throw new KubeconfigLoadError(kubeconfigProblem(error));
+  }
+  return config;
+}
+
+/** The first line of a kubeconfig loading error, without control characters or URL credentials. */
+export function kubeconfigProblem(error: unknown): string {
+  const [first = ''] = errorMessage(error).split(/\r?\n/, 1);
+  const line = withoutCredentialsInUrls(withoutControlCharacters(first)).trim();
+  return line === '' ? 'not a readable kubeconfig' : line;
+}
