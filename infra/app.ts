@@ -7,8 +7,8 @@
  * - fleetledger:sender, fleetledger:recipients (comma-separated): e-mail the weekly report
  */
 import { App } from 'aws-cdk-lib';
-import { FleetLedgerStack, type FleetLedgerStackProps } from './FleetLedgerStack.js';
 import type { ObjectLockMode } from './constructs/LedgerBucket.js';
+import { FleetLedgerStack, type FleetLedgerStackProps } from './FleetLedgerStack.js';
 
 const app = new App();
 const setting = (key: string): string | undefined => {

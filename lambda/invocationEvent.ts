@@ -38,13 +38,17 @@ export function parseInvocationEvent(event: unknown, timeZone: string): Invocati
   }
   if (period !== undefined) {
     if (typeof period !== 'string') {
-      throw new ConfigError(`event.period: expected an ISO week such as 2026-W48, current or previous, got ${JSON.stringify(period)}`);
+      throw new ConfigError(
+        `event.period: expected an ISO week such as 2026-W48, current or previous, got ${JSON.stringify(period)}`,
+      );
     }
     try {
       parsePeriod(period, timeZone);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      throw new ConfigError(`event.period: expected an ISO week such as 2026-W48, current or previous, got "${period}"`);
+      throw new ConfigError(
+        `event.period: expected an ISO week such as 2026-W48, current or previous, got "${period}"`,
+      );
     }
   }
   return { now: instant, period: typeof period === 'string' ? period : null };

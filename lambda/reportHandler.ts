@@ -5,11 +5,11 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createLogger } from '../src/core/logger.js';
 import { type ReportFile, reportKey } from '../src/ledger/keys.js';
-import { generateReport } from '../src/report/generateReport.js';
 import { createMailTransport } from '../src/report/email/mailTransport.js';
 import { renderEmail } from '../src/report/email/renderEmail.js';
-import { sendReportEmail, type SentReportEmail } from '../src/report/email/sendReportEmail.js';
+import { type SentReportEmail, sendReportEmail } from '../src/report/email/sendReportEmail.js';
 import { reportLinks } from '../src/report/email/storedReport.js';
+import { generateReport } from '../src/report/generateReport.js';
 import { reportFleetOf } from '../src/report/reportFleet.js';
 import { loadFleet, loadWaivers } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';

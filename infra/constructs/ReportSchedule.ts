@@ -98,7 +98,10 @@ export class ReportSchedule extends Construct {
     this.schedule = new Schedule(this, 'Weekly', {
       description: `fleetledger: report the week just ended, every Monday at ${hour}:00 ${props.timeZone.timezoneName}`,
       schedule: ScheduleExpression.cron({ minute: '0', hour: String(hour), weekDay: 'MON', timeZone: props.timeZone }),
-      target: new LambdaInvoke(this.function, { input: ScheduleTargetInput.fromObject({ period: 'previous' }), ...scheduleRetries }),
+      target: new LambdaInvoke(this.function, {
+        input: ScheduleTargetInput.fromObject({ period: 'previous' }),
+        ...scheduleRetries,
+      }),
     });
   }
 }

@@ -4,7 +4,6 @@ import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { commands, type RunState } from './commands/index.js';
 import { EXIT } from './exit.js';
 
-
 export function buildProgram(run: RunState): Command {
   const program = new Command('fleetledger')
     .description('Audit and compliance reports for fleets of Kubernetes clusters')

@@ -16,9 +16,9 @@ import type { ClusterTarget } from '../fleet/fleetFile.js';
 import {
   type ClusterStatus,
   SECTION_NAMES,
-  SNAPSHOT_SCHEMA_VERSION,
   type SectionName,
   type SectionStatus,
+  SNAPSHOT_SCHEMA_VERSION,
   type Snapshot,
   type X509Info,
 } from '../snapshot/schema.js';
@@ -28,7 +28,7 @@ import { type CollectorContext, emptyDraft, type SnapshotDraft } from './collect
 import { COLLECTORS } from './collectors/index.js';
 import { at, type JsonRecord, str } from './fields.js';
 import { quarantineInvalidSections } from './invalidSections.js';
-import { KubeReader, KubeReadError } from './kube.js';
+import { KubeReadError, KubeReader } from './kube.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { readServingCertificate } from './servingCertificate.js';
 

@@ -4,12 +4,7 @@
  * Instead, the sections holding the offending fields are marked `error` (naming the field and what
  * was expected) and emptied; every other section is kept.
  */
-import {
-  type CertificateSource,
-  type SectionName,
-  type SectionStatus,
-  Snapshot,
-} from '../snapshot/schema.js';
+import { type CertificateSource, type SectionName, type SectionStatus, Snapshot } from '../snapshot/schema.js';
 import { emptyDraft, type SnapshotDraft } from './collectors/collector.js';
 
 /** Where each section writes in a snapshot (dotted path prefixes); certificate bundles go by source. */

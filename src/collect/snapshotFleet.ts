@@ -8,15 +8,15 @@
  * nothing writes no manifest: an empty one would only lengthen the chain of a write-once ledger.
  */
 import type { DateTime } from 'luxon';
-import { mapBounded } from '../core/concurrency.js';
 import { ZodError } from 'zod';
+import { mapBounded } from '../core/concurrency.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Fleet } from '../fleet/fleetFile.js';
 import { recordRun } from '../ledger/manifest.js';
 import type { WrittenObject } from '../ledger/objects.js';
 import { writeSnapshot } from '../ledger/snapshots.js';
-import { ObjectExistsError, type LedgerStore } from '../ledger/store.js';
+import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import type { ClusterStatus, Snapshot } from '../snapshot/schema.js';
 import type { ClusterAccess } from './access/clusterAccess.js';
 import { type CollectOptions, collectClusterSnapshot } from './collectClusterSnapshot.js';

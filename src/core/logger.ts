@@ -19,17 +19,19 @@ export function createLogger(
   const level = options.level ?? ((process.env['FLEETLEDGER_LOG_LEVEL'] as LogLevel | undefined) || 'info');
   const json = options.json ?? process.env['FLEETLEDGER_LOG_FORMAT'] === 'json';
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const log = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (order[at] < order[level]) return;
-    if (json) {
-      write(JSON.stringify({ level: at, time: new Date().toISOString(), message, ...fields }));
-    } else {
-      const extra = Object.entries(fields)
-        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-        .join(' ');
-      write(extra ? `${message} ${extra}` : message);
-    }
-  };
+  const log =
+    (at: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (order[at] < order[level]) return;
+      if (json) {
+        write(JSON.stringify({ level: at, time: new Date().toISOString(), message, ...fields }));
+      } else {
+        const extra = Object.entries(fields)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        write(extra ? `${message} ${extra}` : message);
+      }
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

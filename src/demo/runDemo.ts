@@ -11,17 +11,17 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DateTime } from 'luxon';
-import { type FleetRunResult, snapshotFleet } from '../collect/snapshotFleet.js';
 import { reportFleetOf } from '../cli/commands/report.js';
+import { type FleetRunResult, snapshotFleet } from '../collect/snapshotFleet.js';
 import type { Logger } from '../core/logger.js';
 import { periodContaining } from '../core/period.js';
 import { loadWaivers } from '../evaluate/waivers.js';
 import { loadFleetFile } from '../fleet/fleetFile.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type GeneratedReport, generateReport } from '../report/generateReport.js';
-import { generateCertificateObjects } from '../simulator/generatedCertificates.js';
 import type { ServingIdentity } from '../simulator/apiServer.js';
 import { loadFleetDirectory, type SimulatedClusterDefinition, startSimulatedFleet } from '../simulator/fleet.js';
+import { generateCertificateObjects } from '../simulator/generatedCertificates.js';
 
 export interface DemoOptions {
   /** The repository's examples directory (fleet/, fleet-last-week/, fleet.yaml, waivers.yaml). */
@@ -73,11 +73,17 @@ export function applyOverlay(
 }
 
 /** The certificates each cluster's simulator.yaml asks for, issued once, as objects. */
-async function issueCertificates(clusters: readonly SimulatedClusterDefinition[], now: Date): Promise<Map<string, Record<string, unknown>[]>> {
+async function issueCertificates(
+  clusters: readonly SimulatedClusterDefinition[],
+  now: Date,
+): Promise<Map<string, Record<string, unknown>[]>> {
   const issued = new Map<string, Record<string, unknown>[]>();
   for (const cluster of clusters) {
     const config = cluster.config?.certificates;
-    issued.set(cluster.name, config ? await generateCertificateObjects(config, now, `cluster ${cluster.name}: simulator config`) : []);
+    issued.set(
+      cluster.name,
+      config ? await generateCertificateObjects(config, now, `cluster ${cluster.name}: simulator config`) : [],
+    );
   }
   return issued;
 }
@@ -138,7 +144,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   // `!now` timestamps (audit times, cert-manager status) follow each week's clock.
   const thisWeekBase = await loadFleetDirectory(join(examplesDir, 'fleet'), { now: options.now.toJSDate() });
   const lastWeekBase = await loadFleetDirectory(join(examplesDir, 'fleet'), { now: lastWeekNow.toJSDate() });
-  const lastWeekChanges = await loadFleetDirectory(join(examplesDir, 'fleet-last-week'), { now: lastWeekNow.toJSDate() });
+  const lastWeekChanges = await loadFleetDirectory(join(examplesDir, 'fleet-last-week'), {
+    now: lastWeekNow.toJSDate(),
+  });
   const certificates = await issueCertificates(thisWeekBase, options.now.toJSDate());
 
   const work = await mkdtemp(join(tmpdir(), 'fleetledger-demo-'));
@@ -152,7 +160,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       weekOptions,
       work,
     );
-    const thisWeek = await runWeek('this', withCertificates(thisWeekBase, certificates), options.now, weekOptions, work);
+    const thisWeek = await runWeek(
+      'this',
+      withCertificates(thisWeekBase, certificates),
+      options.now,
+      weekOptions,
+      work,
+    );
     return { lastWeek, thisWeek };
   } finally {
     await rm(work, { recursive: true, force: true });

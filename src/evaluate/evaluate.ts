@@ -11,8 +11,9 @@
  * SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it (CIDR-OVERLAP). So a
  * cluster that was not seen lowers coverage and never raises compliance.
  */
-import picomatch from 'picomatch';
+
 import type { DateTime } from 'luxon';
+import picomatch from 'picomatch';
 import type { Snapshot } from '../snapshot/schema.js';
 import { RULES } from './catalog.js';
 import { missingReason, unreadableSnapshotsByCluster } from './expectedClusters.js';
@@ -29,7 +30,7 @@ import {
 import { type CheckTally, findingConcerns, type ResolvedCheck, scoreOf, tallyChecks } from './scores.js';
 import { describeUncollected, sectionState, uncollectedSections } from './sections.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
-import { SEVERITIES, type Finding, type Score, type Waiver } from './types.js';
+import { type Finding, type Score, SEVERITIES, type Waiver } from './types.js';
 import { isWaiverExpired, waiverCovers } from './waiverMatching.js';
 
 export interface EvaluateOptions {

@@ -1,7 +1,7 @@
 /** The evaluation as plain text for a terminal: a findings table, then counts and scores. */
 import type { Evaluation } from './evaluate.js';
 import type { Rule } from './rule.js';
-import { SEVERITIES, type Score, type SeverityCounts } from './types.js';
+import { type Score, SEVERITIES, type SeverityCounts } from './types.js';
 
 /** Cluster-supplied text may hold control characters (terminal escapes): never print them raw. */
 export function printable(text: string): string {

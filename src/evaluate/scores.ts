@@ -12,7 +12,7 @@
  * check, including fleet checks about a group or the fleet as a whole (cluster null). Finding
  * counts: a cluster counts the findings naming it (cluster or clusters), the fleet every finding.
  */
-import { SEVERITIES, type Finding, type Score, type Severity, type SeverityCounts } from './types.js';
+import { type Finding, type Score, SEVERITIES, type Severity, type SeverityCounts } from './types.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'not-evaluated';
 

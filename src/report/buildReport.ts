@@ -7,10 +7,10 @@ import { DateTime } from 'luxon';
 import { isoUtc } from '../core/clock.js';
 import type { Period } from '../core/period.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
-import type { RuleThresholds } from '../evaluate/thresholds.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { missingReason, unreadableSnapshotsByCluster } from '../evaluate/expectedClusters.js';
 import type { CheckTally } from '../evaluate/scores.js';
+import type { RuleThresholds } from '../evaluate/thresholds.js';
 import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
 import { areaOfFinding, areaResult } from './areas.js';
@@ -21,10 +21,10 @@ import {
   type Area,
   type AreaResult,
   type ClusterFacts,
-  ReportDocument,
-  type ReportCluster,
-  type ReportFinding,
   REPORT_SCHEMA_VERSION,
+  type ReportCluster,
+  ReportDocument,
+  type ReportFinding,
   type SeriesPoint,
 } from './schema.js';
 import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';

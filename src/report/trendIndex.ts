@@ -18,7 +18,7 @@ import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger
 import { CorruptObjectError, parseJsonObject, sha256Hex, type WrittenObject, writeJson } from '../ledger/objects.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { SECTION_NAMES, type Snapshot } from '../snapshot/schema.js';
-import { ClusterFacts, type ReportDocument, ReportClusterStatus } from './schema.js';
+import { ClusterFacts, ReportClusterStatus, type ReportDocument } from './schema.js';
 
 export const TREND_INDEX_FORMAT_VERSION = 1 as const;
 

@@ -98,7 +98,11 @@ function servedVersion(group: string, plural: string, rowVersion: string, minor:
  * Built-in kinds this Kubernetes version does not serve at the given group version (an object
  * of such a kind could not have been created): a description, or undefined when it is served.
  */
-export function unservedBuiltin(apiVersion: string, kind: string, kubernetesVersion: string | undefined): string | undefined {
+export function unservedBuiltin(
+  apiVersion: string,
+  kind: string,
+  kubernetesVersion: string | undefined,
+): string | undefined {
   const { group, version } = splitApiVersion(apiVersion);
   const row = BUILTIN_ROWS.find(([g, , , k]) => g === group && k === kind);
   if (!row || !INTRODUCED_IN[`${group}/${row[2]}`]) return undefined;

@@ -60,7 +60,10 @@ export const X509Info = z.object({
   serialNumber: z.string(),
   notBefore: isoTimestamp,
   notAfter: isoTimestamp,
-  fingerprint256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the DER certificate, lower-case hex'),
+  fingerprint256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 of the DER certificate, lower-case hex'),
   isCA: z.boolean(),
 });
 export type X509Info = z.infer<typeof X509Info>;

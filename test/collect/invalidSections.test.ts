@@ -32,10 +32,18 @@ describe('quarantining invalid sections', () => {
 
   it('marks the sections of a fractional blockSize and totalViolations error, empties them and keeps the others', () => {
     // Prepare
-    const snapshot = makeSnapshot({ meta: { cluster: 'evil' }, namespaces: [{ name: 'web', labels: {}, phase: 'Active' }] });
+    const snapshot = makeSnapshot({
+      meta: { cluster: 'evil' },
+      namespaces: [{ name: 'web', labels: {}, phase: 'Active' }],
+    });
     snapshot.network.ipPools = [pool('a', 26), pool('b', 26.5)];
     snapshot.network.nodes = [{ name: 'node-1', podCIDRs: ['10.244.0.0/24'] }];
-    snapshot.policies.gatekeeper = { installed: true, apiVersion: 'templates.gatekeeper.sh/v1', templates: [], constraints: [constraint(2.5)] };
+    snapshot.policies.gatekeeper = {
+      installed: true,
+      apiVersion: 'templates.gatekeeper.sh/v1',
+      templates: [],
+      constraints: [constraint(2.5)],
+    };
 
     // Act
     const repaired = quarantineInvalidSections(snapshot);
@@ -54,13 +62,19 @@ describe('quarantining invalid sections', () => {
         'invalid data from the cluster, section dropped: policies.gatekeeper.constraints.0.totalViolations: Invalid input: expected int, received number',
     });
     expect(repaired.network.ipPools).toEqual([]);
-    expect(repaired.policies.gatekeeper).toEqual({ installed: false, apiVersion: null, templates: [], constraints: [] });
+    expect(repaired.policies.gatekeeper).toEqual({
+      installed: false,
+      apiVersion: null,
+      templates: [],
+      constraints: [],
+    });
     expect(repaired.network.nodes).toEqual([{ name: 'node-1', podCIDRs: ['10.244.0.0/24'] }]);
     expect(repaired.namespaces).toEqual([{ name: 'web', labels: {}, phase: 'Active' }]);
-    expect(Object.entries(repaired.meta.sections).filter(([, s]) => s.state !== 'ok').map(([n]) => n)).toEqual([
-      'gatekeeper',
-      'ipPools',
-    ]);
+    expect(
+      Object.entries(repaired.meta.sections)
+        .filter(([, s]) => s.state !== 'ok')
+        .map(([n]) => n),
+    ).toEqual(['gatekeeper', 'ipPools']);
     expect(snapshot.network.ipPools).toHaveLength(2); // the input is left as it was
   });
 
@@ -79,14 +93,22 @@ describe('quarantining invalid sections', () => {
     ];
     const snapshot = makeSnapshot({ meta: { cluster: 'evil' } });
     snapshot.certificates.bundles = [
-      { source: 'istio-root', namespace: 'istio-system', name: 'istio-ca-root-cert', key: 'root-cert.pem', chain: chain('a'.repeat(64)) },
+      {
+        source: 'istio-root',
+        namespace: 'istio-system',
+        name: 'istio-ca-root-cert',
+        key: 'root-cert.pem',
+        chain: chain('a'.repeat(64)),
+      },
       { source: 'tls-secret', namespace: 'web', name: 'web-tls', key: 'tls.crt', chain: chain('not hex') },
     ];
 
     const repaired = quarantineInvalidSections(snapshot);
 
     expect(repaired.meta.sections.tlsSecrets.state).toBe('error');
-    expect(repaired.meta.sections.tlsSecrets.message).toMatch(/^invalid data from the cluster, section dropped: certificates\.bundles\.1\.chain\.0\.fingerprint256: /);
+    expect(repaired.meta.sections.tlsSecrets.message).toMatch(
+      /^invalid data from the cluster, section dropped: certificates\.bundles\.1\.chain\.0\.fingerprint256: /,
+    );
     expect(repaired.meta.sections.istioCa.state).toBe('ok');
     expect(repaired.certificates.bundles.map((b) => b.source)).toEqual(['istio-root']);
   });

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeReader, KubeReadError } from '../../src/collect/kube.js';
+import { KubeReadError, KubeReader } from '../../src/collect/kube.js';
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 let server: Server;

@@ -124,7 +124,9 @@ describe('fleetledger snapshot', () => {
     expect(stdout).toMatch(/^taken: ok, \d+ objects, \d+\.\ds -> NOT STORED$/m);
     expect(stdout).toMatch(/^free: ok, .* -> snapshots\/cluster=free\//m);
     expect(stdout).toMatch(/^2 cluster\(s\): 2 ok, 0 partial, 0 unreachable; 1 NOT STORED; /m);
-    const manifests = readdirSync(join(store, 'manifests'), { recursive: true }).filter((f) => String(f).endsWith('.json'));
+    const manifests = readdirSync(join(store, 'manifests'), { recursive: true }).filter((f) =>
+      String(f).endsWith('.json'),
+    );
     expect(manifests).toHaveLength(1);
     expect(readdirSync(join(store, 'snapshots')).sort()).toEqual(['cluster=free', 'cluster=taken']);
   });
@@ -235,14 +237,11 @@ defaults: { requestTimeoutSeconds: 1 }
     );
 
     // Act: the HTTP client would hold the half-open connection for its 10 s connect timeout
-    const child = spawn(process.execPath, [
-      'bin/fleetledger.js',
-      'snapshot',
-      '--fleet',
-      join(dir, 'fleet.yaml'),
-      '--store',
-      join(dir, 'ledger'),
-    ], { env: { ...process.env, SILENT_TOKEN: 'not-a-real-token' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['bin/fleetledger.js', 'snapshot', '--fleet', join(dir, 'fleet.yaml'), '--store', join(dir, 'ledger')],
+      { env: { ...process.env, SILENT_TOKEN: 'not-a-real-token' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');

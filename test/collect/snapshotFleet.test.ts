@@ -11,8 +11,8 @@ import { snapshotFleet } from '../../src/collect/snapshotFleet.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
 import { type Fleet, fleetFromKubeconfig } from '../../src/fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
-import { gunzipObject, parseJsonObject } from '../../src/ledger/objects.js';
 import { readManifests, recordRun } from '../../src/ledger/manifest.js';
+import { gunzipObject, parseJsonObject } from '../../src/ledger/objects.js';
 import { readSnapshot, writeSnapshot } from '../../src/ledger/snapshots.js';
 import type { PutOptions, PutResult } from '../../src/ledger/store.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
@@ -653,7 +653,9 @@ describe('snapshotting a fleet', () => {
       result.clusters.map((c) => c.written!.key),
     );
     expect(snapshots.get('beta')?.network.serviceCIDRs).toEqual([{ cidr: '10.97.0.0/16', source: 'servicecidr-api' }]);
-    expect(snapshots.get('older')?.network.serviceCIDRs).toEqual([{ cidr: '10.0.0.1/32', source: 'kubernetes-service' }]);
+    expect(snapshots.get('older')?.network.serviceCIDRs).toEqual([
+      { cidr: '10.0.0.1/32', source: 'kubernetes-service' },
+    ]);
     expect(result.counts).toEqual({ ok: 2, partial: 0, unreachable: 0 });
   });
 
@@ -697,9 +699,7 @@ describe('snapshotting a fleet', () => {
     );
     const evil = snapshots.get('evil')!;
     expect(evil.network.ipPools.map((p) => [p.name, p.blockSize])).toEqual([['inter-cluster-pool', null]]);
-    expect(
-      evil.policies.gatekeeper.constraints.map((c) => [c.name, c.totalViolations]).sort(),
-    ).toEqual([
+    expect(evil.policies.gatekeeper.constraints.map((c) => [c.name, c.totalViolations]).sort()).toEqual([
       ['deny-host-path', null],
       ['must-have-owner', null],
     ]);

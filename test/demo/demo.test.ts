@@ -20,7 +20,13 @@ describe('the demo (npm start)', () => {
     dir = await mkdtemp(join(tmpdir(), 'fleetledger-demo-test-'));
     store = new DirectoryLedgerStore(join(dir, 'ledger'));
     const { runDemo } = await import('../../src/demo/runDemo.js');
-    result = await runDemo({ examplesDir: EXAMPLES, store, now: NOW, out: join(dir, 'out'), logger: createMemoryLogger() });
+    result = await runDemo({
+      examplesDir: EXAMPLES,
+      store,
+      now: NOW,
+      out: join(dir, 'out'),
+      logger: createMemoryLogger(),
+    });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

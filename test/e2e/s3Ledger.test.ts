@@ -29,7 +29,10 @@ describe('fleetledger snapshot and verify on an S3 ledger (s3rver)', () => {
             kind: 'Secret',
             type: 'kubernetes.io/tls',
             metadata: { name: 'api-tls', namespace: 'payments' },
-            data: { 'tls.crt': Buffer.from(cert.certPem).toString('base64'), 'tls.key': Buffer.from(cert.keyPem).toString('base64') },
+            data: {
+              'tls.crt': Buffer.from(cert.certPem).toString('base64'),
+              'tls.key': Buffer.from(cert.keyPem).toString('base64'),
+            },
           },
         ],
       },
@@ -45,7 +48,17 @@ describe('fleetledger snapshot and verify on an S3 ledger (s3rver)', () => {
 
   it('stores every snapshot under the shared key layout and verifies the ledger with exit 0', async () => {
     const snapshot = await runFleetledger(
-      ['snapshot', '--kubeconfig', fleet.kubeconfigPath, '--store', store, '--s3-endpoint', s3.endpoint, '--now', '2026-11-25T09:00:00Z'],
+      [
+        'snapshot',
+        '--kubeconfig',
+        fleet.kubeconfigPath,
+        '--store',
+        store,
+        '--s3-endpoint',
+        s3.endpoint,
+        '--now',
+        '2026-11-25T09:00:00Z',
+      ],
       env,
     );
     expect(snapshot.stderr).toBe('');

@@ -6,7 +6,7 @@ import { sectionNotCollected } from '../../src/evaluate/rules/sectionNotCollecte
 import { RuleThresholds } from '../../src/evaluate/thresholds.js';
 import { Finding, type Waiver } from '../../src/evaluate/types.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
-import { constraint, namespaces, NOW, run, setSection, snapshotOf, unreachableSnapshot } from './fixtures.js';
+import { constraint, NOW, namespaces, run, setSection, snapshotOf, unreachableSnapshot } from './fixtures.js';
 
 /** A reachable cluster: two namespaces, one with quota and default-deny, Gatekeeper with one constraint. */
 const clusterA = (): Snapshot =>

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { evaluateFleet, type EvaluateOptions, type Evaluation } from '../../src/evaluate/evaluate.js';
+import { type EvaluateOptions, type Evaluation, evaluateFleet } from '../../src/evaluate/evaluate.js';
 import type { Rule } from '../../src/evaluate/rule.js';
 import {
   type ArgoApplication,

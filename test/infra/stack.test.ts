@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FleetLedgerStack, type FleetLedgerStackProps } from '../../infra/FleetLedgerStack.js';
 import { HandlerFunction } from '../../infra/constructs/HandlerFunction.js';
 import { LedgerBucket } from '../../infra/constructs/LedgerBucket.js';
 import { ReportSchedule } from '../../infra/constructs/ReportSchedule.js';
+import { FleetLedgerStack, type FleetLedgerStackProps } from '../../infra/FleetLedgerStack.js';
 import { namespace } from '../collect/fixtures.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 

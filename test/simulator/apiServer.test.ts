@@ -173,14 +173,19 @@ describe('lists and gets', () => {
     expect(second.metadata?.resourceVersion).toEqual(first.metadata?.resourceVersion);
   });
 
-  it.each([['-1'], ['0']])('lists everything for limit=%s, as the etcd3 store only pages a limit above 0', async (limit) => {
-    const answer = await rawGet(`/api/v1/secrets?limit=${limit}`, { Authorization: `Bearer ${fleet.clusters[0]!.token}` });
+  it.each([['-1'], ['0']])(
+    'lists everything for limit=%s, as the etcd3 store only pages a limit above 0',
+    async (limit) => {
+      const answer = await rawGet(`/api/v1/secrets?limit=${limit}`, {
+        Authorization: `Bearer ${fleet.clusters[0]!.token}`,
+      });
 
-    expect(answer.code).toBe(200);
-    const list = JSON.parse(answer.body) as { items: unknown[]; metadata: Record<string, unknown> };
-    expect(list.items).toHaveLength(7);
-    expect(list.metadata['continue']).toBeUndefined();
-  });
+      expect(answer.code).toBe(200);
+      const list = JSON.parse(answer.body) as { items: unknown[]; metadata: Record<string, unknown> };
+      expect(list.items).toHaveLength(7);
+      expect(list.metadata['continue']).toBeUndefined();
+    },
+  );
 
   it('answers 400 BadRequest for a limit that is not an integer', async () => {
     const answer = await rawGet('/api/v1/secrets?limit=2abc', { Authorization: `Bearer ${fleet.clusters[0]!.token}` });

@@ -173,7 +173,9 @@ describeWithKubectl('kubectl against the demo fleet', () => {
     const parsed = JSON.parse(result.stdout) as {
       items: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: unknown; status: unknown }>;
     };
-    expect(parsed.items.map((i) => [i.metadata.name, i.metadata.labels['kubernetes.io/metadata.name'], i.spec, i.status])).toEqual([
+    expect(
+      parsed.items.map((i) => [i.metadata.name, i.metadata.labels['kubernetes.io/metadata.name'], i.spec, i.status]),
+    ).toEqual([
       ['payments', 'payments', { finalizers: ['kubernetes'] }, { phase: 'Active' }],
       ['web', 'web', { finalizers: ['kubernetes'] }, { phase: 'Active' }],
     ]);

@@ -118,7 +118,10 @@ describe('built-in APIs by Kubernetes version', () => {
   });
 
   it('loads a v1beta1 ServiceCIDR into a 1.32 cluster and refuses ServiceCIDRs the version could not hold', () => {
-    const beta = new ObjectIndex('unit', [serviceCidr('networking.k8s.io/v1beta1')], { now: NOW, kubernetesVersion: 'v1.32.7' });
+    const beta = new ObjectIndex('unit', [serviceCidr('networking.k8s.io/v1beta1')], {
+      now: NOW,
+      kubernetesVersion: 'v1.32.7',
+    });
     const resource = beta.catalog.lookup('networking.k8s.io', 'v1beta1', 'servicecidrs')!;
     expect(beta.list(resource, {}).items.map((item) => item.name)).toEqual(['kubernetes']);
 

@@ -1,7 +1,10 @@
 import type { ServingIdentity } from '../../src/simulator/apiServer.js';
 import { startSimulatedFleet } from '../../src/simulator/fleet.js';
 
-const cluster = { name: 'keeps-identity', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }] };
+const cluster = {
+  name: 'keeps-identity',
+  objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }],
+};
 
 describe('serving identities shared between fleet starts', () => {
   it('serves the same CA and serving certificate after a restart with the same map, and new ones without it', async () => {

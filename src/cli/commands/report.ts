@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
-import { cliLogger } from '../cliLogger.js';
 import { SEVERITIES } from '../../evaluate/types.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
 import { loadFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { type GeneratedReport, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
+import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { resolveNow } from '../../core/clock.js';
-import { ConfigError } from '../../core/errors.js';
-import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { withoutControlCharacters } from '../../collect/controlCharacters.js';
-import { cliLogger } from '../cliLogger.js';
 import {
   type ClusterRunResult,
   type FleetProgressEvent,
   type FleetRunResult,
   snapshotFleet,
 } from '../../collect/snapshotFleet.js';
+import { resolveNow } from '../../core/clock.js';
+import { ConfigError } from '../../core/errors.js';
+import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
+import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 

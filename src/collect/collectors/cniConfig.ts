@@ -1,7 +1,7 @@
 import { at, str } from '../fields.js';
 import { KubeReadError, type KubeReader } from '../kube.js';
-import type { Collector, SnapshotDraft } from './collector.js';
 import { readConfigMapData, readControlPlaneFlag, readKubeadmNetworking, splitRanges } from './clusterConfig.js';
+import type { Collector, SnapshotDraft } from './collector.js';
 
 type PodRange = SnapshotDraft['network']['podRanges'][number];
 

@@ -1,7 +1,7 @@
 import { at, str, strings } from '../fields.js';
 import { KubeReadError } from '../kube.js';
-import type { Collector, SnapshotDraft } from './collector.js';
 import { readControlPlaneFlag, readKubeadmNetworking, splitRanges } from './clusterConfig.js';
+import type { Collector, SnapshotDraft } from './collector.js';
 
 type ServiceCidr = SnapshotDraft['network']['serviceCIDRs'][number];
 

@@ -2,7 +2,7 @@
  * How the e-mail leaves: SMTP (`smtp://host:port`, `smtps://` for implicit TLS) or Amazon SES v2
  * (nodemailer's SES transport hands the raw MIME message to SendEmailCommand).
  */
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ConfigError } from '../../core/errors.js';
 import { withMaskedCredentials } from '../../core/text.js';

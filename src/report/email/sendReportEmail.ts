@@ -3,7 +3,7 @@
  * attached when asked.
  */
 import type { Transporter } from 'nodemailer';
-import { OperationalError, errorMessage } from '../../core/errors.js';
+import { errorMessage, OperationalError } from '../../core/errors.js';
 import type { RenderedEmail } from './renderEmail.js';
 
 export interface ReportAttachments {
