@@ -20,8 +20,8 @@ import {
   RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { withoutControlCharacters } from '../core/text.js';
 import { withoutCredentialsInUrls } from '../core/urls.js';
-import { withoutControlCharacters } from './controlCharacters.js';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,

@@ -1,12 +1,19 @@
 /**
- * Cluster-supplied text (violation messages, Argo CD conditions, object names) ends up in files
- * people open in terminals and viewers (`cat findings.csv`, report.html in a pager): escape
- * sequences in it could recolour, move the cursor or retitle the terminal. Line structure is
- * kept (CSV cells and HTML may be multi-line); every other control character goes.
- *
- * Note for the lead: src/collect/controlCharacters.ts `withoutControlCharacters` is the
- * one-line variant (line breaks become spaces); the two can live together here.
+ * Cluster-supplied text (Status messages, violation messages, Argo CD conditions, object names)
+ * ends up on terminals, in logs and in files people open in terminals and viewers
+ * (`cat findings.csv`): C0 and C1 control characters in it could recolour, move the cursor or
+ * retitle the terminal. Two variants: one line for terminal output and messages, line structure
+ * kept for files (CSV cells and HTML may be multi-line).
  */
+
+const LINE_BREAKS = /[\t\n\v\f\r]+/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** One line: line breaks and tabs become spaces, every other control character (U+0000–U+001F, U+007F–U+009F) goes. */
+export function withoutControlCharacters(text: string): string {
+  return text.replace(LINE_BREAKS, ' ').replace(CONTROL_CHARACTERS, '');
+}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -41,22 +48,6 @@ function cleanValue(value: unknown): unknown {
     );
   }
   return value;
-}
-
-/**
- * The URL-like text with its user information (`user:password@`) replaced by `***@`, for echoing
- * a flag back in an error. Works on text that does not parse as a URL too: everything between
- * `://` (or the start) and the last `@` goes, so a password with `/` or `@` in it is masked whole.
- *
- * @example
- * withMaskedCredentials('smpt://mailer:s3cret@mail:25') // 'smpt://***@mail:25'
- */
-export function withMaskedCredentials(text: string): string {
-  const at = text.lastIndexOf('@');
-  if (at < 0) return text;
-  const schemeEnd = text.indexOf('://');
-  const start = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
-  return `${text.slice(0, start)}***${text.slice(at)}`;
 }
 
 /** The first line of a (library's) message: YAML and other parsers append multi-line source snippets. */

@@ -26,3 +26,19 @@ export function withoutUrlCredentials(url: string): string {
 export function withoutCredentialsInUrls(text: string): string {
   return text.replace(USER_INFO_IN_TEXT, '$1');
 }
+
+/**
+ * The URL-like text with its user information (`user:password@`) replaced by `***@`, for echoing
+ * a flag back in an error. Works on text that does not parse as a URL too: everything between
+ * `://` (or the start) and the last `@` goes, so a password with `/` or `@` in it is masked whole.
+ *
+ * @example
+ * withMaskedCredentials('smpt://mailer:s3cret@mail:25') // 'smpt://***@mail:25'
+ */
+export function withMaskedCredentials(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const schemeEnd = text.indexOf('://');
+  const start = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
+  return `${text.slice(0, start)}***${text.slice(at)}`;
+}

@@ -25,6 +25,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { firstLine } from '../core/text.js';
 import { RuleThresholds } from '../evaluate/thresholds.js';
 
 const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -169,7 +170,7 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
       `${file}: not valid YAML`,
       document.errors.map((e) => {
         const { line, col } = lineCounter.linePos(e.pos[0]);
-        return `${file}: not valid YAML: ${e.message.split('\n')[0]} (${line}:${col})`;
+        return `${file}: not valid YAML: ${firstLine(e.message)} (${line}:${col})`;
       }),
     );
   }

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { firstLine } from '../core/text.js';
 import { objectShapeProblem } from './objectIndex.js';
 import { relativeTimeTag } from './relativeTime.js';
 import { type SimulatorConfig, simulatorConfigProblems } from './simulatorConfig.js';
@@ -51,7 +52,7 @@ function parseDocuments(text: string, file: string, now: Date, problems: string[
     // One error per document: the parser's follow-up errors only restate the first one.
     const [error] = document.errors;
     if (error) {
-      problems.push(`${file} (document ${index + 1}): ${(error.message.split('\n')[0] ?? '').replace(/:$/, '')}`);
+      problems.push(`${file} (document ${index + 1}): ${firstLine(error.message)}`);
       return;
     }
     values.push({ index, value: document.toJS() });

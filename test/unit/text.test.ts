@@ -1,9 +1,5 @@
-import {
-  firstLine,
-  withMaskedCredentials,
-  withoutTerminalControls,
-  withoutTerminalControlsDeep,
-} from '../../src/core/text.js';
+import { firstLine, withoutTerminalControls, withoutTerminalControlsDeep } from '../../src/core/text.js';
+import { withMaskedCredentials } from '../../src/core/urls.js';
 
 describe('withoutTerminalControls', () => {
   it('removes escape sequences introducers, BEL and C1 controls but keeps tabs and line breaks', () => {

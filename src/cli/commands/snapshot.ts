@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { withoutControlCharacters } from '../../collect/controlCharacters.js';
 import {
   type ClusterRunResult,
   type FleetProgressEvent,
@@ -9,6 +8,7 @@ import {
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
+import { withoutControlCharacters } from '../../core/text.js';
 import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';

@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage } from '../../core/errors.js';
+import { withoutControlCharacters } from '../../core/text.js';
 import { withoutCredentialsInUrls } from '../../core/urls.js';
-import { withoutControlCharacters } from '../controlCharacters.js';
 
 /** A kubeconfig file that could not be loaded; the message is safe to show and to store. */
 export class KubeconfigLoadError extends Error {

@@ -5,7 +5,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ConfigError } from '../../core/errors.js';
-import { withMaskedCredentials } from '../../core/text.js';
+import { withMaskedCredentials } from '../../core/urls.js';
 
 export type MailTransportSpec = { kind: 'smtp'; url: string } | { kind: 'ses'; client: SESv2Client };
 
