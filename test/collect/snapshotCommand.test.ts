@@ -3,40 +3,23 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import type { RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
+import { runCliInProcess } from '../support/cli.js';
 import { namespace } from './fixtures.js';
 
-let main: (argv: string[]) => Promise<number>;
 let startSimulatedFleet: (clusters: SimulatedClusterDefinition[], options?: { now?: Date }) => Promise<RunningFleet>;
 const running: RunningFleet[] = [];
 
 beforeAll(async () => {
   ({ startSimulatedFleet } = await import('../../src/simulator/fleet.js'));
-  ({ main } = await import('../../src/cli/main.js'));
 });
 afterAll(async () => {
   await Promise.all(running.map((f) => f.stop()));
 });
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { status, stdout, stderr } = await runCliInProcess(args);
+  return { code: status, stdout, stderr };
 }
 
 describe('fleetledger snapshot', () => {

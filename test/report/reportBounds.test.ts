@@ -1,36 +1,16 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { main } from '../../src/cli/main.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { snapshotKey } from '../../src/ledger/keys.js';
 import { recordRun } from '../../src/ledger/manifest.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { generateReport } from '../../src/report/generateReport.js';
+import { runCliInProcess } from '../support/cli.js';
 import { snapshotAt } from './fixtures.js';
 
-/** Runs the CLI and returns its exit status and what it printed. */
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const status = await main(argv);
-    return { status, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCliInProcess(argv);
 
 const EARLY = '2026-11-24T08:00:00.000Z';
 const LATE = '2026-11-26T08:00:00.000Z';

@@ -2,33 +2,13 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
-import { main } from '../../src/cli/main.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
+import { runCliInProcess } from '../support/cli.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
 import { snapshotAt } from './fixtures.js';
 
-/** Runs the CLI and returns its exit status and what it printed. */
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const status = await main(argv);
-    return { status, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCliInProcess(argv);
 
 describe('fleetledger report', () => {
   let root: string;

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { jest } from '@jest/globals';
+import { main } from '../../src/cli/main.js';
 
 const BIN = fileURLToPath(new URL('../../bin/fleetledger.js', import.meta.url));
 
@@ -22,4 +24,25 @@ export function runFleetledger(args: string[], env: Record<string, string> = {})
       },
     );
   });
+}
+
+/** Runs `fleetledger ARGV` in this process (faster than spawning), capturing what it prints. */
+export async function runCliInProcess(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  try {
+    const status = await main(argv);
+    return { status, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
 }
