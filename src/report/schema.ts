@@ -8,11 +8,9 @@
  */
 import { z } from 'zod';
 import { Severity, SeverityCounts, Waiver } from '../evaluate/types.js';
+import { isoTimestamp, ratio } from '../snapshot/schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
-
-const isoTimestamp = z.iso.datetime({ offset: false });
-const ratio = z.number().min(0).max(1);
 
 export const ReportClusterStatus = z.enum(['ok', 'partial', 'unreachable', 'missing']);
 export type ReportClusterStatus = z.infer<typeof ReportClusterStatus>;

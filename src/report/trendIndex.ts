@@ -17,13 +17,10 @@ import { compareKeys, parseTrendIndexKey, trendIndexKey, trendIndexPrefix } from
 import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger/manifest.js';
 import { CorruptObjectError, parseJsonObject, sha256Hex, type WrittenObject, writeJson } from '../ledger/objects.js';
 import type { LedgerStore } from '../ledger/store.js';
-import { SECTION_NAMES, type Snapshot } from '../snapshot/schema.js';
+import { isoTimestamp, ratio, SECTION_NAMES, type Snapshot } from '../snapshot/schema.js';
 import { ClusterFacts, ReportClusterStatus, type ReportDocument } from './schema.js';
 
 export const TREND_INDEX_FORMAT_VERSION = 1 as const;
-
-const isoTimestamp = z.iso.datetime({ offset: false });
-const ratio = z.number().min(0).max(1);
 
 export const TrendFinding = z.object({
   id: z.string(),

@@ -12,7 +12,10 @@ import { z } from 'zod';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 
-const isoTimestamp = z.iso.datetime({ offset: false }).describe('ISO 8601 timestamp in UTC');
+/** Every timestamp fleetledger stores: ISO 8601 in UTC. Shared by the report and trend index schemas. */
+export const isoTimestamp = z.iso.datetime({ offset: false }).describe('ISO 8601 timestamp in UTC');
+/** A score between 0 and 1. */
+export const ratio = z.number().min(0).max(1);
 const stringMap = z.record(z.string(), z.string());
 
 /** Names of the parts of a snapshot that are collected (and can fail) independently. */
