@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
-import { RULES, renderRuleCatalogMarkdown } from '../../evaluate/catalog.js';
+import { RULES, renderRuleCatalogMarkdown, ruleById } from '../../evaluate/catalog.js';
 import { renderRulesTable } from '../../evaluate/renderTable.js';
 import type { RunState } from './index.js';
 
@@ -10,16 +10,25 @@ const FORMATS = ['table', 'json', 'markdown'];
 export function register(program: Command, _run: RunState): void {
   program
     .command('rules')
+    .argument('[ids...]', 'rule ids to describe in full (default: the whole catalog)')
     .description('List the rule catalog: ids, severities, rationale, remediation and control mappings')
     .option('--format <format>', 'table, json or markdown', 'table')
-    .action((flags: { format: string }) => {
+    .action((ids: string[], flags: { format: string }) => {
       if (!FORMATS.includes(flags.format)) {
         throw new ConfigError(`--format: expected one of ${FORMATS.join(', ')}, got "${flags.format}"`);
       }
-      if (flags.format === 'markdown') {
-        process.stdout.write(renderRuleCatalogMarkdown());
+      const unknown = ids.filter((id) => !ruleById(id));
+      if (unknown.length > 0) {
+        throw new ConfigError(
+          `unknown rule id ${unknown.map((id) => `"${id}"`).join(', ')}: expected one of ${RULES.map((r) => r.id).join(', ')}`,
+        );
+      }
+      const rules = ids.length > 0 ? RULES.filter((rule) => ids.includes(rule.id)) : RULES;
+      if (flags.format === 'markdown' || (flags.format === 'table' && ids.length > 0)) {
+        // Named rules in full: why, how to fix, which controls.
+        process.stdout.write(renderRuleCatalogMarkdown(rules));
       } else if (flags.format === 'json') {
-        const catalog = RULES.map((rule) => ({
+        const catalog = rules.map((rule) => ({
           id: rule.id,
           title: rule.title,
           scope: rule.scope,
@@ -33,6 +42,9 @@ export function register(program: Command, _run: RunState): void {
         process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
       } else {
         process.stdout.write(renderRulesTable(RULES));
+        process.stdout.write(
+          '\nfleetledger rules ID [ID ...] describes rules in full: rationale, remediation, controls.\n',
+        );
       }
     });
 }
