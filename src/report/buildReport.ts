@@ -194,11 +194,19 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     }),
   );
 
-  // Findings, with when each was first seen (carried in the trend index from period to period).
+  // Findings, with when each was first seen (carried in the trend index from period to period): a
+  // new finding was first seen when its cluster's snapshot (the earliest, for a fleet finding) was
+  // collected; without one (a missing cluster, a waiver), at the start of the period.
   const previousFindings = new Map((input.previous?.findings ?? []).map((f) => [f.id, f]));
+  const collectedAt = (cluster: string) => snapshots.get(cluster)?.snapshot.meta.collectionStart;
+  const seenNow = (f: (typeof evaluation.findings)[number]): string =>
+    [...(f.cluster !== undefined ? [f.cluster] : []), ...(f.clusters ?? [])]
+      .map(collectedAt)
+      .filter((at): at is string => at !== undefined)
+      .sort()[0] ?? periodStart;
   const findings: ReportFinding[] = [...evaluation.findings].sort(compareFindings).map((f) => {
     const before = previousFindings.get(f.id);
-    const firstSeen = before?.firstSeen ?? periodStart;
+    const firstSeen = before?.firstSeen ?? seenNow(f);
     const ageDays = Math.max(0, Math.floor(asOf.diff(DateTime.fromISO(firstSeen, { zone: 'utc' }), 'days').days));
     return {
       id: f.id,

@@ -118,7 +118,9 @@ export const ReportFinding = z.object({
   resource: z.string(),
   message: z.string(),
   area: Area.nullable(),
-  firstSeen: isoTimestamp.describe('start of the first period this finding was seen in (from the trend index)'),
+  firstSeen: isoTimestamp.describe(
+    'when the finding was first seen: the collection time of the snapshot that first showed it (carried by the trend index), or the start of that period when no snapshot did',
+  ),
   ageDays: z.number().int().nonnegative(),
   trend: z.enum(['new', 'persisting']),
   waiver: Waiver.optional(),

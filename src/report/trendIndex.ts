@@ -30,7 +30,7 @@ export const TrendFinding = z.object({
   cluster: z.string().nullable(),
   clusters: z.array(z.string()).optional(),
   resource: z.string(),
-  firstSeen: isoTimestamp.describe('start of the first period the finding was seen in'),
+  firstSeen: isoTimestamp.describe('when the finding was first seen (see the report schema)'),
 });
 export type TrendFinding = z.infer<typeof TrendFinding>;
 

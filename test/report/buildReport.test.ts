@@ -58,7 +58,8 @@ describe('buildReport trend', () => {
     });
     expect(doc.previousPeriod).toBeNull();
     expect(doc.trend).toMatchObject({ new: [a.id], resolved: [], persisting: [], changes: [] });
-    expect(doc.findings[0]).toMatchObject({ firstSeen: '2026-11-23T00:00:00.000Z', ageDays: 2, trend: 'new' });
+    // First seen when the snapshot showing it was collected, not at the start of the week.
+    expect(doc.findings[0]).toMatchObject({ firstSeen: W48, ageDays: 0, trend: 'new' });
   });
 
   it('carries firstSeen across three periods and restarts it for a finding that came back', () => {
@@ -95,10 +96,10 @@ describe('buildReport trend', () => {
 
     // Assess
     const byId = new Map(doc.findings.map((f) => [f.id, f]));
-    expect(byId.get(b.id)).toMatchObject({ firstSeen: '2026-09-28T00:00:00.000Z', ageDays: 58, trend: 'persisting' });
-    expect(byId.get(d.id)).toMatchObject({ firstSeen: '2026-10-26T00:00:00.000Z', ageDays: 30, trend: 'persisting' });
-    expect(byId.get(e.id)).toMatchObject({ firstSeen: '2026-11-23T00:00:00.000Z', ageDays: 2, trend: 'new' });
-    expect(w44.entry.findings.find((f) => f.id === b.id)?.firstSeen).toBe('2026-09-28T00:00:00.000Z');
+    expect(byId.get(b.id)).toMatchObject({ firstSeen: '2026-09-30T09:00:00.000Z', ageDays: 56, trend: 'persisting' });
+    expect(byId.get(d.id)).toMatchObject({ firstSeen: '2026-10-28T09:00:00.000Z', ageDays: 28, trend: 'persisting' });
+    expect(byId.get(e.id)).toMatchObject({ firstSeen: W48, ageDays: 0, trend: 'new' });
+    expect(w44.entry.findings.find((f) => f.id === b.id)?.firstSeen).toBe('2026-09-30T09:00:00.000Z');
   });
 
   it('gives score deltas per cluster and for the fleet, null for a cluster without a previous score', () => {

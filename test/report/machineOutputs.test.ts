@@ -73,8 +73,8 @@ describe('findings.csv', () => {
       'prod-east',
       'K8sRequiredLabels/owner',
       'namespace "payments", "web"\nmissing label owner, team; see <policy>',
-      '2026-11-23T00:00:00.000Z',
-      '2',
+      '2026-11-25T09:00:00.000Z',
+      '0',
       '',
       '',
     ]);
