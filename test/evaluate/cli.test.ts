@@ -228,7 +228,14 @@ describe('fleetledger evaluate on what it cannot see', () => {
       ['cluster-a', `cluster-a has no readable snapshot in the period (unreadable: ${corruptKey})`],
     ]);
     expect(document.scores.clusters['cluster-a']).toMatchObject({ compliance: 0, coverage: 1 / 23 });
-    expect(document.scores.fleet.coverage).toBeLessThan(1);
+    // cluster-b: 22 checks, all passed; cluster-a missing: 1 evaluated (SNAPSHOT-MISSING, failed) of 23.
+    expect(document.scores.fleet).toMatchObject({
+      applicable: 45,
+      evaluated: 23,
+      passed: 22,
+      coverage: 23 / 45,
+      compliance: 22 / 23,
+    });
   });
 
   it('stops with exit 1 on a store without any snapshot, creating nothing', async () => {
