@@ -10,7 +10,13 @@ import type { Period } from '../core/period.js';
 import { SNAPSHOTS_PREFIX } from '../ledger/keys.js';
 import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger/manifest.js';
 import { CorruptObjectError, sha256Hex } from '../ledger/objects.js';
-import { listSnapshots, parseSnapshotObject, type SnapshotRef } from '../ledger/snapshots.js';
+import {
+  filterSnapshots,
+  listSnapshots,
+  parseSnapshotObject,
+  type SnapshotRef,
+  snapshotRefsOf,
+} from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectNotFoundError } from '../ledger/store.js';
 import type { Snapshot } from '../snapshot/schema.js';
 
@@ -26,12 +32,22 @@ export interface PeriodSnapshots {
 }
 
 /**
- * Stops (OperationalError) when the store holds no snapshot of any period: a mistyped --store
- * must not pass for a fleet with nothing to show, nor get a new ledger written into it.
+ * Every snapshot of the ledger (keys only), listed once for a run: stops (OperationalError) when
+ * there is none in any period, as a mistyped --store must not pass for a fleet with nothing to
+ * show, nor get a new ledger written into it.
  */
-export async function assertLedgerHasSnapshots(store: LedgerStore): Promise<void> {
-  const snapshots = await store.list(SNAPSHOTS_PREFIX);
-  if (snapshots.length === 0) throw new OperationalError(`no snapshots in ${store.location}: is --store right?`);
+export async function listLedgerSnapshots(store: LedgerStore): Promise<SnapshotRef[]> {
+  const objects = await store.list(SNAPSHOTS_PREFIX);
+  if (objects.length === 0) throw new OperationalError(`no snapshots in ${store.location}: is --store right?`);
+  return snapshotRefsOf(objects);
+}
+
+/** What a run already knows, so that the ledger is listed and the manifests read once. */
+export interface KnownLedger {
+  /** What the run manifests record (recordedObjectsOf); read from the store when not given. */
+  recorded?: ReadonlyMap<string, RecordedObject>;
+  /** Every snapshot of the ledger (listLedgerSnapshots); listed from the store when not given. */
+  listed?: readonly SnapshotRef[];
 }
 
 /** The snapshot at `ref` if a manifest records it with these bytes; otherwise why it is a gap. */
@@ -49,18 +65,15 @@ async function readRecordedSnapshot(
   return parseSnapshotObject(ref.key, bytes);
 }
 
-/**
- * @param recorded what the run manifests record (recordedObjectsOf); read from the store when not
- *   given, so a run that already read the manifests passes them to read them once
- */
 export async function loadLatestSnapshots(
   store: LedgerStore,
   period: Period,
-  recorded?: ReadonlyMap<string, RecordedObject>,
+  known: KnownLedger = {},
 ): Promise<PeriodSnapshots> {
-  const refs = await listSnapshots(store, { from: period.start, to: period.end });
+  const inPeriod = { from: period.start, to: period.end };
+  const refs = known.listed ? filterSnapshots(known.listed, inPeriod) : await listSnapshots(store, inPeriod);
   const record =
-    recorded ??
+    known.recorded ??
     (refs.length > 0 ? recordedObjectsOf((await readManifests(store)).manifests) : new Map<string, RecordedObject>());
   const byCluster = new Map<string, SnapshotRef[]>();
   for (const ref of refs) byCluster.set(ref.cluster, [...(byCluster.get(ref.cluster) ?? []), ref]);

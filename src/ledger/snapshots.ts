@@ -7,7 +7,7 @@ import { mapBounded } from '../core/concurrency.js';
 import { SNAPSHOT_SCHEMA_VERSION, Snapshot } from '../snapshot/schema.js';
 import { parseSnapshotKey, snapshotKey, snapshotPrefix } from './keys.js';
 import { CorruptObjectError, gunzipObject, parseJsonObject, type WrittenObject, writeJson } from './objects.js';
-import { type LedgerStore, ObjectNotFoundError } from './store.js';
+import { type LedgerStore, ObjectNotFoundError, type StoredObjectInfo } from './store.js';
 
 /** A snapshot known by its key only (listing reads no object). */
 export interface SnapshotRef {
@@ -72,18 +72,31 @@ export interface ListSnapshotsFilter {
 
 /** Snapshots in key order (cluster, then time), filtered by their keys alone. */
 export async function listSnapshots(store: LedgerStore, filter: ListSnapshotsFilter = {}): Promise<SnapshotRef[]> {
+  return filterSnapshots(snapshotRefsOf(await store.list(snapshotPrefix(filter.cluster))), filter);
+}
+
+/** The listed objects whose keys name snapshots, as refs (other keys are left out). */
+export function snapshotRefsOf(objects: readonly StoredObjectInfo[]): SnapshotRef[] {
+  return objects.flatMap((object) => {
+    const parts = parseSnapshotKey(object.key);
+    return parts
+      ? [{ key: object.key, cluster: parts.cluster, collectedAt: parts.collectedAt, size: object.size }]
+      : [];
+  });
+}
+
+/** The refs that pass the filter, in their order: for a run that listed the ledger once already. */
+export function filterSnapshots(refs: readonly SnapshotRef[], filter: ListSnapshotsFilter): SnapshotRef[] {
   const fromMillis = filter.from?.toMillis();
   const toMillis = filter.to?.toMillis();
-  const refs: SnapshotRef[] = [];
-  for (const object of await store.list(snapshotPrefix(filter.cluster))) {
-    const parts = parseSnapshotKey(object.key);
-    if (!parts) continue;
-    const at = Date.parse(parts.collectedAt);
-    if (fromMillis !== undefined && at < fromMillis) continue;
-    if (toMillis !== undefined && at >= toMillis) continue;
-    refs.push({ key: object.key, cluster: parts.cluster, collectedAt: parts.collectedAt, size: object.size });
-  }
-  return refs;
+  return refs.filter((ref) => {
+    const at = Date.parse(ref.collectedAt);
+    return (
+      (filter.cluster === undefined || ref.cluster === filter.cluster) &&
+      (fromMillis === undefined || at >= fromMillis) &&
+      (toMillis === undefined || at < toMillis)
+    );
+  });
 }
 
 /** A snapshot that could not be read: reports show it as a gap instead of failing. */

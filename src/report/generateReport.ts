@@ -15,13 +15,13 @@ import { assertPeriodStarted, type Period, parsePeriod, periodContaining, period
 import { firstLine } from '../core/text.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { evaluateFleet } from '../evaluate/evaluate.js';
-import { assertLedgerHasSnapshots, loadLatestSnapshots } from '../evaluate/loadPeriod.js';
+import { type KnownLedger, listLedgerSnapshots, loadLatestSnapshots } from '../evaluate/loadPeriod.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
 import type { Waiver } from '../evaluate/types.js';
 import { type ReportFile, reportKey, reportPrefix, timestampForKey } from '../ledger/keys.js';
-import { type RecordedObject, readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.js';
+import { readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.js';
 import { describeWritten, type WrittenObject } from '../ledger/objects.js';
-import { listSnapshots } from '../ledger/snapshots.js';
+import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import { buildReport, type ReportSnapshot, reportAsOf } from './buildReport.js';
 import { DigestingLedgerStore } from './digestingStore.js';
@@ -67,18 +67,15 @@ export interface GeneratedReport {
   previousSource: 'trend-index' | 'snapshots' | null;
 }
 
-/** What the run manifests record (read once per run): only recorded snapshots are evidence. */
-type RecordedSnapshots = ReadonlyMap<string, RecordedObject>;
-
 interface LoadedPeriod {
   current: ReportSnapshot[];
   gaps: { key: string; error: string }[];
 }
 
 /** Each cluster's latest snapshot of the period, each read once and hashed on the way. */
-async function loadPeriod(store: LedgerStore, period: Period, recorded: RecordedSnapshots): Promise<LoadedPeriod> {
+async function loadPeriod(store: LedgerStore, period: Period, known: Required<KnownLedger>): Promise<LoadedPeriod> {
   const digesting = new DigestingLedgerStore(store);
-  const { snapshots, gaps } = await loadLatestSnapshots(digesting, period, recorded);
+  const { snapshots, gaps } = await loadLatestSnapshots(digesting, period, known);
   const current = snapshots.map(({ ref, snapshot }) => {
     const digest = digesting.digestOf(ref.key);
     if (!digest) throw new Error(`programmer error: snapshot ${ref.key} was not read through the digesting store`);
@@ -140,16 +137,16 @@ async function previousFromSnapshots(
   store: LedgerStore,
   period: Period,
   settings: EvaluationSettings,
-  recorded: RecordedSnapshots,
+  known: Required<KnownLedger>,
 ): Promise<TrendIndexEntry | null> {
-  const earlier = (await listSnapshots(store, { to: period.start })).filter((ref) => recorded.has(ref.key));
+  const earlier = filterSnapshots(known.listed, { to: period.start }).filter((ref) => known.recorded.has(ref.key));
   const latest = earlier.reduce<string | null>(
     (max, ref) => (max === null || ref.collectedAt > max ? ref.collectedAt : max),
     null,
   );
   if (latest === null) return null;
   const previousPeriod = periodContaining(DateTime.fromISO(latest, { zone: 'utc' }), period.timeZone);
-  const loaded = await loadPeriod(store, previousPeriod, recorded);
+  const loaded = await loadPeriod(store, previousPeriod, known);
   if (loaded.current.length === 0) return null;
   const doc = reportOn(previousPeriod, previousPeriod.end, loaded, settings, null, []);
   return trendEntryFromReport(
@@ -216,16 +213,18 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   // Checked before anything is read or stored (see core/outputDirectory.ts).
   const outDir = options.out ? await prepareOutputDirectory('--out', options.out) : undefined;
 
-  await assertLedgerHasSnapshots(store);
-  // The manifests are read once: for what counts as evidence, then to chain this run's manifest.
+  // The snapshot keys are listed once and the manifests read once: for what counts as evidence,
+  // then to chain this run's manifest.
+  const listed = await listLedgerSnapshots(store);
   const manifests = await readManifests(store);
   const recorded = recordedObjectsOf(manifests.manifests);
+  const known = { listed, recorded };
   // Only what had been collected by `now`: a report as of an earlier instant ignores later snapshots.
-  const loaded = await loadPeriod(store, periodUpTo(period, now), recorded);
+  const loaded = await loadPeriod(store, periodUpTo(period, now), known);
   const history = await loadHistory(store, period, HISTORY_PERIODS, recorded);
   let previous = history.entries.at(-1) ?? null;
   const previousSource = previous ? 'trend-index' : null;
-  if (!previous) previous = await previousFromSnapshots(store, period, settings, recorded);
+  if (!previous) previous = await previousFromSnapshots(store, period, settings, known);
   for (const gap of [...loaded.gaps, ...history.gaps]) {
     options.logger?.warn('unreadable object skipped', { key: gap.key, error: gap.error });
   }

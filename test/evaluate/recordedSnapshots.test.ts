@@ -101,7 +101,7 @@ describe('loadLatestSnapshots takes only snapshots a run manifest records with t
       list: (prefix) => store.list(prefix),
     };
 
-    const loaded = await loadLatestSnapshots(counting, parsePeriod('2026-W48'), recorded);
+    const loaded = await loadLatestSnapshots(counting, parsePeriod('2026-W48'), { recorded });
 
     expect(loaded.snapshots).toHaveLength(2);
     expect(gets.sort()).toEqual([snapshotKey('a', TUESDAY), snapshotKey('b', TUESDAY)]);

@@ -3,13 +3,14 @@ import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { assertPeriodStarted, parsePeriod, periodContaining, periodUpTo } from '../../core/period.js';
 import { evaluateFleet } from '../../evaluate/evaluate.js';
-import { assertLedgerHasSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
+import { listLedgerSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
 import { renderEvaluationTable } from '../../evaluate/renderTable.js';
-import { DEFAULT_THRESHOLDS, RuleThresholds } from '../../evaluate/thresholds.js';
+import { DEFAULT_THRESHOLDS } from '../../evaluate/thresholds.js';
 import { loadWaivers } from '../../evaluate/waivers.js';
 import { loadFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { previousPeriodClusters } from '../../report/previousClusters.js';
+import { reportFleetOf } from '../../report/reportFleet.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 
@@ -46,17 +47,13 @@ export function register(program: Command, run: RunState): void {
       const now = resolveNow(flags.now);
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
       assertPeriodStarted(period, now);
-      const fleet = flags.fleet ? loadFleetFile(flags.fleet, { checkAccess: false }) : null;
+      const fleet = flags.fleet ? reportFleetOf(loadFleetFile(flags.fleet, { checkAccess: false })) : null;
       const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
-      const thresholds =
-        fleet?.rules ??
-        (fleet
-          ? RuleThresholds.parse({ excludeNamespaces: [...fleet.defaults.excludeNamespaces] })
-          : DEFAULT_THRESHOLDS);
+      const thresholds = fleet?.rules ?? DEFAULT_THRESHOLDS;
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
-      await assertLedgerHasSnapshots(store);
+      const listed = await listLedgerSnapshots(store);
       // Only what had been collected by --now, as in `report`.
-      const { snapshots, gaps } = await loadLatestSnapshots(store, periodUpTo(period, now));
+      const { snapshots, gaps } = await loadLatestSnapshots(store, periodUpTo(period, now), { listed });
       for (const gap of gaps) process.stderr.write(`warning: skipped ${gap.error}\n`);
       const evaluation = evaluateFleet(
         snapshots.map((loaded) => loaded.snapshot),
@@ -66,7 +63,7 @@ export function register(program: Command, run: RunState): void {
           thresholds,
           // Expected clusters: the fleet file's, else those the ledger shows (as in `report`).
           ...(fleet
-            ? { fleetClusters: fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) }
+            ? { fleetClusters: fleet.clusters }
             : { previousClusters: await previousPeriodClusters(store, period) }),
           unreadableSnapshots: gaps,
         },

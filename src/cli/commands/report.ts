@@ -22,7 +22,6 @@ export interface ReportFlags {
 }
 
 // Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
-export { reportFleetOf } from '../../report/reportFleet.js';
 
 const percent = (ratio: number | null) => (ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`);
 const points = (delta: number | null) =>

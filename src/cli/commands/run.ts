@@ -7,10 +7,11 @@ import { loadFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
 import { generateReport } from '../../report/generateReport.js';
+import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
-import { reportFleetOf, reportSummary } from './report.js';
+import { reportSummary } from './report.js';
 import { clusterLine, notStoredErrors, summaryLine } from './snapshot.js';
 
 interface RunFlags {
