@@ -85,8 +85,8 @@ describeWithChromium('report.html in headless Chromium', () => {
     // The charts are drawn: lines, bars, ranges and certificate markers.
     expect(await page.locator('#summary svg path.line-compliance').count()).toBe(2);
     expect(await page.locator('svg.sparkline').count()).toBe(2);
-    expect(await page.locator('svg rect.range-overlap').count()).toBe(3);
-    expect(await page.locator('svg circle.cert-critical').count()).toBe(1);
+    expect(await page.locator('svg.chart-wide rect.range-overlap').count()).toBe(3);
+    expect(await page.locator('svg.chart-wide circle.cert-critical').count()).toBe(1);
 
     await mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: new URL('report-screenshot.png', SCREENSHOTS).pathname, fullPage: true });

@@ -12,8 +12,8 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(makeReportDocument());
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<style>');
-    // Four charts and a sparkline per cluster.
-    expect(html.match(/<svg /g)).toHaveLength(6);
+    // Four charts (the network map and the certificate timeline drawn twice: wide and for a phone) and a sparkline per cluster.
+    expect(html.match(/<svg /g)).toHaveLength(8);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     // Every href is an in-page anchor.
     expect([...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1]!.startsWith('#'))).not.toContain(false);
@@ -54,9 +54,13 @@ describe('renderReportHtml', () => {
 
   it('highlights the ranges of the CIDR-OVERLAP finding in the network map and its table', () => {
     const html = renderReportHtml(makeReportDocument());
-    expect(html.match(/class="range-pod range-overlap"/g)).toHaveLength(2);
-    expect(html.match(/class="range-pool range-overlap"/g)).toHaveLength(1);
-    expect(html.match(/class="range-service"/g)).toHaveLength(2);
+    const wideMap = /<svg class="chart-wide network-map".*?<\/svg>/s.exec(html)![0];
+    expect(wideMap.match(/class="range-pod range-overlap"/g)).toHaveLength(2);
+    expect(wideMap.match(/class="range-pool range-overlap"/g)).toHaveLength(1);
+    expect(wideMap.match(/class="range-service"/g)).toHaveLength(2);
+    // The phone's map draws the same ranges.
+    const narrowMap = /<svg class="chart-narrow network-map".*?<\/svg>/s.exec(html)![0];
+    expect(narrowMap.match(/class="range-[a-z]+[^"]*"/g)).toEqual(wideMap.match(/class="range-[a-z]+[^"]*"/g));
     expect(html.match(/<tr class="overlap-row">/g)).toHaveLength(3);
   });
 

@@ -16,6 +16,7 @@ export interface SeverityBars {
   /** Width of the full-length track behind each bar. */
   trackWidth: number;
   barHeight: number;
+  fontSize: number;
   bars: SeverityBar[];
 }
 
@@ -23,12 +24,14 @@ const LABEL_WIDTH = 72;
 const COUNT_WIDTH = 44;
 const ROW = 26;
 const BAR_HEIGHT = 16;
+const FONT_SIZE = 12;
 
 /**
  * One bar per severity, critical first, widths proportional to the largest count; a non-zero
- * count always gets at least 2px so it stays visible next to a large one.
+ * count always gets at least 2px so it stays visible next to a large one. 320 wide by default: a
+ * phone's panel, so its text is not shrunk there (the desktop column is wider and scales it up).
  */
-export function buildSeverityBars(counts: SeverityCounts, width = 360): SeverityBars {
+export function buildSeverityBars(counts: SeverityCounts, width = 320): SeverityBars {
   const max = Math.max(...SEVERITIES.map((severity) => counts[severity]), 0);
   const track = width - LABEL_WIDTH - COUNT_WIDTH;
   const bars = SEVERITIES.map((severity, index) => {
@@ -47,6 +50,7 @@ export function buildSeverityBars(counts: SeverityCounts, width = 360): Severity
     barLeft: LABEL_WIDTH,
     trackWidth: track,
     barHeight: BAR_HEIGHT,
+    fontSize: FONT_SIZE,
     bars,
   };
 }
