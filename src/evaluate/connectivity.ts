@@ -330,15 +330,30 @@ export function connectionReasons(
   return members.flatMap((m) => m.reasons).filter((reason) => !seen.has(reason.detail) && seen.add(reason.detail));
 }
 
-/** How many reasons a message names before "and N more" (the evidence has them all). */
-const REASONS_IN_MESSAGE = 3;
+/** How many reasons a message names one by one (the evidence has them all). */
+const REASONS_IN_MESSAGE = 2;
 
-/** The reasons for a message: `label mesh=corp; Istio remote secret istio-system/x on b`. */
+const SOURCE_PLURALS: Record<DiscoveredReason['source'], string> = {
+  'istio-remote-secret': 'Istio remote secrets',
+  'kubefed-cluster': 'KubeFedClusters',
+  'argocd-cluster': 'Argo CD clusters',
+};
+
+/**
+ * The reasons for a message: `label mesh=corp; Istio remote secret istio-system/x on b`. Beyond
+ * two, the labels and how many objects of each kind: `label mesh=corp; 2 Istio remote secrets`.
+ */
 export function describeReasons(reasons: readonly ConnectionReason[]): string {
   const summaries = [...new Set(reasons.map(reasonSummary))];
-  const shown = summaries.slice(0, REASONS_IN_MESSAGE).join('; ');
-  const more = summaries.length - REASONS_IN_MESSAGE;
-  return more > 0 ? `${shown}; and ${more} more` : shown;
+  if (summaries.length <= REASONS_IN_MESSAGE) return summaries.join('; ');
+  const labels = [...new Set(reasons.filter((r) => r.kind === 'declared').map(reasonSummary))];
+  const discovered = reasons.filter((r): r is DiscoveredReason => r.kind === 'discovered');
+  const counts = Object.entries(SOURCE_PLURALS).flatMap(([source, plural]) => {
+    const count = new Set(discovered.filter((r) => r.source === source).map((r) => r.detail)).size;
+    if (count === 0) return [];
+    return [count === 1 ? reasonSummary(discovered.find((r) => r.source === source)!) : `${count} ${plural}`];
+  });
+  return [...labels, ...counts].join('; ');
 }
 
 /** A finding's evidence of why clusters were compared: the group and every reason in full. */

@@ -5,6 +5,8 @@
  */
 import {
   type ConnectivityCluster,
+  connectionReasons,
+  describeReasons,
   findConnectivity,
   groupsJoining,
   reasonSummary,
@@ -305,5 +307,23 @@ describe('connectivity: discovered from the clusters', () => {
       { cluster: 'missing', sections: ['istioRemoteSecrets', 'kubefed', 'argocdClusters'] },
       { cluster: 'refusing', sections: ['istioRemoteSecrets'] },
     ]);
+  });
+});
+
+describe('connectivity: reasons in a message', () => {
+  it('names up to two reasons, then the labels and how many objects of each kind', () => {
+    // Prepare: a multi-primary mesh, declared and shown by a remote secret in each cluster
+    const a = snapshotOf('a', (s) => remoteSecret(s, 'istio-remote-secret-b', 'b', 'https://b.example.test:6443'));
+    const b = snapshotOf('b', (s) => remoteSecret(s, 'istio-remote-secret-a', 'a', 'https://a.example.test:6443'));
+    const connectivity = findConnectivity([cluster('a', { mesh: 'corp' }), cluster('b', { mesh: 'corp' })], [a, b]);
+    const [group] = connectivity.groups;
+
+    // Act
+    const all = describeReasons(connectionReasons(group!));
+    const one = describeReasons(connectionReasons(group!).slice(0, 2));
+
+    // Assess
+    expect(all).toBe('label mesh=corp; 2 Istio remote secrets');
+    expect(one).toBe('label mesh=corp; Istio remote secret istio-system/istio-remote-secret-b on a');
   });
 });
