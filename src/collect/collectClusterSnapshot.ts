@@ -167,6 +167,7 @@ async function collectWith(
       status,
       sections: orderedSections(sections),
       objectsRead: reader.objectsRead,
+      ...declaredAliases(target),
     },
     ...draft,
   };
@@ -193,6 +194,11 @@ function sortBundles(draft: SnapshotDraft): void {
   const keyOf = (b: SnapshotDraft['certificates']['bundles'][number]) =>
     `${b.source}\u0000${b.namespace ?? ''}\u0000${b.name}\u0000${b.key}`;
   draft.certificates.bundles.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+/** The fleet file's aliases, kept with the labels so a report without the fleet file connects the same clusters. */
+function declaredAliases(target: ClusterTarget): { aliases?: string[] } {
+  return target.aliases.length > 0 ? { aliases: [...target.aliases] } : {};
 }
 
 function configuredEndpoint(target: ClusterTarget): string {
@@ -225,6 +231,7 @@ export function unreachableSnapshot(
       unreachableReason: reason,
       sections,
       objectsRead: 0,
+      ...declaredAliases(target),
     },
     ...emptyDraft(),
   };

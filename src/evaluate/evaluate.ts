@@ -8,14 +8,18 @@
  * rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster checks of fleet rules, such as
  * SNAPSHOT-MISSING, are not evaluated either); an expected cluster without a readable snapshot
  * (see expectedClusters.ts) is missing: one not-evaluated check per cluster rule, a failed
- * SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it (CIDR-OVERLAP). So a
- * cluster that was not seen lowers coverage and never raises compliance.
+ * SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it (CIDR-OVERLAP, when it
+ * is connected to another cluster). So a cluster that was not seen lowers coverage and never
+ * raises compliance.
+ *
+ * Fleet rules that compare clusters compare only connected ones (connectivity.ts).
  */
 
 import type { DateTime } from 'luxon';
 import picomatch from 'picomatch';
 import type { Snapshot } from '../snapshot/schema.js';
 import { RULES } from './catalog.js';
+import { type Connectivity, findConnectivity, GROUP_KINDS, type GroupKind } from './connectivity.js';
 import { missingReason, unreadableSnapshotsByCluster } from './expectedClusters.js';
 import { findingId } from './findingId.js';
 import {
@@ -37,8 +41,11 @@ export interface EvaluateOptions {
   now: DateTime;
   waivers?: readonly Waiver[];
   thresholds?: RuleThresholds;
-  /** The configured fleet, so that a configured cluster without a snapshot counts as missing. */
-  fleetClusters?: readonly { name: string; labels: Record<string, string> }[];
+  /**
+   * The configured fleet, so that a configured cluster without a snapshot counts as missing; its
+   * labels and API server aliases decide, over the snapshots', which clusters are connected.
+   */
+  fleetClusters?: readonly { name: string; labels: Record<string, string>; aliases?: readonly string[] }[];
   /**
    * The period's snapshots that could not be read (loadLatestSnapshots' gaps; keys of other kinds
    * are ignored): without a configured fleet their clusters are expected, and a cluster left
@@ -59,10 +66,15 @@ export interface Evaluation {
   missingClusters: string[];
   /** Checks per rule and cluster, for per-area views (report matrix). */
   tallies: CheckTally[];
+  /** Which clusters are connected and why, and which of the rules run compare each kind of group. */
+  connectivity: EvaluatedConnectivity;
 }
 
-const MESH_LABEL = 'mesh';
-const DEFAULT_GROUP = 'default';
+export interface EvaluatedConnectivity extends Connectivity {
+  /** Rule ids by group kind: the rules run that compare the members of such a group. */
+  comparedBy: Record<GroupKind, string[]>;
+}
+
 const UNREACHABLE_RULE = 'CLUSTER-UNREACHABLE';
 
 /** The latest snapshot of each cluster, sorted by cluster name. */
@@ -82,26 +94,24 @@ function fleetClustersOf(
   expectedByLedger: readonly string[],
 ): FleetCluster[] {
   const clusters = new Map<string, FleetCluster>();
-  const group = (labels: Record<string, string>): string => labels[MESH_LABEL] || DEFAULT_GROUP;
   // Known only by a key or an earlier period: no labels to go by.
   for (const name of expectedByLedger) {
-    clusters.set(name, { name, labels: {}, group: DEFAULT_GROUP, configured: false });
+    clusters.set(name, { name, labels: {}, aliases: [], configured: false });
   }
   for (const snapshot of snapshots) {
-    const labels = snapshot.meta.labels;
     clusters.set(snapshot.meta.cluster, {
       name: snapshot.meta.cluster,
-      labels,
-      group: group(labels),
+      labels: snapshot.meta.labels,
+      aliases: snapshot.meta.aliases ?? [],
       configured: false,
     });
   }
-  // The fleet file is the source of truth for labels; snapshots carry the labels of their day.
+  // The fleet file is the source of truth for labels and aliases; snapshots carry those of their day.
   for (const cluster of configured ?? []) {
     clusters.set(cluster.name, {
       name: cluster.name,
       labels: cluster.labels,
-      group: group(cluster.labels),
+      aliases: cluster.aliases ?? [],
       configured: true,
     });
   }
@@ -150,7 +160,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     latest.filter((snapshot) => snapshot.meta.status === 'unreachable').map((snapshot) => snapshot.meta.cluster),
   );
   const reasonMissing = (cluster: string): string => missingReason(unreadable.get(cluster));
-  const groups = new Map(clusters.map((cluster) => [cluster.name, cluster.group]));
+  const connectivity = findConnectivity(clusters, latest);
   const excluded = picomatch(thresholds.excludeNamespaces, { dot: true });
 
   const raw: RawCheck[] = [];
@@ -171,7 +181,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
         waivers,
         thresholds,
         now,
-        groupOf: (cluster) => groups.get(cluster) ?? DEFAULT_GROUP,
+        connectivity,
         missingReason: reasonMissing,
         unreadableSnapshots: (cluster) => unreadable.get(cluster) ?? [],
       };
@@ -236,7 +246,14 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     scores: { fleet: scoreOf(resolved, findings), clusters: clusterScores },
     missingClusters,
     tallies: tallyChecks(resolved),
+    connectivity: { ...connectivity, comparedBy: comparedBy(rules) },
   };
+}
+
+function comparedBy(rules: readonly Rule[]): Record<GroupKind, string[]> {
+  const ids = (kind: GroupKind) =>
+    rules.filter((rule) => rule.scope === 'fleet' && rule.comparesWithin?.includes(kind)).map((rule) => rule.id);
+  return Object.fromEntries(GROUP_KINDS.map((kind) => [kind, ids(kind)])) as Record<GroupKind, string[]>;
 }
 
 const clusterKey = (finding: Finding): string => finding.cluster ?? finding.clusters?.join(',') ?? '';

@@ -13,6 +13,7 @@
  */
 import type { DateTime } from 'luxon';
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
+import type { Connectivity, GroupKind } from './connectivity.js';
 import type { RuleThresholds } from './thresholds.js';
 import type { Severity, Waiver } from './types.js';
 
@@ -100,8 +101,8 @@ export interface ClusterRule extends RuleBase {
 export interface FleetCluster {
   name: string;
   labels: Record<string, string>;
-  /** The mesh group: the value of the `mesh` label, or "default". */
-  group: string;
+  /** Other addresses of its API server (fleet file `aliases`), for matching discovered connections. */
+  aliases: readonly string[];
   /** In the configured fleet (fleet file), as opposed to only found in the ledger. */
   configured: boolean;
 }
@@ -120,11 +121,14 @@ export interface FleetRuleContext {
   waivers: readonly Waiver[];
   thresholds: RuleThresholds;
   now: DateTime;
-  groupOf(cluster: string): string;
+  /** Which clusters are connected and why: rules comparing clusters compare only connected ones. */
+  connectivity: Connectivity;
 }
 
 export interface FleetRule extends RuleBase {
   scope: 'fleet';
+  /** The kinds of connected groups whose members the rule compares with each other (see connectivity.ts). */
+  comparesWithin?: readonly GroupKind[];
   evaluate(ctx: FleetRuleContext): Check[];
 }
 

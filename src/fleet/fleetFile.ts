@@ -4,7 +4,8 @@
  * ```yaml
  * clusters:
  *   - name: prod-east                     # unique; [a-z0-9-]
- *     labels: { mesh: corp, env: prod }
+ *     labels: { mesh: corp, env: prod }   # mesh, network: connected groups (src/evaluate/connectivity.ts)
+ *     aliases: [https://prod-east.k8s.example.com:6443]   # how other clusters name its API server
  *     kubeconfig: { path: ./kubeconfig, context: prod-east }   # path relative to the fleet file
  *   - name: prod-west
  *     eks: { cluster: prod-west, region: eu-west-1, roleArn: arn:aws:iam::123456789012:role/audit }
@@ -26,6 +27,8 @@ import { z } from 'zod';
 import { kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { firstLine } from '../core/text.js';
+import { withoutUrlCredentials } from '../core/urls.js';
+import { normalizeServerUrl } from '../evaluate/endpoints.js';
 import { RuleThresholds } from '../evaluate/thresholds.js';
 
 const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -67,12 +70,20 @@ const TokenAccessInput = z
     }
   });
 
+const ALIAS_EXAMPLE = 'https://prod-east.k8s.example.com:6443';
+/** Another address of the cluster's API server: how other clusters (Argo CD, KubeFed, Istio) name it. */
+const AliasInput = z
+  .url({ protocol: /^https$/, error: `expected an https:// URL of the API server (e.g. ${ALIAS_EXAMPLE})` })
+  // Aliases are copied into snapshots and reports: no credentials may ride along.
+  .refine((url) => withoutUrlCredentials(url) === url, 'expected a URL without user name or password');
+
 const ClusterInput = z
   .strictObject({
     name: z
       .string({ error: 'expected a cluster name of [a-z0-9-] (e.g. prod-east)' })
       .regex(CLUSTER_NAME, 'expected a cluster name of [a-z0-9-] (e.g. prod-east)'),
     labels: z.record(z.string(), z.string({ error: 'expected a string label value' })).default({}),
+    aliases: z.array(AliasInput, { error: `expected a list of https:// URLs (e.g. [${ALIAS_EXAMPLE}])` }).default([]),
     kubeconfig: KubeconfigAccessInput.optional(),
     eks: EksAccessInput.optional(),
     token: TokenAccessInput.optional(),
@@ -119,6 +130,8 @@ export type ClusterAccessSpec =
 export interface ClusterTarget {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Other addresses of its API server (see connectivity in src/evaluate/connectivity.ts). */
+  readonly aliases: readonly string[];
   readonly access: ClusterAccessSpec;
 }
 
@@ -204,10 +217,35 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
     if (access && options.checkAccess !== false) {
       problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
     }
-    if (cluster.success && access) clusters.push({ name: cluster.data.name, labels: cluster.data.labels, access });
+    if (cluster.success && access) {
+      clusters.push({ name: cluster.data.name, labels: cluster.data.labels, aliases: cluster.data.aliases, access });
+    }
   });
+  problems.push(...sharedAliases(rawClusters, file));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems[0] ?? `${file}: invalid`, problems);
   return { source: file, clusters, defaults: parsed.data.defaults, rules: parsed.data.rules ?? null };
+}
+
+/** An alias names one cluster: matched against what other clusters show, two would be ambiguous. */
+function sharedAliases(rawClusters: readonly unknown[], file: string): string[] {
+  const owners = new Map<string, number>();
+  const problems: string[] = [];
+  rawClusters.forEach((raw, index) => {
+    // Each valid alias counts, so that a mistake beside it does not hide a clash.
+    const given = (raw as { aliases?: unknown } | null)?.aliases;
+    (Array.isArray(given) ? given : []).forEach((alias: unknown, position) => {
+      if (!AliasInput.safeParse(alias).success) return;
+      const address = normalizeServerUrl(alias as string);
+      const owner = owners.get(address);
+      if (owner === undefined) owners.set(address, index);
+      else if (owner !== index) {
+        problems.push(
+          `${file}: clusters[${index}].aliases[${position}]: expected an address of one cluster, ${alias} is also an alias of clusters[${owner}]`,
+        );
+      }
+    });
+  });
+  return problems;
 }
 
 function rawClusterList(document: unknown): unknown[] {
@@ -338,6 +376,7 @@ export function fleetFromKubeconfig(path: string, contexts?: readonly string[]):
     clusters: chosen.map((context) => ({
       name: clusterNameFromContext(context),
       labels: {},
+      aliases: [],
       access: { kind: 'kubeconfig', path: absolute, context },
     })),
     defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES] },

@@ -15,6 +15,7 @@ import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiv
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
 import { areaOfFinding, areaResult } from './areas.js';
 import { clusterFacts } from './clusterFacts.js';
+import { reportConnectivity } from './connectedClusters.js';
 import { type ClusterFactsAt, diffFacts } from './factChanges.js';
 import {
   AREAS,
@@ -33,7 +34,8 @@ import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from '.
 export const SERIES_LENGTH = 12;
 
 /** What the evaluation of the period's snapshots gave (evaluateFleet's result). */
-export type ReportEvaluation = Pick<Evaluation, 'findings' | 'scores' | 'missingClusters' | 'tallies'>;
+export type ReportEvaluation = Pick<Evaluation, 'findings' | 'scores' | 'missingClusters' | 'tallies'> &
+  Partial<Pick<Evaluation, 'connectivity'>>;
 
 /** A snapshot used by the report, with the hash of its stored bytes. */
 export interface ReportSnapshot {
@@ -361,6 +363,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       }))
       .sort((a, b) => byText(a.cluster, b.cluster) || byText(a.key, b.key)),
     gaps: [...input.gaps],
+    ...(evaluation.connectivity ? { connectivity: reportConnectivity(evaluation.connectivity) } : {}),
   };
   return ReportDocument.parse(doc);
 }

@@ -37,7 +37,8 @@ export const HISTORY_PERIODS = 12;
 
 /** The configured fleet, as far as the report needs it (see src/fleet/fleetFile.ts). */
 export interface ReportFleet {
-  clusters: readonly { name: string; labels: Readonly<Record<string, string>> }[];
+  /** aliases: other addresses of the cluster's API server (fleet file), for connectivity. */
+  clusters: readonly { name: string; labels: Readonly<Record<string, string>>; aliases?: readonly string[] }[];
   /** The fleet file's `rules:`; null: the defaults. */
   rules: RuleThresholds | null;
 }
@@ -107,7 +108,13 @@ function reportOn(
       waivers: settings.waivers,
       thresholds: settings.thresholds,
       ...(settings.fleet
-        ? { fleetClusters: settings.fleet.clusters.map((c) => ({ name: c.name, labels: { ...c.labels } })) }
+        ? {
+            fleetClusters: settings.fleet.clusters.map((c) => ({
+              name: c.name,
+              labels: { ...c.labels },
+              aliases: c.aliases ?? [],
+            })),
+          }
         : {}),
       // Without a fleet file, the clusters the ledger shows are expected (see expectedClusters.ts).
       unreadableSnapshots: loaded.gaps,

@@ -7,6 +7,7 @@
  * validated before it is written.
  */
 import { z } from 'zod';
+import { GROUP_KINDS } from '../evaluate/connectivity.js';
 import { Severity, SeverityCounts, Waiver } from '../evaluate/types.js';
 import { isoTimestamp, ratio } from '../snapshot/schema.js';
 
@@ -146,6 +147,45 @@ export const SeriesPoint = z.object({
 });
 export type SeriesPoint = z.infer<typeof SeriesPoint>;
 
+/** Why a cluster is in a connected group (see src/evaluate/connectivity.ts). */
+export const ConnectionReason = z.object({
+  kind: z.enum(['declared', 'discovered']),
+  label: z.string().optional().describe('declared: the label, key=value'),
+  source: z.enum(['istio-remote-secret', 'kubefed-cluster', 'argocd-cluster']).optional(),
+  sourceCluster: z.string().optional().describe('discovered: the cluster the object was found in'),
+  object: z.string().optional().describe('discovered: the object, e.g. Secret istio-system/istio-remote-secret-lab'),
+  target: z.string().optional().describe('discovered: the fleet cluster whose API server the object names'),
+  server: z.string().optional().describe('discovered: the API server address as the object writes it'),
+  detail: z.string().describe('the reason in words'),
+});
+
+export const ConnectedGroup = z.object({
+  id: z.string().describe('<kind>/<name>'),
+  kind: z
+    .enum(GROUP_KINDS)
+    .describe(
+      'mesh: one Istio mesh (label mesh, Istio remote secrets), every two members compared; network: one routed network (label network), every two members compared; managed: a KubeFed host or Argo CD and the clusters it manages, the manager compared with each',
+    ),
+  name: z.string(),
+  comparedBy: z.array(z.string()).describe('the rules that compared its members'),
+  members: z.array(
+    z.object({
+      cluster: z.string(),
+      role: z.enum(['member', 'manager']),
+      reasons: z.array(ConnectionReason),
+    }),
+  ),
+});
+
+export const ReportConnectivity = z.object({
+  groups: z.array(ConnectedGroup),
+  unconnected: z.array(z.string()).describe('clusters in no group: compared with none'),
+  unreadSources: z
+    .array(z.object({ cluster: z.string(), sections: z.array(z.string()) }))
+    .describe('clusters whose discovery sources could not be read: connections they show are unknown'),
+});
+export type ReportConnectivity = z.infer<typeof ReportConnectivity>;
+
 export const ReportDocument = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   period: z.string(),
@@ -201,6 +241,9 @@ export const ReportDocument = z.object({
     }),
   ),
   gaps: z.array(z.object({ key: z.string(), error: z.string() })).describe('stored objects that could not be read'),
+  connectivity: ReportConnectivity.optional().describe(
+    'which clusters were compared with which, and why (absent in reports of earlier versions)',
+  ),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 

@@ -87,6 +87,12 @@ export const SnapshotMeta = z.object({
   unreachableReason: z.string().optional(),
   sections: z.record(SectionName, SectionStatus),
   objectsRead: z.number().int().nonnegative(),
+  aliases: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'other addresses of the API server, declared in the fleet file (clusters[].aliases): how other clusters name it; absent when none',
+    ),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMeta>;
 
@@ -330,10 +336,25 @@ export const KubeFedCluster = z.object({
 });
 export type KubeFedCluster = z.infer<typeof KubeFedCluster>;
 
+/** One remote cluster of an Istio remote secret: never the credentials, only the API server it names. */
+export const IstioRemote = z.object({
+  secret: z.string().describe('name of the istio/multiCluster Secret in istio-system'),
+  name: z.string().describe('the cluster name: the data key'),
+  server: z
+    .string()
+    .nullable()
+    .describe("the kubeconfig's clusters[].cluster.server without user name or password; null when none could be read"),
+});
+export type IstioRemote = z.infer<typeof IstioRemote>;
+
 export const Federation = z.object({
   kubefedInstalled: z.boolean(),
   kubefedClusters: z.array(KubeFedCluster),
   istioRemoteClusters: z.array(z.string()).describe('cluster names from istio/multiCluster secrets only'),
+  istioRemotes: z
+    .array(IstioRemote)
+    .optional()
+    .describe('the API server each istio/multiCluster secret names (absent in snapshots of earlier versions)'),
 });
 export type Federation = z.infer<typeof Federation>;
 

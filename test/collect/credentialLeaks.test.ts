@@ -43,6 +43,10 @@ const MARKERS = {
   kubeconfigServerPassword: 'FAKE-kubeconfig-server-password-9c0d',
   execStdout: 'FAKE-exec-stdout-token-PLUGH',
   execStderr: 'FAKE-exec-stderr-token-PLUGH',
+  remoteToken: 'FAKE-istio-remote-token-1f2e',
+  remoteServerPassword: 'FAKE-istio-remote-server-password-3d4c',
+  remoteClientKey: 'FAKE-istio-remote-client-key-5b6a',
+  remoteBadLineToken: 'FAKE-istio-remote-bad-line-token-7980',
 } as const;
 
 /** A kubeconfig whose line 9 (a token) is not valid YAML. */
@@ -217,6 +221,31 @@ describe('credentials kept out of snapshots, output and logs', () => {
   });
 });
 
+describe('Istio remote secrets', () => {
+  it('keeps only the API server of each remote kubeconfig, without its password: never the token, the client key, or a broken line', async () => {
+    // Prepare: a YAML kubeconfig, a JSON one, and one whose token line breaks the YAML
+    const fleet = await startSimulatedFleet([{ name: 'mesh', objects: istioRemoteObjects() }]);
+    running.push(fleet);
+    const dir = tempDir('leak-istio-remote-');
+    const store = join(dir, 'ledger');
+
+    // Act
+    const result = await snapshotCli(['--kubeconfig', fleet.kubeconfigPath, '--store', store]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const snapshot = (await storedSnapshots(store)).get('mesh')!;
+    expect(snapshot.meta.sections.istioRemoteSecrets).toEqual({ state: 'ok' });
+    expect(snapshot.federation.istioRemoteClusters).toEqual(['broken', 'east', 'west']);
+    expect(snapshot.federation.istioRemotes).toEqual([
+      { secret: 'istio-remote-secret-broken', name: 'broken', server: null },
+      { secret: 'istio-remote-secret-east', name: 'east', server: 'https://east.mesh.example:6443' },
+      { secret: 'istio-remote-secret-west', name: 'west', server: 'https://west.mesh.example:6443' },
+    ]);
+    expectNoMarkers(allStoredText(store), result.stdout, result.stderr);
+  });
+});
+
 describe('the ledger a snapshot run writes to', () => {
   it('refuses a --store that is a file before contacting any cluster (exit 2, one line)', async () => {
     const dir = tempDir('store-file-');
@@ -266,6 +295,65 @@ describe('the ledger a snapshot run writes to', () => {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Remote secrets as istioctl writes them, with credentials in every place a kubeconfig has one. */
+function istioRemoteObjects(): Record<string, unknown>[] {
+  const remote = (cluster: string, kubeconfig: string) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      namespace: 'istio-system',
+      name: `istio-remote-secret-${cluster}`,
+      labels: { 'istio/multiCluster': 'true' },
+      annotations: { 'networking.istio.io/cluster': cluster },
+    },
+    data: { [cluster]: b64(kubeconfig) },
+  });
+  const yamlKubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- name: east
+  cluster:
+    certificate-authority-data: ${b64('FAKE-CA')}
+    server: https://istio-reader-service-account:${MARKERS.remoteServerPassword}@east.mesh.example:6443
+users:
+- name: east
+  user:
+    token: ${MARKERS.remoteToken}
+    client-key-data: ${b64(MARKERS.remoteClientKey)}
+contexts:
+- {name: east, context: {cluster: east, user: east}}
+current-context: east
+`;
+  const jsonKubeconfig = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'west', cluster: { server: 'https://west.mesh.example:6443' } }],
+    users: [{ name: 'west', user: { token: MARKERS.remoteToken } }],
+  });
+  const brokenKubeconfig = `apiVersion: v1
+clusters:
+- cluster: {server: https://broken.mesh.example:6443}
+users:
+- user:
+    token: ${MARKERS.remoteBadLineToken}: : [
+`;
+  return [
+    namespace('istio-system'),
+    remote('east', yamlKubeconfig),
+    remote('west', jsonKubeconfig),
+    remote('broken', brokenKubeconfig),
+    // Not a remote secret (no istio/multiCluster label): never read.
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { namespace: 'istio-system', name: 'unrelated' },
+      data: { other: b64(MARKERS.remoteToken) },
+    },
+  ];
 }
 
 /** Argo CD and KubeFed objects whose URLs carry user names and passwords. */

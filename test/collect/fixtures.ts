@@ -14,7 +14,32 @@ export const SECRET_MARKERS = {
   argoConfig: 'MARKER-ARGO-BEARER-TOKEN-c0d1',
   istioCaKey: 'MARKER-ISTIO-CA-KEY-5e6f',
   remoteKubeconfig: 'MARKER-REMOTE-KUBECONFIG-a9b8',
+  remoteServerPassword: 'MARKER-REMOTE-SERVER-PASSWORD-3d4c',
 } as const;
+
+/**
+ * The kubeconfig `istioctl create-remote-secret` writes: the remote API server (here with a
+ * password in its URL), its CA and a token. Only the server, without the password, may be kept.
+ */
+export function istioRemoteKubeconfig(cluster: string, server: string): string {
+  const withPassword = server.replace('https://', `https://istio-reader:${SECRET_MARKERS.remoteServerPassword}@`);
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: ${cluster}
+  cluster:
+    certificate-authority-data: ${b64('FAKE-CA')}
+    server: ${withPassword}
+contexts:
+- name: ${cluster}
+  context: {cluster: ${cluster}, user: ${cluster}}
+current-context: ${cluster}
+users:
+- name: ${cluster}
+  user:
+    token: ${SECRET_MARKERS.remoteKubeconfig}
+`;
+}
 
 export const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
@@ -302,7 +327,7 @@ export function fullClusterObjects(certs: {
         name: 'istio-remote-secret-cluster-b',
         labels: { 'istio/multiCluster': 'true' },
       },
-      data: { 'cluster-b': b64(`apiVersion: v1\nusers:\n- user:\n    token: ${SECRET_MARKERS.remoteKubeconfig}\n`) },
+      data: { 'cluster-b': b64(istioRemoteKubeconfig('cluster-b', 'https://cluster-b.example:6443')) },
     },
     crd('argoproj.io', ['v1alpha1'], 'Application', 'applications', 'Namespaced'),
     crd('argoproj.io', ['v1alpha1'], 'ApplicationSet', 'applicationsets', 'Namespaced'),

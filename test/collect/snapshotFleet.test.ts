@@ -134,6 +134,8 @@ describe('snapshotting a fleet', () => {
     expect(meta.cluster).toBe('full');
     expect(meta.kubernetesVersion).toBe('v1.33.2');
     expect(meta.endpoint).toBe(simulated.clusters[0]!.server);
+    // No aliases declared (a kubeconfig fleet): none recorded.
+    expect(meta).not.toHaveProperty('aliases');
     expect(meta.collectionStart >= '2026-11-25T09:00:00.000Z').toBe(true);
     expect(meta.collectionEnd >= meta.collectionStart).toBe(true);
     expect(meta.servingCertificate?.fingerprint256).toBe(await fingerprint(simulated.clusters[0]!.servingCertPem));
@@ -369,6 +371,9 @@ describe('snapshotting a fleet', () => {
         },
       ],
       istioRemoteClusters: ['cluster-b'],
+      istioRemotes: [
+        { secret: 'istio-remote-secret-cluster-b', name: 'cluster-b', server: 'https://cluster-b.example:6443' },
+      ],
     });
   });
 

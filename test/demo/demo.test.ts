@@ -55,6 +55,25 @@ describe('the demo (npm start)', () => {
     ]);
   });
 
+  it('shows cluster-a and cluster-b as mesh corp, and the host, in no mesh, discovered managing both', () => {
+    const connectivity = result.thisWeek.report.doc.connectivity;
+    expect(connectivity?.groups.map((g) => [g.id, g.members.map((m) => m.cluster)])).toEqual([
+      ['mesh/corp', ['cluster-a', 'cluster-b']],
+      ['managed/host', ['host', 'cluster-a', 'cluster-b']],
+    ]);
+    const managed = connectivity?.groups[1]?.members.find((m) => m.cluster === 'cluster-a');
+    expect(managed?.reasons.map((r) => [r.kind, r.detail])).toEqual([
+      [
+        'discovered',
+        'KubeFedCluster kube-federation-system/cluster-a on host names the API server https://cluster-a.k8s.example.com:6443 of cluster-a',
+      ],
+      [
+        'discovered',
+        'Argo CD cluster "cluster-a" on host names the API server https://cluster-a.k8s.example.com:6443 of cluster-a',
+      ],
+    ]);
+  });
+
   it("shows last week's changes in this week's trend", () => {
     const { doc } = result.thisWeek.report;
     expect(doc.previousPeriod).toBe('2026-W47');

@@ -34,10 +34,12 @@ describe('fleetledger evaluate and rules', () => {
     storeDir = join(dir, 'ledger');
     const store = new DirectoryLedgerStore(storeDir);
     // Week 2026-W48 runs from Monday 2026-11-23. cluster-a has an older good snapshot and a newer
-    // corrupt one; cluster-b one snapshot; cluster-a also has one from the week before.
+    // corrupt one; cluster-b one snapshot; cluster-a also has one from the week before. Both are
+    // labelled members of one mesh, so their ranges are compared.
     await writeSnapshot(
       store,
       snapshotOf('cluster-a', (s) => {
+        s.meta.labels = { mesh: 'corp' };
         s.meta.collectionStart = '2026-11-24T06:00:00.000Z';
         s.network.ipPools.push(pool('inter-cluster-pool', '10.100.0.0/16'));
       }),
@@ -51,6 +53,7 @@ describe('fleetledger evaluate and rules', () => {
     await writeSnapshot(
       store,
       snapshotOf('cluster-b', (s) => {
+        s.meta.labels = { mesh: 'corp' };
         s.network.ipPools.push(pool('inter-cluster-pool', '10.100.0.0/16'));
       }),
     );
@@ -111,7 +114,10 @@ describe('fleetledger evaluate and rules', () => {
     await writeFile(
       fleetFile,
       ['cluster-a', 'cluster-b', 'cluster-c']
-        .map((name, i) => `${i === 0 ? 'clusters:\n' : ''}  - name: ${name}\n    kubeconfig: { path: ./kubeconfig }\n`)
+        .map(
+          (name, i) =>
+            `${i === 0 ? 'clusters:\n' : ''}  - name: ${name}\n    labels: { mesh: corp }\n    kubeconfig: { path: ./kubeconfig }\n`,
+        )
         .join(''),
     );
     const { result, stdout } = await captureOutput(() =>
@@ -227,14 +233,15 @@ describe('fleetledger evaluate on what it cannot see', () => {
     expect(document.findings.filter((f) => f.rule === 'SNAPSHOT-MISSING').map((f) => [f.cluster, f.message])).toEqual([
       ['cluster-a', `cluster-a has no readable snapshot in the period (unreadable: ${corruptKey})`],
     ]);
-    expect(document.scores.clusters['cluster-a']).toMatchObject({ compliance: 0, coverage: 1 / 23 });
-    // cluster-b: 22 checks, all passed; cluster-a missing: 1 evaluated (SNAPSHOT-MISSING, failed) of 23.
+    expect(document.scores.clusters['cluster-a']).toMatchObject({ compliance: 0, coverage: 1 / 22 });
+    // cluster-b: 21 checks, all passed; cluster-a missing: 1 evaluated (SNAPSHOT-MISSING, failed) of
+    // 22. Unlabelled and showing no link, the two are not compared (no CIDR-OVERLAP check).
     expect(document.scores.fleet).toMatchObject({
-      applicable: 45,
-      evaluated: 23,
-      passed: 22,
-      coverage: 23 / 45,
-      compliance: 22 / 23,
+      applicable: 43,
+      evaluated: 22,
+      passed: 21,
+      coverage: 22 / 43,
+      compliance: 21 / 22,
     });
   });
 

@@ -5,7 +5,9 @@ import { DateTime } from 'luxon';
 import { periodContaining } from '../../src/core/period.js';
 import { type Evaluation, evaluateFleet } from '../../src/evaluate/evaluate.js';
 import { loadLatestSnapshots } from '../../src/evaluate/loadPeriod.js';
+import { loadFleetFile } from '../../src/fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
+import { reportFleetOf } from '../../src/report/reportFleet.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
 import { captureOutput } from '../ledger/storeFixtures.js';
 
@@ -29,9 +31,11 @@ describe('evaluation of the demo fleet (examples/fleet), end to end', () => {
     const at = DateTime.fromJSDate(now, { zone: 'utc' });
     const loaded = await loadLatestSnapshots(new DirectoryLedgerStore(dir), periodContaining(at));
     expect(loaded.gaps).toEqual([]);
+    // Labels and aliases from the demo's fleet file, as `evaluate --fleet examples/fleet.yaml` takes them.
+    const { clusters } = reportFleetOf(loadFleetFile('examples/fleet.yaml', { checkAccess: false }));
     evaluation = evaluateFleet(
       loaded.snapshots.map((s) => s.snapshot),
-      { now: at },
+      { now: at, fleetClusters: clusters.map((c) => ({ ...c, labels: { ...c.labels } })) },
     );
   });
 
@@ -40,17 +44,55 @@ describe('evaluation of the demo fleet (examples/fleet), end to end', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('finds the overlap of inter-cluster-pool between cluster-a and cluster-b', () => {
+  it('connects cluster-a and cluster-b as mesh corp, and the host to both as their manager', () => {
+    expect(
+      evaluation.connectivity.groups.map((g) => [g.id, g.members.map((m) => [m.cluster, m.reasons.length])]),
+    ).toEqual([
+      [
+        'mesh/corp',
+        [
+          // The label, and the remote secret in each cluster naming the other's API server.
+          ['cluster-a', 3],
+          ['cluster-b', 3],
+        ],
+      ],
+      [
+        'managed/host',
+        [
+          // A KubeFedCluster and an Argo CD cluster Secret for each member, matched by the aliases.
+          ['host', 4],
+          ['cluster-a', 2],
+          ['cluster-b', 2],
+        ],
+      ],
+    ]);
+    expect(evaluation.connectivity.unconnected).toEqual([]);
+  });
+
+  it('finds the overlap of inter-cluster-pool between cluster-a and cluster-b, and none with the host', () => {
     const overlaps = evaluation.findings.filter((f) => f.rule === 'CIDR-OVERLAP');
     expect(overlaps.map((f) => [f.severity, f.clusters, f.resource, f.evidence['intersection']])).toEqual([
       ['high', ['cluster-a', 'cluster-b'], 'IPPool/inter-cluster-pool', '192.168.0.0/16'],
+    ]);
+    // The host was compared with each member (and passed).
+    expect(evaluation.tallies.filter((t) => t.rule === 'CIDR-OVERLAP').map((t) => [t.cluster, t.passed])).toEqual([
+      ['cluster-a', 0],
+      ['cluster-b', 0],
+      ['host', 1],
     ]);
   });
 
   it('finds that cluster-a and cluster-b share no Istio root', () => {
     const mismatch = evaluation.findings.filter((f) => f.rule === 'MESH-ROOT-CA-MISMATCH');
-    expect(mismatch.map((f) => [f.severity, f.clusters, f.resource])).toEqual([
-      ['critical', ['cluster-a', 'cluster-b'], 'Mesh/default'],
+    expect(
+      mismatch.map((f) => [f.severity, f.clusters, f.resource, f.message.replace(/\[[0-9a-f]{16}\]/g, '[…]')]),
+    ).toEqual([
+      [
+        'critical',
+        ['cluster-a', 'cluster-b'],
+        'Mesh/corp',
+        'the Istio clusters of mesh group "corp" (label mesh=corp; 2 Istio remote secrets) share no root certificate: cluster-a […], cluster-b […]',
+      ],
     ]);
   });
 

@@ -69,6 +69,7 @@ describe('fleet file', () => {
       `clusters:
   - name: prod-east
     labels: { mesh: corp, env: prod }
+    aliases: ["https://prod-east.k8s.example.com:6443"]
     kubeconfig: { path: ./kubeconfig, context: prod-east }
   - name: prod-west
     eks: { cluster: prod-west, region: eu-west-1, roleArn: "arn:aws:iam::123456789012:role/audit" }
@@ -87,11 +88,13 @@ rules: { quotaNearLimit: 0.8 }
       {
         name: 'prod-east',
         labels: { mesh: 'corp', env: 'prod' },
+        aliases: ['https://prod-east.k8s.example.com:6443'],
         access: { kind: 'kubeconfig', path: join(dir, 'kubeconfig'), context: 'prod-east' },
       },
       {
         name: 'prod-west',
         labels: {},
+        aliases: [],
         access: {
           kind: 'eks',
           cluster: 'prod-west',
@@ -102,6 +105,7 @@ rules: { quotaNearLimit: 0.8 }
       {
         name: 'lab',
         labels: {},
+        aliases: [],
         access: {
           kind: 'token',
           server: 'https://10.0.0.1:6443',
@@ -163,6 +167,36 @@ defaults: { concurrency: 0 }
       `${file}: clusters[4].token: unknown key(s) "insecureSkipTLSVerify"`,
       `${file}: clusters[4].token: expected exactly one of tokenEnv or tokenFile`,
     ]);
+  });
+
+  it('takes other addresses of a cluster’s API server (aliases) as https URLs without credentials, each naming one cluster', () => {
+    // Prepare
+    const dir = fleetDir();
+    const file = join(dir, 'fleet.yaml');
+    const text = `clusters:
+  - name: a
+    aliases: ["https://a.k8s.example.com:6443", "http://a.example.com", "https://admin:FAKE-alias-password@a.example.com", 42]
+    kubeconfig: { path: ./kubeconfig }
+  - name: b
+    aliases: ["https://A.k8s.example.com:6443/"]
+    kubeconfig: { path: ./kubeconfig }
+  - name: c
+    aliases: "https://c.k8s.example.com"
+    kubeconfig: { path: ./kubeconfig }
+`;
+
+    // Act
+    const problems = problemsOf(() => parseFleetFile(text, file));
+
+    // Assess: a URL with credentials is named by its position only, never echoed
+    expect(problems).toEqual([
+      `${file}: clusters[0].aliases[1]: expected an https:// URL of the API server (e.g. https://prod-east.k8s.example.com:6443)`,
+      `${file}: clusters[0].aliases[2]: expected a URL without user name or password`,
+      `${file}: clusters[0].aliases[3]: expected an https:// URL of the API server (e.g. https://prod-east.k8s.example.com:6443)`,
+      `${file}: clusters[2].aliases: expected a list of https:// URLs (e.g. [https://prod-east.k8s.example.com:6443])`,
+      `${file}: clusters[1].aliases[0]: expected an address of one cluster, https://A.k8s.example.com:6443/ is also an alias of clusters[0]`,
+    ]);
+    expect(problems.join('\n')).not.toContain('FAKE-alias-password');
   });
 
   it('names a missing kubeconfig file and an unknown context', () => {

@@ -109,7 +109,7 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
     expect(input.Destination?.ToAddresses).toEqual(['secops@example.com', 'platform@example.com']);
     const mime = await simpleParser(Buffer.from(input.Content!.Raw!.Data!));
     expect(mime.subject).toBe(emailSubject(doc));
-    expect(mime.subject).toBe('fleetledger 2026-W48: fleet compliance 85.7%, 2 new critical/high findings');
+    expect(mime.subject).toBe('fleetledger 2026-W48: fleet compliance 85.2%, 2 new critical/high findings');
     const to = Array.isArray(mime.to) ? mime.to : [mime.to];
     expect(to.flatMap((a) => a?.value.map((v) => v.address))).toEqual(['secops@example.com', 'platform@example.com']);
     const reportLink = `${s3.endpoint}/${s3.bucket}/ledger/${summary.reportFolder}report.html?`;

@@ -71,9 +71,10 @@ describe('a cluster without a readable snapshot in the period', () => {
       snapshotKey: null,
     });
     expect(doc.clusters.find((c) => c.name === 'b')?.coverage).toBe(1);
-    // b: 25 checks, all evaluated (no fleet file: no SNAPSHOT-MISSING check for a cluster seen);
-    // a missing: 1 evaluated (SNAPSHOT-MISSING) of 23. Fleet: (25 + 1) / (25 + 23).
-    expect(doc.fleet.coverage).toBe(26 / 48);
+    // b: 24 checks, all evaluated (no fleet file: no SNAPSHOT-MISSING check for a cluster seen; no
+    // CIDR-OVERLAP check, a and b are not connected); a missing: 1 evaluated (SNAPSHOT-MISSING) of 22.
+    // Fleet: (24 + 1) / (24 + 22).
+    expect(doc.fleet.coverage).toBe(25 / 46);
     const aFindingsBefore = w47.doc.findings.filter((f) => f.cluster === 'a').map((f) => f.id);
     expect(aFindingsBefore.length).toBeGreaterThan(0);
     expect(doc.trend.resolved).toEqual([]);
@@ -137,8 +138,8 @@ describe('a cluster without a readable snapshot in the period', () => {
       ['a', 'missing'],
       ['b', 'missing'],
     ]);
-    // Per cluster: one failed SNAPSHOT-MISSING check evaluated out of 23 applicable.
-    expect(doc.fleet).toMatchObject({ compliance: 0, coverage: 2 / 46, open: { high: 2 } });
+    // Per cluster: one failed SNAPSHOT-MISSING check evaluated out of 22 applicable.
+    expect(doc.fleet).toMatchObject({ compliance: 0, coverage: 2 / 44, open: { high: 2 } });
   });
 });
 

@@ -133,7 +133,7 @@ describeWithKubectl('kubectl against the demo fleet', () => {
   it('pages with --chunk-size, following continue tokens', async () => {
     const result = await kubectl('cluster-a', 'get', 'secrets', '-A', '-o', 'name', '--chunk-size', '2', '-v=6');
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n')).toHaveLength(9);
+    expect(result.stdout.trim().split('\n')).toHaveLength(10);
     const requests = result.stderr.split('\n').filter((line) => line.includes('/api/v1/secrets?'));
     expect(requests).toHaveLength(5);
     expect(requests.slice(1).every((line) => line.includes('continue='))).toBe(true);

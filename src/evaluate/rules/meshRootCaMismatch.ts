@@ -1,15 +1,20 @@
+import { connectionEvidence, connectionReasons, describeReasons, type GroupKind } from '../connectivity.js';
 import { type Check, type FleetRule, failed, notEvaluated, passed } from '../rule.js';
 import { describeUncollected, isCollected, isOk } from '../sections.js';
+
+/** Only clusters of one mesh share (or must share) a root. */
+const COMPARED_WITHIN: readonly GroupKind[] = ['mesh'];
 
 const short = (fingerprint: string): string => fingerprint.slice(0, 16);
 
 /**
- * One check per mesh group with at least two clusters running Istio (counted in the fleet score
- * only): passed when the sets of Istio root fingerprints of those clusters have a non-empty
- * intersection (bundles may hold several roots during a rotation). A cluster running Istio whose
- * istioCa section was not collected adds one not-evaluated check (in its own score) and is left
- * out of the comparison. A cluster runs Istio when the istio section shows it installed or any
- * Istio root was seen.
+ * One check per mesh group (see connectivity.ts: the `mesh` label, Istio remote secrets) with at
+ * least two clusters running Istio (counted in the fleet score only): passed when the sets of Istio
+ * root fingerprints of those clusters have a non-empty intersection (bundles may hold several
+ * roots during a rotation). A cluster of a mesh group running Istio whose istioCa section was not
+ * collected adds one not-evaluated check (in its own score) and is left out of the comparison. A
+ * cluster runs Istio when the istio section shows it installed or any Istio root was seen. A
+ * cluster in no mesh group is compared with none.
  */
 export const meshRootCaMismatch: FleetRule = {
   id: 'MESH-ROOT-CA-MISMATCH',
@@ -18,35 +23,38 @@ export const meshRootCaMismatch: FleetRule = {
   area: 'certificates',
   defaultSeverity: 'critical',
   sections: ['istio', 'istioCa'],
+  comparesWithin: COMPARED_WITHIN,
   rationale:
-    'Multi-cluster Istio authenticates workloads across clusters with certificates chained to a shared root; without one, cross-cluster mTLS fails (or is turned off to cope).',
+    'Multi-cluster Istio authenticates workloads across clusters with certificates chained to a shared root; without one, cross-cluster mTLS fails (or is turned off to cope). Clusters are one mesh when declared (`mesh` label) or when an Istio remote secret of one names the API server of the other.',
   remediation:
     'Plug every cluster of the mesh into intermediate CAs signed by one root (Secret istio-system/cacerts); during a rotation, distribute both roots first.',
   controls: { cis: null, nsa: 'Network separation and hardening: Encryption', soc2: ['CC6.7'] },
-  evaluate({ snapshots, groupOf }) {
+  evaluate({ snapshots, connectivity }) {
     const checks: Check[] = [];
-    const byGroup = new Map<string, { cluster: string; roots: string[] }[]>();
-    for (const snapshot of snapshots) {
-      const cluster = snapshot.meta.cluster;
-      const roots = snapshot.certificates.istioRootFingerprints;
-      const runsIstio = (isOk(snapshot, 'istio') && snapshot.policies.istio.installed) || roots.length > 0;
-      if (!runsIstio) continue;
-      if (!isCollected(snapshot, 'istioCa')) {
-        checks.push({
-          ...notEvaluated(
-            `Cluster/${cluster}`,
-            `Istio roots not collected: ${describeUncollected(snapshot, ['istioCa'])}`,
-          ),
-          cluster,
-        });
-        continue;
+    const bySnapshot = new Map(snapshots.map((snapshot) => [snapshot.meta.cluster, snapshot]));
+    for (const group of connectivity.groups.filter((g) => COMPARED_WITHIN.includes(g.kind))) {
+      const members: { cluster: string; roots: string[] }[] = [];
+      for (const { cluster } of group.members) {
+        const snapshot = bySnapshot.get(cluster);
+        if (!snapshot) continue;
+        const roots = snapshot.certificates.istioRootFingerprints;
+        const runsIstio = (isOk(snapshot, 'istio') && snapshot.policies.istio.installed) || roots.length > 0;
+        if (!runsIstio) continue;
+        if (!isCollected(snapshot, 'istioCa')) {
+          // Mesh groups are disjoint (components): one such check per cluster.
+          checks.push({
+            ...notEvaluated(
+              `Cluster/${cluster}`,
+              `Istio roots not collected: ${describeUncollected(snapshot, ['istioCa'])}`,
+            ),
+            cluster,
+          });
+          continue;
+        }
+        members.push({ cluster, roots: [...new Set(roots)].sort() });
       }
-      const group = groupOf(cluster);
-      byGroup.set(group, [...(byGroup.get(group) ?? []), { cluster, roots: [...new Set(roots)].sort() }]);
-    }
-    for (const [group, members] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < 2) continue;
-      const subject = `Mesh/${group}`;
+      const subject = `Mesh/${group.name}`;
       const common = (members[0]?.roots ?? []).filter((root) => members.every((member) => member.roots.includes(root)));
       if (common.length > 0) {
         checks.push({ ...passed(subject), cluster: null });
@@ -56,12 +64,17 @@ export const meshRootCaMismatch: FleetRule = {
       const listing = members
         .map((m) => `${m.cluster} [${m.roots.length > 0 ? m.roots.map(short).join(', ') : 'no root'}]`)
         .join(', ');
+      const why = describeReasons(connectionReasons(group, clusters));
       checks.push({
         ...failed(subject, {
           clusters,
           resource: subject,
-          message: `the Istio clusters of mesh group "${group}" share no root certificate: ${listing}`,
-          evidence: { group, rootFingerprints: Object.fromEntries(members.map((m) => [m.cluster, m.roots])) },
+          message: `the Istio clusters of mesh group "${group.name}" (${why}) share no root certificate: ${listing}`,
+          evidence: {
+            group: group.name,
+            connections: [connectionEvidence(group, clusters)],
+            rootFingerprints: Object.fromEntries(members.map((m) => [m.cluster, m.roots])),
+          },
         }),
         cluster: null,
       });

@@ -5,6 +5,7 @@
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument, type ReportFinding } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
+import { connectedClustersView } from './connectedClustersView.js';
 import { formatDay, formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from './format.js';
 import { buildLineChart } from './lineChart.js';
 import { buildNetworkMap } from './networkMap.js';
@@ -234,6 +235,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       })),
     },
     network: networkMap,
+    groups: connectedClustersView(doc),
     certificates: {
       timeline,
       hasRows: timeline.rows.length > 0,
