@@ -10,17 +10,26 @@ export const ISTIO_REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
  */
 export const istioRemoteSecretsCollector: Collector = {
   section: 'istioRemoteSecrets',
-  async collect({ reader }, draft) {
-    const names = await reader.reduceList(
-      `/api/v1/namespaces/${ISTIO_ROOT_NAMESPACE}/secrets`,
-      { labelSelector: ISTIO_REMOTE_SECRET_SELECTOR },
-      () => new Set<string>(),
-      (acc, secret) => {
-        const data = at(secret, 'data');
-        if (isRecord(data)) for (const key of Object.keys(data)) acc.add(key);
+  async collect({ reader, source }, draft) {
+    const path = `/api/v1/namespaces/${ISTIO_ROOT_NAMESPACE}/secrets`;
+    const names = await source(
+      {
+        source: `Istio remote Secrets (${ISTIO_ROOT_NAMESPACE})`,
+        request: `GET ${path}?labelSelector=${ISTIO_REMOTE_SECRET_SELECTOR}`,
+        secret: true,
       },
+      () =>
+        reader.reduceList(
+          path,
+          { labelSelector: ISTIO_REMOTE_SECRET_SELECTOR },
+          () => new Set<string>(),
+          (acc, secret) => {
+            const data = at(secret, 'data');
+            if (isRecord(data)) for (const key of Object.keys(data)) acc.add(key);
+          },
+        ),
     );
-    draft.federation.istioRemoteClusters = [...names].sort();
+    draft.federation.istioRemoteClusters = [...(names ?? [])].sort();
     return 'ok';
   },
 };
