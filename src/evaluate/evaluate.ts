@@ -4,7 +4,9 @@
  * Pure: no I/O; the clock is `now`.
  *
  * Section gating (ClusterRule.gate): a rule whose sections were not collected on a cluster makes
- * one not-evaluated check there; an unreachable cluster makes one not-evaluated check per cluster
+ * one not-evaluated check there; a partial section (some sources not read) lets the rule judge
+ * what was read, plus one not-evaluated check per partial section for what was not (unless the
+ * rule says what was read is enough, ClusterRule.partial); an unreachable cluster makes one not-evaluated check per cluster
  * rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster checks of fleet rules, such as
  * SNAPSHOT-MISSING, are not evaluated either); an expected cluster without a readable snapshot
  * (see expectedClusters.ts) is missing: one not-evaluated check per cluster rule, a failed
@@ -28,7 +30,7 @@ import {
   type Rule,
 } from './rule.js';
 import { type CheckTally, findingConcerns, type ResolvedCheck, scoreOf, tallyChecks } from './scores.js';
-import { describeUncollected, sectionState, uncollectedSections } from './sections.js';
+import { notCollectedCheck, partialSections, sectionState, uncollectedSections } from './sections.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
 import { type Finding, type Score, SEVERITIES, type Waiver } from './types.js';
 import { isWaiverExpired, waiverCovers } from './waiverMatching.js';
@@ -59,7 +61,12 @@ export interface Evaluation {
   missingClusters: string[];
   /** Checks per rule and cluster, for per-area views (report matrix). */
   tallies: CheckTally[];
+  /** Every check that could not be evaluated, with why and what was not read (rule order, then cluster). */
+  unevaluated: UnevaluatedCheck[];
 }
+
+/** A not-evaluated check: its reason and the sources it lacked (see rule.ts). */
+export type UnevaluatedCheck = ResolvedCheck & { status: 'not-evaluated'; reason: string };
 
 const MESH_LABEL = 'mesh';
 const DEFAULT_GROUP = 'default';
@@ -117,10 +124,14 @@ function runClusterRule(rule: ClusterRule, ctx: ClusterRuleContext): Check[] {
   const gate = rule.gate ?? 'all';
   if (gate !== 'rule') {
     const uncollected = uncollectedSections(snapshot, rule.sections);
-    if (uncollected.length > 0) {
-      return [notEvaluated(clusterSubject, `not collected: ${describeUncollected(snapshot, uncollected)}`)];
-    }
+    if (uncollected.length > 0) return [notCollectedCheck(clusterSubject, 'not collected', snapshot, uncollected)];
     if (gate === 'all' && rule.sections.some((section) => sectionState(snapshot, section) === 'absent')) return [];
+    // What the unread sources of a partial section hold is unknown: it can never pass unseen.
+    const partial = rule.partial === 'enough' ? [] : partialSections(snapshot, rule.sections);
+    return [
+      ...rule.evaluate(ctx),
+      ...partial.map((section) => notCollectedCheck(`Section/${section}`, 'partly collected', snapshot, [section])),
+    ];
   }
   return rule.evaluate(ctx);
 }
@@ -193,7 +204,14 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     const base = { rule: rule.id, cluster, subject: check.subject };
     const { outcome } = check;
     if (outcome.status === 'passed') return { ...base, status: 'passed' };
-    if (outcome.status === 'not-evaluated') return { ...base, status: 'not-evaluated', reason: outcome.reason };
+    if (outcome.status === 'not-evaluated') {
+      return {
+        ...base,
+        status: 'not-evaluated',
+        reason: outcome.reason,
+        ...(outcome.unread ? { unread: outcome.unread } : {}),
+      };
+    }
     let allWaived = outcome.findings.length > 0;
     for (const draft of outcome.findings) {
       const { fleetKey } = draft;
@@ -236,6 +254,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     scores: { fleet: scoreOf(resolved, findings), clusters: clusterScores },
     missingClusters,
     tallies: tallyChecks(resolved),
+    unevaluated: resolved.filter((check): check is UnevaluatedCheck => check.status === 'not-evaluated'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { type CidrRange, intersectCidrs } from '../cidr.js';
 import { clusterRanges, type LabelledRange, NETWORK_SECTIONS } from '../clusterRanges.js';
 import { type Check, type FindingDraft, type FleetRule, failed, notEvaluated, passed } from '../rule.js';
-import { describeUncollected, uncollectedSections } from '../sections.js';
+import { incompleteSections, notCollectedCheck } from '../sections.js';
 
 interface Overlap {
   clusters: [string, string];
@@ -46,8 +46,9 @@ function overlapFinding(
 /**
  * One check per cluster (counted in that cluster's score): failed when any of its ranges overlaps
  * a range of another cluster (each overlapping pair of ranges is one finding, shared by the checks
- * of both clusters), not evaluated when one of its network sections was not collected and no
- * overlap was found, passed otherwise. An expected cluster without a snapshot: not evaluated.
+ * of both clusters; ranges of partly collected sections count: an overlap seen is an overlap), not
+ * evaluated when one of its network sections was not collected, or only in part, and no overlap
+ * was found, passed otherwise. An expected cluster without a snapshot: not evaluated.
  */
 export const cidrOverlap: FleetRule = {
   id: 'CIDR-OVERLAP',
@@ -66,7 +67,8 @@ export const cidrOverlap: FleetRule = {
       cluster: snapshot.meta.cluster,
       group: groupOf(snapshot.meta.cluster),
       ranges: clusterRanges(snapshot),
-      uncollected: uncollectedSections(snapshot, NETWORK_SECTIONS),
+      // A partial section may hide a range: no overlap found there proves nothing.
+      incomplete: incompleteSections(snapshot, NETWORK_SECTIONS),
       snapshot,
     }));
     const overlaps: Overlap[] = [];
@@ -96,11 +98,8 @@ export const cidrOverlap: FleetRule = {
       const check =
         mine.length > 0
           ? failed(subject, ...mine)
-          : side.uncollected.length > 0
-            ? notEvaluated(
-                subject,
-                `network ranges not collected: ${describeUncollected(side.snapshot, side.uncollected)}`,
-              )
+          : side.incomplete.length > 0
+            ? notCollectedCheck(subject, 'network ranges not collected', side.snapshot, side.incomplete)
             : passed(subject);
       return { ...check, cluster: side.cluster };
     });

@@ -1,15 +1,17 @@
-import { type Check, type FleetRule, failed, notEvaluated, passed } from '../rule.js';
-import { describeUncollected, isCollected, isOk } from '../sections.js';
+import { istioRootsOf } from '../istioRoots.js';
+import { type Check, type FleetRule, failed, passed } from '../rule.js';
+import { isCollected } from '../sections.js';
 
 const short = (fingerprint: string): string => fingerprint.slice(0, 16);
 
 /**
  * One check per mesh group with at least two clusters running Istio (counted in the fleet score
  * only): passed when the sets of Istio root fingerprints of those clusters have a non-empty
- * intersection (bundles may hold several roots during a rotation). A cluster running Istio whose
- * istioCa section was not collected adds one not-evaluated check (in its own score) and is left
- * out of the comparison. A cluster runs Istio when the istio section shows it installed or any
- * Istio root was seen.
+ * intersection (bundles may hold several roots during a rotation). A cluster whose istioCa
+ * section was read in part (the CA Secrets forbidden) is compared on the roots that were read
+ * (the istio-ca-root-cert ConfigMaps: what its workloads trust). A cluster running Istio with no
+ * root read adds one not-evaluated check (in its own score) and is left out of the comparison. A
+ * cluster runs Istio when the istio section shows it installed or any Istio root was seen.
  */
 export const meshRootCaMismatch: FleetRule = {
   id: 'MESH-ROOT-CA-MISMATCH',
@@ -25,24 +27,19 @@ export const meshRootCaMismatch: FleetRule = {
   controls: { cis: null, nsa: 'Network separation and hardening: Encryption', soc2: ['CC6.7'] },
   evaluate({ snapshots, groupOf }) {
     const checks: Check[] = [];
-    const byGroup = new Map<string, { cluster: string; roots: string[] }[]>();
+    const byGroup = new Map<string, { cluster: string; roots: string[]; partlyRead: string | null }[]>();
     for (const snapshot of snapshots) {
       const cluster = snapshot.meta.cluster;
       const roots = snapshot.certificates.istioRootFingerprints;
-      const runsIstio = (isOk(snapshot, 'istio') && snapshot.policies.istio.installed) || roots.length > 0;
+      const runsIstio = (isCollected(snapshot, 'istio') && snapshot.policies.istio.installed) || roots.length > 0;
       if (!runsIstio) continue;
-      if (!isCollected(snapshot, 'istioCa')) {
-        checks.push({
-          ...notEvaluated(
-            `Cluster/${cluster}`,
-            `Istio roots not collected: ${describeUncollected(snapshot, ['istioCa'])}`,
-          ),
-          cluster,
-        });
+      const read = istioRootsOf(snapshot);
+      if (!read.known) {
+        checks.push({ ...read.notEvaluated, cluster });
         continue;
       }
       const group = groupOf(cluster);
-      byGroup.set(group, [...(byGroup.get(group) ?? []), { cluster, roots: [...new Set(roots)].sort() }]);
+      byGroup.set(group, [...(byGroup.get(group) ?? []), { cluster, roots: read.roots, partlyRead: read.partlyRead }]);
     }
     for (const [group, members] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < 2) continue;
@@ -56,12 +53,20 @@ export const meshRootCaMismatch: FleetRule = {
       const listing = members
         .map((m) => `${m.cluster} [${m.roots.length > 0 ? m.roots.map(short).join(', ') : 'no root'}]`)
         .join(', ');
+      const partly = members.filter((m) => m.partlyRead !== null);
+      const basis = partly.map((m) => `; ${m.cluster}: roots from what could be read (${m.partlyRead})`).join('');
       checks.push({
         ...failed(subject, {
           clusters,
           resource: subject,
-          message: `the Istio clusters of mesh group "${group}" share no root certificate: ${listing}`,
-          evidence: { group, rootFingerprints: Object.fromEntries(members.map((m) => [m.cluster, m.roots])) },
+          message: `the Istio clusters of mesh group "${group}" share no root certificate: ${listing}${basis}`,
+          evidence: {
+            group,
+            rootFingerprints: Object.fromEntries(members.map((m) => [m.cluster, m.roots])),
+            ...(partly.length > 0
+              ? { partlyRead: Object.fromEntries(partly.map((m) => [m.cluster, m.partlyRead])) }
+              : {}),
+          },
         }),
         cluster: null,
       });
