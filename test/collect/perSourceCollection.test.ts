@@ -189,7 +189,7 @@ describe('collecting a section source by source', () => {
 
     const snapshot = snapshots.get('kyverno')!;
     expect(snapshot.meta.sections.kyverno.state).toBe('partial');
-    expect(snapshot.meta.sections.kyverno.message).toBe('not read: policyreports.wgpolicyk8s.io (forbidden)');
+    expect(snapshot.meta.sections.kyverno.message).toBe('not read: PolicyReports (wgpolicyk8s.io) (forbidden)');
     expect(snapshot.policies.kyverno.installed).toBe(true);
     expect(snapshot.policies.kyverno.policies.map((p) => p.name)).toEqual(['require-requests']);
     expect(snapshot.policies.kyverno.reports).toEqual([]);

@@ -330,8 +330,8 @@ describe('SECTION-NOT-COLLECTED with per-source outcomes', () => {
       setSources(s, 'tlsSecrets', [source('TLS Secrets', 'skipped', SKIPPED)]);
       setSources(s, 'argocdClusters', [source('Argo CD cluster Secrets', 'skipped', SKIPPED)]);
       setSources(s, 'kyverno', [
-        source('Kyverno ClusterPolicy list', 'ok'),
-        source('policyreports', 'skipped', SKIPPED),
+        source('Kyverno ClusterPolicies', 'ok'),
+        source('PolicyReports (wgpolicyk8s.io)', 'skipped', SKIPPED),
       ]);
     });
 

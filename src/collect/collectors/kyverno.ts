@@ -9,6 +9,13 @@ const REPORT_APIS = [
   { groupVersion: 'wgpolicyk8s.io/v1alpha2', namespaced: 'policyreports', cluster: 'clusterpolicyreports' },
   { groupVersion: 'openreports.io/v1alpha1', namespaced: 'reports', cluster: 'clusterreports' },
 ] as const;
+/** Report kinds as sources are named. */
+const REPORT_KINDS: Readonly<Record<string, string>> = {
+  policyreports: 'PolicyReports',
+  clusterpolicyreports: 'ClusterPolicyReports',
+  reports: 'Reports',
+  clusterreports: 'ClusterReports',
+};
 
 /**
  * Kyverno ClusterPolicies and Policies, and the summaries of policy reports from either report
@@ -27,8 +34,9 @@ export const kyvernoCollector: Collector = {
         if (!served.some((r) => r.name === resource)) continue;
         const path = `/apis/kyverno.io/v1/${resource}`;
         const kind = resource === 'clusterpolicies' ? ('ClusterPolicy' as const) : ('Policy' as const);
-        const items = await source({ source: `Kyverno ${kind} list`, request: `GET ${path}` }, () =>
-          reader.listAll(path),
+        const items = await source(
+          { source: `Kyverno ${kind === 'Policy' ? 'Policies' : 'ClusterPolicies'}`, request: `GET ${path}` },
+          () => reader.listAll(path),
         );
         kyverno.policies.push(
           ...(items ?? []).map((item) => {
@@ -50,7 +58,7 @@ export const kyvernoCollector: Collector = {
         const clusterScoped = resource === api.cluster;
         const path = `/apis/${api.groupVersion}/${resource}`;
         const summaries = await source(
-          { source: `${resource}.${apiGroupOf(api)}`, request: `GET ${path}` },
+          { source: `${REPORT_KINDS[resource]} (${apiGroupOf(api)})`, request: `GET ${path}` },
           async () => {
             const resources = await reader.discover(api.groupVersion);
             if (resources === null) return null;
