@@ -28,7 +28,10 @@ export interface ClusterRunResult {
   readonly status: ClusterStatus;
   readonly objectsRead: number;
   readonly elapsedMs: number;
-  /** Sections that were not collected, e.g. `tlsSecrets: forbidden`. */
+  /**
+   * Sections that were not collected, or only in part, e.g. `tlsSecrets: forbidden (...)`,
+   * `istioCa: partial (not read: Secret istio-system/cacerts (forbidden))`; skipped ones are not problems.
+   */
   readonly problems: readonly string[];
   readonly unreachableReason?: string;
   /** The stored snapshot, or null when the ledger refused it (notStoredReason says why). */
