@@ -6,12 +6,12 @@
  * Section gating (ClusterRule.gate): a rule whose sections were not collected on a cluster makes
  * one not-evaluated check there; a partial section (some sources not read) lets the rule judge
  * what was read, plus one not-evaluated check per partial section for what was not (unless the
- * rule says what was read is enough, ClusterRule.partial); an unreachable cluster makes one not-evaluated check per cluster
- * rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster checks of fleet rules, such as
- * SNAPSHOT-MISSING, are not evaluated either); an expected cluster without a readable snapshot
- * (see expectedClusters.ts) is missing: one not-evaluated check per cluster rule, a failed
- * SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it (CIDR-OVERLAP). So a
- * cluster that was not seen lowers coverage and never raises compliance.
+ * rule says what was read is enough, ClusterRule.partial); an unreachable cluster makes one
+ * not-evaluated check per cluster rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster
+ * checks of fleet rules, such as SNAPSHOT-MISSING, are not evaluated either); an expected cluster
+ * without a readable snapshot (see expectedClusters.ts) is missing: one not-evaluated check per
+ * cluster rule, a failed SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it
+ * (CIDR-OVERLAP). So a cluster that was not seen lowers coverage and never raises compliance.
  */
 
 import type { DateTime } from 'luxon';
