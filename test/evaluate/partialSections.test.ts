@@ -9,6 +9,7 @@ import { certExpiring } from '../../src/evaluate/rules/certExpiring.js';
 import { cidrOverlap } from '../../src/evaluate/rules/cidrOverlap.js';
 import { constraintViolations } from '../../src/evaluate/rules/constraintViolations.js';
 import { gatekeeperAbsent } from '../../src/evaluate/rules/gatekeeperAbsent.js';
+import { gatekeeperAuditStale } from '../../src/evaluate/rules/gatekeeperAuditStale.js';
 import { meshRootCaMismatch } from '../../src/evaluate/rules/meshRootCaMismatch.js';
 import { sectionNotCollected } from '../../src/evaluate/rules/sectionNotCollected.js';
 import type { SectionName, Snapshot, SourceStatus } from '../../src/snapshot/schema.js';
@@ -317,9 +318,26 @@ describe('section gating of a partial section', () => {
     ]);
   });
 
-  it('answers from what was read when that is enough (Gatekeeper is installed)', () => {
-    const evaluation = run(gatekeeperAbsent, [gatekeeper]);
+  it('answers from what was read when that is enough (Gatekeeper is installed, the audit dated by the constraints read)', () => {
+    const evaluation = run([gatekeeperAbsent, gatekeeperAuditStale], [gatekeeper]);
     expect(tallyOf(evaluation, 'GATEKEEPER-ABSENT')).toEqual({ applicable: 1, evaluated: 1, passed: 1 });
+    expect(tallyOf(evaluation, 'GATEKEEPER-AUDIT-STALE')).toEqual({ applicable: 1, evaluated: 1, passed: 1 });
+  });
+
+  it('does not date the audit when no constraint of a partly collected Gatekeeper could be read', () => {
+    const noneRead = snapshotOf('cluster-a', (s) =>
+      setSources(s, 'gatekeeper', [
+        source('ConstraintTemplates', 'ok'),
+        source('K8sDisallowHostPath constraints', 'forbidden', 'HTTP 403'),
+      ]),
+    );
+    const evaluation = run(gatekeeperAuditStale, [noneRead]);
+    expect(evaluation.unevaluated.map((c) => [c.subject, c.reason])).toEqual([
+      [
+        'Cluster/cluster-a',
+        'no constraint could be read: gatekeeper partial (not read: K8sDisallowHostPath constraints (forbidden))',
+      ],
+    ]);
   });
 });
 
