@@ -2,7 +2,9 @@
  * One cluster -> one snapshot. Reaching the cluster is probed first (GET /version and the TLS
  * handshake for the serving certificate, together), so an unreachable cluster costs at most one
  * request timeout and yields an `unreachable` snapshot. Then every section is collected
- * concurrently (bounded); a section that fails records its state and the others go on.
+ * concurrently (bounded); each records the outcome of each of its sources (sources.ts), keeps
+ * what it read and is `partial` when some sources failed; a section that fails records its state
+ * and the others go on.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DateTime } from 'luxon';
@@ -22,6 +24,7 @@ import {
   type Snapshot,
   type X509Info,
 } from '../snapshot/schema.js';
+import { sectionFailed } from '../snapshot/sectionStatus.js';
 import { type ClusterAccess, ClusterAccessError } from './access/clusterAccess.js';
 import { clusterAccessFor } from './access/clusterAccessFor.js';
 import { type CollectorContext, emptyDraft, type SnapshotDraft } from './collectors/collector.js';
@@ -31,6 +34,7 @@ import { quarantineInvalidSections } from './invalidSections.js';
 import { KubeReadError, KubeReader } from './kube.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { readServingCertificate } from './servingCertificate.js';
+import { SourceRecorder } from './sources.js';
 
 export interface CollectOptions {
   /** The injected clock: collectionStart is read before, collectionEnd after collecting. */
@@ -45,6 +49,12 @@ export interface CollectOptions {
   readonly retryPolicy?: RetryPolicy;
   /** @default the access the target's fleet file entry names */
   readonly access?: ClusterAccess;
+  /**
+   * Whether Secrets may be read (TLS Secrets, the Istio CA Secrets, Argo CD cluster and Istio
+   * remote Secrets). When false, no request for a Secret is made: those sources are recorded
+   * `skipped`. @default true
+   */
+  readonly readSecrets?: boolean;
 }
 
 /**
@@ -70,6 +80,7 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
 
   const reader = new KubeReader(kubeConfig, {
     requestTimeoutMs: options.requestTimeoutMs,
+    readSecrets: options.readSecrets ?? true,
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
   });
@@ -110,7 +121,7 @@ async function collectWith(
 
   const excluded = new Set(options.excludeNamespaces);
   let namespaceList: Promise<JsonRecord[]> | undefined;
-  const context: CollectorContext = {
+  const shared: Omit<CollectorContext, 'source'> = {
     reader,
     logger,
     isExcluded: (namespace) => excluded.has(namespace),
@@ -122,18 +133,20 @@ async function collectWith(
   const draft = emptyDraft();
   const sections = {} as Record<SectionName, SectionStatus>;
   await mapBounded(COLLECTORS, options.sectionConcurrency ?? 6, async (collector) => {
+    const recorder = new SourceRecorder(options.readSecrets ?? true);
+    let status: SectionStatus;
     try {
-      sections[collector.section] = { state: await collector.collect(context, draft) };
+      status = recorder.status(await collector.collect({ ...shared, source: recorder.read }, draft));
     } catch (error) {
-      sections[collector.section] =
-        error instanceof KubeReadError
-          ? { state: error.state, message: error.message }
-          : { state: 'error', message: `collector failed: ${errorMessage(error)}` };
-      logger.warn('section not collected', {
+      status = recorder.failure(error);
+    }
+    sections[collector.section] = status;
+    if (sectionFailed(status)) {
+      logger.warn(status.state === 'partial' ? 'section partly collected' : 'section not collected', {
         cluster: target.name,
         section: collector.section,
-        state: sections[collector.section].state,
-        message: sections[collector.section].message,
+        state: status.state,
+        message: status.message,
       });
     }
   });
@@ -149,10 +162,8 @@ async function collectWith(
   }
   sortBundles(draft);
 
-  const failed = Object.values(sections).some(
-    (s) => s.state === 'forbidden' || s.state === 'error' || s.state === 'unreachable',
-  );
-  const status: ClusterStatus = failed ? 'partial' : 'ok';
+  // Sources skipped on purpose (Secret reads off) leave the cluster ok: the report states the mode.
+  const status: ClusterStatus = Object.values(sections).some(sectionFailed) ? 'partial' : 'ok';
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     meta: {

@@ -54,6 +54,11 @@ export interface KubeReaderOptions {
   /** `limit` of every list request. */
   readonly pageSize?: number;
   readonly retryPolicy?: RetryPolicy;
+  /**
+   * false: every request for a Secret is refused before it leaves (a collector that asked would be
+   * a bug: Secret sources are skipped when Secret reads are off). @default true
+   */
+  readonly readSecrets?: boolean;
 }
 
 export interface ListQuery {
@@ -69,6 +74,8 @@ export interface DiscoveredResource {
 }
 
 const MAX_LIST_RESTARTS = 3;
+/** The core Secrets resource, listed or read, cluster-wide or in a namespace. */
+const SECRETS_PATH = /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets(\/|$)/;
 export const CREDENTIALS_UNAVAILABLE = 'credentials of the kubeconfig user could not be obtained';
 const http = new IsomorphicFetchHttpLibrary();
 
@@ -285,6 +292,9 @@ export class KubeReader {
   /** One GET with the retry policy, within the request deadline. */
   private async request(path: string, query: Record<string, string>): Promise<ResponseContext> {
     const { requestTimeoutMs } = this.options;
+    if (this.options.readSecrets === false && SECRETS_PATH.test(path)) {
+      throw new Error(`GET ${path} refused: Secret reads are off`);
+    }
     const deadline = Date.now() + requestTimeoutMs;
     const server = this.server.replace(/\/+$/, '');
     for (let attempt = 1; ; attempt++) {

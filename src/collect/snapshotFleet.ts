@@ -18,6 +18,7 @@ import type { WrittenObject } from '../ledger/objects.js';
 import { writeSnapshot } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import type { ClusterStatus, Snapshot } from '../snapshot/schema.js';
+import { sectionFailed } from '../snapshot/sectionStatus.js';
 import type { ClusterAccess } from './access/clusterAccess.js';
 import { type CollectOptions, collectClusterSnapshot } from './collectClusterSnapshot.js';
 import type { RetryPolicy } from './retryPolicy.js';
@@ -27,7 +28,10 @@ export interface ClusterRunResult {
   readonly status: ClusterStatus;
   readonly objectsRead: number;
   readonly elapsedMs: number;
-  /** Sections that were not collected, e.g. `tlsSecrets: forbidden`. */
+  /**
+   * Sections that were not collected, or only in part, e.g. `tlsSecrets: forbidden (...)`,
+   * `istioCa: partial (not read: Secret istio-system/cacerts (forbidden))`; skipped ones are not problems.
+   */
   readonly problems: readonly string[];
   readonly unreachableReason?: string;
   /** The stored snapshot, or null when the ledger refused it (notStoredReason says why). */
@@ -91,6 +95,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
           logger,
           requestTimeoutMs: fleet.defaults.requestTimeoutSeconds * 1000,
           excludeNamespaces: fleet.defaults.excludeNamespaces,
+          readSecrets: fleet.defaults.readSecrets ?? true,
           ...(options.sectionConcurrency ? { sectionConcurrency: options.sectionConcurrency } : {}),
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
@@ -153,7 +158,7 @@ function clusterResult(snapshot: Snapshot, stored: WrittenObject | string, elaps
     meta.status === 'unreachable'
       ? []
       : Object.entries(meta.sections)
-          .filter(([, s]) => s.state === 'forbidden' || s.state === 'error' || s.state === 'unreachable')
+          .filter(([, s]) => sectionFailed(s))
           .map(([name, s]) => `${name}: ${s.state}${s.message ? ` (${s.message})` : ''}`);
   return {
     cluster: meta.cluster,

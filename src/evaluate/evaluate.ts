@@ -4,13 +4,15 @@
  * Pure: no I/O; the clock is `now`.
  *
  * Section gating (ClusterRule.gate): a rule whose sections were not collected on a cluster makes
- * one not-evaluated check there; an unreachable cluster makes one not-evaluated check per cluster
- * rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster checks of fleet rules, such as
- * SNAPSHOT-MISSING, are not evaluated either); an expected cluster without a readable snapshot
- * (see expectedClusters.ts) is missing: one not-evaluated check per cluster rule, a failed
- * SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it (CIDR-OVERLAP, when it
- * is connected to another cluster). So a cluster that was not seen lowers coverage and never
- * raises compliance.
+ * one not-evaluated check there; a partial section (some sources not read) lets the rule judge
+ * what was read, plus one not-evaluated check per partial section for what was not (unless the
+ * rule says what was read is enough, ClusterRule.partial); an unreachable cluster makes one
+ * not-evaluated check per cluster rule (and a failed CLUSTER-UNREACHABLE check; the per-cluster
+ * checks of fleet rules, such as SNAPSHOT-MISSING, are not evaluated either); an expected cluster
+ * without a readable snapshot (see expectedClusters.ts) is missing: one not-evaluated check per
+ * cluster rule, a failed SNAPSHOT-MISSING check, and the not-evaluated checks fleet rules give it
+ * (CIDR-OVERLAP, when it is connected to another cluster). So a cluster that was not seen lowers
+ * coverage and never raises compliance.
  *
  * Fleet rules that compare clusters compare only connected ones (connectivity.ts).
  */
@@ -32,7 +34,7 @@ import {
   type Rule,
 } from './rule.js';
 import { type CheckTally, findingConcerns, type ResolvedCheck, scoreOf, tallyChecks } from './scores.js';
-import { describeUncollected, sectionState, uncollectedSections } from './sections.js';
+import { notCollectedCheck, partialSections, sectionState, uncollectedSections } from './sections.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
 import { type Finding, type Score, SEVERITIES, type Waiver } from './types.js';
 import { isWaiverExpired, waiverCovers } from './waiverMatching.js';
@@ -68,12 +70,17 @@ export interface Evaluation {
   tallies: CheckTally[];
   /** Which clusters are connected and why, and which of the rules run compare each kind of group. */
   connectivity: EvaluatedConnectivity;
+  /** Every check that could not be evaluated, with why and what was not read (rule order, then cluster). */
+  unevaluated: UnevaluatedCheck[];
 }
 
 export interface EvaluatedConnectivity extends Connectivity {
   /** Rule ids by group kind: the rules run that compare the members of such a group. */
   comparedBy: Record<GroupKind, string[]>;
 }
+
+/** A not-evaluated check: its reason and the sources it lacked (see rule.ts). */
+export type UnevaluatedCheck = ResolvedCheck & { status: 'not-evaluated'; reason: string };
 
 const UNREACHABLE_RULE = 'CLUSTER-UNREACHABLE';
 
@@ -127,10 +134,14 @@ function runClusterRule(rule: ClusterRule, ctx: ClusterRuleContext): Check[] {
   const gate = rule.gate ?? 'all';
   if (gate !== 'rule') {
     const uncollected = uncollectedSections(snapshot, rule.sections);
-    if (uncollected.length > 0) {
-      return [notEvaluated(clusterSubject, `not collected: ${describeUncollected(snapshot, uncollected)}`)];
-    }
+    if (uncollected.length > 0) return [notCollectedCheck(clusterSubject, 'not collected', snapshot, uncollected)];
     if (gate === 'all' && rule.sections.some((section) => sectionState(snapshot, section) === 'absent')) return [];
+    // What the unread sources of a partial section hold is unknown: it can never pass unseen.
+    const partial = rule.partial === 'enough' ? [] : partialSections(snapshot, rule.sections);
+    return [
+      ...rule.evaluate(ctx),
+      ...partial.map((section) => notCollectedCheck(`Section/${section}`, 'partly collected', snapshot, [section])),
+    ];
   }
   return rule.evaluate(ctx);
 }
@@ -203,7 +214,14 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     const base = { rule: rule.id, cluster, subject: check.subject };
     const { outcome } = check;
     if (outcome.status === 'passed') return { ...base, status: 'passed' };
-    if (outcome.status === 'not-evaluated') return { ...base, status: 'not-evaluated', reason: outcome.reason };
+    if (outcome.status === 'not-evaluated') {
+      return {
+        ...base,
+        status: 'not-evaluated',
+        reason: outcome.reason,
+        ...(outcome.unread ? { unread: outcome.unread } : {}),
+      };
+    }
     let allWaived = outcome.findings.length > 0;
     for (const draft of outcome.findings) {
       const { fleetKey } = draft;
@@ -247,6 +265,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     missingClusters,
     tallies: tallyChecks(resolved),
     connectivity: { ...connectivity, comparedBy: comparedBy(rules) },
+    unevaluated: resolved.filter((check): check is UnevaluatedCheck => check.status === 'not-evaluated'),
   };
 }
 

@@ -7,12 +7,14 @@
  * - passed: the subject complies;
  * - failed: the subject does not comply; the check carries one or more finding drafts;
  * - not-evaluated: the question applies but the data to answer it was not collected (a
- *   forbidden, errored or unreachable section, a missing snapshot). Never counted as passed.
+ *   forbidden, errored, skipped or unreachable section or source, a missing snapshot). Never
+ *   counted as passed. It names the sources that were not read (`unread`), so the report can
+ *   tell which checks a choice such as turning Secret reads off cost.
  * A subject to which the rule does not apply (an absent API, an excluded namespace) yields no
  * check at all. How the checks become scores is described in scores.ts.
  */
 import type { DateTime } from 'luxon';
-import type { SectionName, Snapshot } from '../snapshot/schema.js';
+import type { SectionName, SectionState, Snapshot, SourceState } from '../snapshot/schema.js';
 import type { Connectivity, GroupKind } from './connectivity.js';
 import type { RuleThresholds } from './thresholds.js';
 import type { Severity, Waiver } from './types.js';
@@ -48,10 +50,19 @@ export interface FindingDraft {
   severity?: Severity;
 }
 
+/** A source (or a whole section, `source` null) whose data a not-evaluated check lacked. */
+export interface UnreadSource {
+  section: SectionName;
+  /** The source's name as recorded in the snapshot (e.g. "Secret istio-system/cacerts"); null: the section. */
+  source: string | null;
+  /** `skipped`: not read on purpose (Secret reads off). */
+  state: SectionState | SourceState;
+}
+
 export type CheckOutcome =
   | { status: 'passed' }
   | { status: 'failed'; findings: readonly FindingDraft[] }
-  | { status: 'not-evaluated'; reason: string };
+  | { status: 'not-evaluated'; reason: string; unread?: readonly UnreadSource[] };
 
 export interface Check {
   /** What was checked, e.g. Namespace/ledger, Cluster/cluster-a. */
@@ -95,6 +106,14 @@ export interface ClusterRule extends RuleBase {
    * handles the section states itself (rules reading several independent sources).
    */
   gate?: 'all' | 'all-or-absent' | 'rule';
+  /**
+   * How a `partial` section (some of its sources not read) is taken by the 'all' and
+   * 'all-or-absent' gates. 'subjects' (default): evaluate() judges what was read, and one more
+   * not-evaluated check per partial section stands for what was not (a constraint kind that could
+   * not be listed may hold violations). 'enough': what was read answers the rule's question
+   * (whether an engine is installed, when the audit last ran), so no such check is added.
+   */
+  partial?: 'subjects' | 'enough';
   evaluate(ctx: ClusterRuleContext): Check[];
 }
 
@@ -139,7 +158,7 @@ export const failed = (subject: string, ...findings: FindingDraft[]): Check => (
   subject,
   outcome: { status: 'failed', findings },
 });
-export const notEvaluated = (subject: string, reason: string): Check => ({
+export const notEvaluated = (subject: string, reason: string, unread?: readonly UnreadSource[]): Check => ({
   subject,
-  outcome: { status: 'not-evaluated', reason },
+  outcome: { status: 'not-evaluated', reason, ...(unread && unread.length > 0 ? { unread } : {}) },
 });

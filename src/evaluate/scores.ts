@@ -12,6 +12,7 @@
  * check, including fleet checks about a group or the fleet as a whole (cluster null). Finding
  * counts: a cluster counts the findings naming it (cluster or clusters), the fleet every finding.
  */
+import type { UnreadSource } from './rule.js';
 import { type Finding, type Score, SEVERITIES, type Severity, type SeverityCounts } from './types.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'not-evaluated';
@@ -24,6 +25,8 @@ export interface ResolvedCheck {
   status: CheckStatus;
   /** Why the check was not evaluated. */
   reason?: string;
+  /** What a not-evaluated check lacked. */
+  unread?: readonly UnreadSource[];
 }
 
 export interface CheckTally {

@@ -12,6 +12,7 @@
  *   - name: lab
  *     token: { server: https://10.0.0.1:6443, caFile: ./lab-ca.pem, tokenEnv: LAB_TOKEN }  # or tokenFile
  * defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [kube-system, kube-public, kube-node-lease] }
+ *   # readSecrets: false   # never read Secrets (for a reader role without `secrets`)
  * rules: { quotaNearLimit: 0.85 }
  * ```
  *
@@ -101,6 +102,7 @@ const DefaultsInput = z.strictObject({
   concurrency: z.number({ error: 'expected an integer from 1 to 256' }).int().min(1).max(256).default(8),
   requestTimeoutSeconds: z.number({ error: 'expected a number of seconds (e.g. 20)' }).positive().max(600).default(20),
   excludeNamespaces: z.array(z.string()).default([...DEFAULT_EXCLUDED_NAMESPACES]),
+  readSecrets: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 // Clusters are validated one by one (below) so that problems in one cluster never hide those of another.
@@ -139,6 +141,11 @@ export interface FleetDefaults {
   readonly concurrency: number;
   readonly requestTimeoutSeconds: number;
   readonly excludeNamespaces: readonly string[];
+  /**
+   * false: no request touches Secrets (TLS, Istio CA, Argo CD cluster and Istio remote Secrets);
+   * the checks that need them are not evaluated and the report lists them. @default true
+   */
+  readonly readSecrets?: boolean;
 }
 
 export interface Fleet {

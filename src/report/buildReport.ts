@@ -13,6 +13,7 @@ import type { CheckTally } from '../evaluate/scores.js';
 import type { RuleThresholds } from '../evaluate/thresholds.js';
 import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
+import { sectionFailed } from '../snapshot/sectionStatus.js';
 import { areaOfFinding, areaResult } from './areas.js';
 import { clusterFacts } from './clusterFacts.js';
 import { reportConnectivity } from './connectedClusters.js';
@@ -28,6 +29,7 @@ import {
   type ReportFinding,
   type SeriesPoint,
 } from './schema.js';
+import { secretReadsOf } from './secretReads.js';
 import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
 
 /** How many periods the series shows, this one included. */
@@ -35,7 +37,7 @@ export const SERIES_LENGTH = 12;
 
 /** What the evaluation of the period's snapshots gave (evaluateFleet's result). */
 export type ReportEvaluation = Pick<Evaluation, 'findings' | 'scores' | 'missingClusters' | 'tallies'> &
-  Partial<Pick<Evaluation, 'connectivity'>>;
+  Partial<Pick<Evaluation, 'connectivity' | 'unevaluated'>>;
 
 /** A snapshot used by the report, with the hash of its stored bytes. */
 export interface ReportSnapshot {
@@ -118,8 +120,13 @@ function statusReason(ctx: ClusterContext, periodId: string): string | null {
   if (ctx.status === 'missing') return missingReason(ctx.unreadable, periodId);
   const snapshot = ctx.snapshot!;
   if (ctx.status === 'unreachable') return snapshot.meta.unreachableReason ?? 'could not be read';
-  if (ctx.notCollected.length === 0) return null;
-  return ctx.notCollected
+  // Sections skipped on purpose (Secret reads off) are stated in the cluster's secretReads, not here.
+  const failed = ctx.notCollected.filter((section) => {
+    const status = snapshot.meta.sections[section];
+    return status === undefined || sectionFailed(status);
+  });
+  if (failed.length === 0) return null;
+  return failed
     .map((section) => {
       const status = snapshot.meta.sections[section];
       return `${section} ${status?.state ?? 'missing'}${status?.message ? ` (${status.message})` : ''}`;
@@ -268,6 +275,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
         AREAS.map((area) => [area, areaResult(area, openFindings, clusterTallies.get(name) ?? [])]),
       ) as Record<Area, AreaResult>,
       facts,
+      secretReads: secretReadsOf(ctx.snapshot, evaluation.unevaluated ?? []),
     };
   });
 

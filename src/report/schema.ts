@@ -93,6 +93,18 @@ export const ClusterFacts = z.object({
 });
 export type ClusterFacts = z.infer<typeof ClusterFacts>;
 
+/**
+ * What reading no Secrets cost on one cluster (fleet file `defaults.readSecrets: false`, or
+ * `--no-read-secrets`): the checks that mode left not evaluated, each with its reason.
+ */
+export const SecretReads = z.object({
+  enabled: z.boolean().describe('false when the snapshot was collected without reading Secrets'),
+  notEvaluated: z
+    .array(z.object({ rule: z.string(), subject: z.string(), reason: z.string() }))
+    .describe('checks not evaluated because Secrets were not read, by rule and subject'),
+});
+export type SecretReads = z.infer<typeof SecretReads>;
+
 export const ReportCluster = z.object({
   name: z.string(),
   labels: z.record(z.string(), z.string()),
@@ -106,6 +118,9 @@ export const ReportCluster = z.object({
   collectedAt: isoTimestamp.nullable(),
   areas: z.record(Area, AreaResult),
   facts: ClusterFacts.nullable().describe('null for a missing or unreachable cluster'),
+  secretReads: SecretReads.nullable()
+    .optional()
+    .describe('null for a missing or unreachable cluster; absent in reports of earlier versions'),
 });
 export type ReportCluster = z.infer<typeof ReportCluster>;
 

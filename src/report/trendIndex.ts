@@ -42,7 +42,9 @@ export const TrendCluster = z.object({
   facts: ClusterFacts.nullable(),
   notCollected: z
     .array(z.enum(SECTION_NAMES))
-    .describe('sections that were forbidden, errored or unreachable: their facts are unknown, not empty'),
+    .describe(
+      'sections that were forbidden, errored, unreachable, skipped or only partly collected: their facts are (partly) unknown, not empty',
+    ),
 });
 export type TrendCluster = z.infer<typeof TrendCluster>;
 
@@ -61,11 +63,14 @@ export const TrendIndexEntry = z.object({
 });
 export type TrendIndexEntry = z.infer<typeof TrendIndexEntry>;
 
-/** Sections of a snapshot whose content is unknown (forbidden, error, unreachable). */
+/**
+ * Sections of a snapshot whose content is unknown, in whole or in part (forbidden, error,
+ * unreachable, skipped, partial): a fact missing there is not "removed".
+ */
 export function sectionsNotCollected(snapshot: Snapshot): TrendCluster['notCollected'] {
   return SECTION_NAMES.filter((name) => {
     const state = snapshot.meta.sections[name]?.state;
-    return state === 'forbidden' || state === 'error' || state === 'unreachable';
+    return state !== undefined && state !== 'ok' && state !== 'absent';
   });
 }
 

@@ -54,6 +54,7 @@ export interface ApiServerSettings {
 const READER = 'system:serviceaccount:fleetledger:fleetledger-reader';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const JSON_TYPE = 'application/json';
+const REQUEST_LOG_LIMIT = 10_000;
 
 /** The simulated API server's CA and serving certificate (with its key: the simulator's own, not cluster data). */
 export interface ServingIdentity {
@@ -124,6 +125,11 @@ async function freePort(): Promise<number> {
 }
 
 export class SimulatedApiServer {
+  /**
+   * The authenticated requests, as `GET /api/v1/secrets?limit=500`: what the cluster was asked
+   * (the last REQUEST_LOG_LIMIT, so a long-running `simulate` does not grow without bound).
+   */
+  readonly requestLog: string[] = [];
   private requestCount = 0;
   private readonly tokens = new ContinueTokens();
   private readonly forbiddenResources: Set<string>;
@@ -202,6 +208,9 @@ export class SimulatedApiServer {
   private respond(request: IncomingMessage): Response {
     if (request.headers.authorization !== `Bearer ${this.token}`) return status(unauthorized());
     this.requestCount += 1;
+    this.requestLog.push(`${request.method ?? ''} ${request.url ?? '/'}`);
+    if (this.requestLog.length > REQUEST_LOG_LIMIT)
+      this.requestLog.splice(0, this.requestLog.length - REQUEST_LOG_LIMIT);
     const { tooManyRequestsEvery, serverErrorEvery } = this.settings;
     if (tooManyRequestsEvery > 0 && this.requestCount % tooManyRequestsEvery === 0) return status(tooManyRequests());
     if (serverErrorEvery > 0 && this.requestCount % serverErrorEvery === 0) {

@@ -48,6 +48,8 @@ export interface RunningCluster {
   /** Bearer token this cluster accepts. */
   token: string;
   servingCertPem: string;
+  /** Every authenticated request the cluster's API server answered, in order (method and URL). */
+  requestLog: readonly string[];
 }
 
 export interface RunningFleet {
@@ -141,6 +143,7 @@ export async function startSimulatedFleet(
         caPem: server.caPem,
         token: server.token,
         servingCertPem: server.servingCertPem,
+        requestLog: server.requestLog,
       };
     });
     const kubeconfigPath =

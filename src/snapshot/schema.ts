@@ -45,14 +45,35 @@ export type SectionName = z.infer<typeof SectionName>;
 
 /**
  * ok: collected; absent: the API is not installed (discovery 404); forbidden: 403 (RBAC);
- * error: anything else, with the message; unreachable: the whole cluster could not be read.
+ * error: anything else, with the message; unreachable: the whole cluster could not be read;
+ * partial: some sources of the section were read and kept, others were not (see `sources`);
+ * skipped: not read on purpose (Secret reads are off: fleet file `defaults.readSecrets: false`).
  */
-export const SectionState = z.enum(['ok', 'absent', 'forbidden', 'error', 'unreachable']);
+export const SectionState = z.enum(['ok', 'absent', 'forbidden', 'error', 'unreachable', 'partial', 'skipped']);
 export type SectionState = z.infer<typeof SectionState>;
+
+/**
+ * The outcome of one source of a section (one object or list read): ok; absent (404: not there);
+ * forbidden; error; unreachable; skipped (a Secret while Secret reads are off).
+ */
+export const SourceState = z.enum(['ok', 'absent', 'forbidden', 'error', 'unreachable', 'skipped']);
+export type SourceState = z.infer<typeof SourceState>;
+
+export const SourceStatus = z.object({
+  source: z.string().describe('what was read, for a human: e.g. Secret istio-system/cacerts'),
+  request: z.string().describe('the request, e.g. GET /api/v1/namespaces/istio-system/secrets/cacerts'),
+  state: SourceState,
+  message: z.string().optional().describe('why it was not read (first line of the API error, or the setting)'),
+});
+export type SourceStatus = z.infer<typeof SourceStatus>;
 
 export const SectionStatus = z.object({
   state: SectionState,
   message: z.string().optional(),
+  sources: z
+    .array(SourceStatus)
+    .optional()
+    .describe('each source the collector read, in order; absent in snapshots of older versions'),
 });
 export type SectionStatus = z.infer<typeof SectionStatus>;
 

@@ -235,7 +235,16 @@ describe('Istio remote secrets', () => {
     // Assess
     expect(result.code).toBe(0);
     const snapshot = (await storedSnapshots(store)).get('mesh')!;
-    expect(snapshot.meta.sections.istioRemoteSecrets).toEqual({ state: 'ok' });
+    expect(snapshot.meta.sections.istioRemoteSecrets).toEqual({
+      state: 'ok',
+      sources: [
+        {
+          source: 'Istio remote Secrets (istio-system)',
+          request: 'GET /api/v1/namespaces/istio-system/secrets?labelSelector=istio/multiCluster=true',
+          state: 'ok',
+        },
+      ],
+    });
     expect(snapshot.federation.istioRemoteClusters).toEqual(['broken', 'east', 'west']);
     expect(snapshot.federation.istioRemotes).toEqual([
       { secret: 'istio-remote-secret-broken', name: 'broken', server: null },

@@ -409,7 +409,7 @@ describe('snapshotting a fleet', () => {
     expect(snapshots.get('refusing')?.meta.sections.tlsSecrets.state).toBe('forbidden');
   });
 
-  it('records a forbidden resource as a forbidden section, collects the rest and marks the cluster partial', async () => {
+  it('records a forbidden resource as a forbidden section (partial when other sources of it were read), collects the rest and marks the cluster partial', async () => {
     const { fleet } = await simulate([
       {
         name: 'rbac',
@@ -430,7 +430,8 @@ describe('snapshotting a fleet', () => {
     );
     expect(notOk).toEqual({
       tlsSecrets: 'forbidden',
-      istioCa: 'forbidden',
+      // The istio-ca-root-cert ConfigMaps were read: only the CA Secrets are missing.
+      istioCa: 'partial',
       argocdApplications: 'forbidden',
       argocdClusters: 'forbidden',
       istioRemoteSecrets: 'forbidden',

@@ -12,7 +12,7 @@ import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
-import { clusterLine, notStoredErrors, summaryLine } from './snapshot.js';
+import { clusterLine, notStoredErrors, summaryLine, withSecretReadsFlag } from './snapshot.js';
 
 interface RunFlags {
   fleet: string;
@@ -22,6 +22,8 @@ interface RunFlags {
   out?: string;
   now?: string;
   s3Endpoint?: string;
+  /** false with --no-read-secrets. */
+  readSecrets: boolean;
 }
 
 /** `fleetledger run`: snapshot the fleet, then report on the week containing the run. */
@@ -36,9 +38,10 @@ export function register(program: Command, run: RunState): void {
     .option('--out <dir>', 'also copy the report files to this directory')
     .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option('--no-read-secrets', 'read no Secrets (as the fleet file setting defaults.readSecrets: false)')
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
-      const fleet = loadFleetFile(flags.fleet);
+      const fleet = withSecretReadsFlag(loadFleetFile(flags.fleet), flags.readSecrets);
       const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
       const now = resolveNow(flags.now);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);

@@ -24,6 +24,8 @@ interface SnapshotFlags {
   now?: string;
   s3Endpoint?: string;
   concurrency?: string;
+  /** false with --no-read-secrets. */
+  readSecrets: boolean;
 }
 
 /** `fleetledger snapshot`: one snapshot per cluster into the ledger, a line per cluster, a summary; exit 3 when not all ok. */
@@ -38,8 +40,9 @@ export function register(program: Command, run: RunState): void {
     .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .option('--concurrency <n>', 'clusters collected at the same time (default: the fleet file, else 8)')
+    .option('--no-read-secrets', 'read no Secrets (as the fleet file setting defaults.readSecrets: false)')
     .action(async (flags: SnapshotFlags) => {
-      const fleet = fleetFrom(flags);
+      const fleet = withSecretReadsFlag(fleetFrom(flags), flags.readSecrets);
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
@@ -70,6 +73,14 @@ function fleetFrom(flags: SnapshotFlags): Fleet {
   }
   if (flags.kubeconfig) return fleetFromKubeconfig(flags.kubeconfig, flags.context);
   throw new ConfigError('expected --fleet FILE or --kubeconfig FILE: which clusters to snapshot');
+}
+
+/**
+ * The fleet with Secret reads turned off when `--no-read-secrets` was given: the flag can only
+ * turn them off, never on against a fleet file that says `readSecrets: false`.
+ */
+export function withSecretReadsFlag(fleet: Fleet, readSecrets: boolean): Fleet {
+  return readSecrets ? fleet : { ...fleet, defaults: { ...fleet.defaults, readSecrets: false } };
 }
 
 function parseConcurrency(text: string | undefined): number | undefined {

@@ -5,11 +5,14 @@ import type { Collector } from './collector.js';
 /** Argo CD ApplicationSets and their conditions (absent when the resource is not served). */
 export const argocdApplicationSetsCollector: Collector = {
   section: 'argocdApplicationSets',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     const resources = await reader.discover('argoproj.io/v1alpha1');
     if (!resources?.some((r) => r.name === 'applicationsets')) return 'absent';
-    const items = await reader.listAll('/apis/argoproj.io/v1alpha1/applicationsets');
-    draft.gitops.applicationSets = items.map((item) => {
+    const path = '/apis/argoproj.io/v1alpha1/applicationsets';
+    const items = await source({ source: 'Argo CD ApplicationSets', request: `GET ${path}` }, () =>
+      reader.listAll(path),
+    );
+    draft.gitops.applicationSets = (items ?? []).map((item) => {
       const { namespace, name } = metadataOf(item);
       return {
         namespace: namespace ?? '',

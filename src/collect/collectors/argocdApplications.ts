@@ -10,12 +10,13 @@ import type { Collector } from './collector.js';
  */
 export const argocdApplicationsCollector: Collector = {
   section: 'argocdApplications',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     const resources = await reader.discover('argoproj.io/v1alpha1');
     if (!resources?.some((r) => r.name === 'applications')) return 'absent';
     draft.gitops.installed = true;
-    const items = await reader.listAll('/apis/argoproj.io/v1alpha1/applications');
-    draft.gitops.applications = items.map(applicationOf);
+    const path = '/apis/argoproj.io/v1alpha1/applications';
+    const items = await source({ source: 'Argo CD Applications', request: `GET ${path}` }, () => reader.listAll(path));
+    draft.gitops.applications = (items ?? []).map(applicationOf);
     return 'ok';
   },
 };

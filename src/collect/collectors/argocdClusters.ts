@@ -8,21 +8,33 @@ export const ARGOCD_CLUSTER_SECRET_SELECTOR = 'argocd.argoproj.io/secret-type=cl
 /**
  * The clusters Argo CD manages, from its cluster Secrets: `name` and `server` only. The `config`
  * key holds the credentials Argo CD uses: it is never decoded or kept, and a user name or password
- * written into the server URL is removed.
+ * written into the server URL is removed. Absent where Argo CD is not installed (its API is not
+ * served): no Secret is read there.
  */
 export const argocdClustersCollector: Collector = {
   section: 'argocdClusters',
-  async collect({ reader }, draft) {
-    draft.gitops.clusters = await reader.reduceList(
-      '/api/v1/secrets',
-      { labelSelector: ARGOCD_CLUSTER_SECRET_SELECTOR },
-      () => [] as { name: string; server: string }[],
-      (acc, secret) => {
-        const server = withoutUrlCredentials(decodeBase64(at(secret, 'data', 'server')));
-        const name = decodeBase64(at(secret, 'data', 'name')) || metadataOf(secret).name;
-        if (server) acc.push({ name, server });
+  async collect({ reader, source }, draft) {
+    const resources = await reader.discover('argoproj.io/v1alpha1');
+    if (!resources?.some((r) => r.name === 'applications')) return 'absent';
+    const clusters = await source(
+      {
+        source: 'Argo CD cluster Secrets',
+        request: `GET /api/v1/secrets?labelSelector=${ARGOCD_CLUSTER_SECRET_SELECTOR}`,
+        secret: true,
       },
+      () =>
+        reader.reduceList(
+          '/api/v1/secrets',
+          { labelSelector: ARGOCD_CLUSTER_SECRET_SELECTOR },
+          () => [] as { name: string; server: string }[],
+          (acc, secret) => {
+            const server = withoutUrlCredentials(decodeBase64(at(secret, 'data', 'server')));
+            const name = decodeBase64(at(secret, 'data', 'name')) || metadataOf(secret).name;
+            if (server) acc.push({ name, server });
+          },
+        ),
     );
+    draft.gitops.clusters = clusters ?? [];
     return 'ok';
   },
 };

@@ -5,11 +5,14 @@ import type { Collector } from './collector.js';
 /** cert-manager Certificates: readiness, expiry and renewal time (absent when cert-manager is not installed). */
 export const certManagerCollector: Collector = {
   section: 'certManager',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     const resources = await reader.discover('cert-manager.io/v1');
     if (!resources?.some((r) => r.name === 'certificates')) return 'absent';
-    const items = await reader.listAll('/apis/cert-manager.io/v1/certificates');
-    draft.certificates.certManager = items.map((item): CertManagerCertificate => {
+    const path = '/apis/cert-manager.io/v1/certificates';
+    const items = await source({ source: 'cert-manager Certificates', request: `GET ${path}` }, () =>
+      reader.listAll(path),
+    );
+    draft.certificates.certManager = (items ?? []).map((item): CertManagerCertificate => {
       const { namespace, name } = metadataOf(item);
       const ready = conditionOf(item, 'Ready');
       const issuerName = str(at(item, 'spec', 'issuerRef', 'name'));

@@ -5,6 +5,33 @@
 import { parse } from 'yaml';
 import { at, isRecord, records, str, strings } from '../fields.js';
 import { KubeReadError, type KubeReader } from '../kube.js';
+import type { SourceSpec } from '../sources.js';
+
+/** The kubeadm-config ConfigMap, as a source of the network sections. */
+export const KUBEADM_CONFIG_SOURCE: SourceSpec = {
+  source: 'ConfigMap kube-system/kubeadm-config',
+  request: 'GET /api/v1/namespaces/kube-system/configmaps/kubeadm-config',
+};
+
+/** A ConfigMap as a source. */
+export function configMapSource(namespace: string, name: string): SourceSpec {
+  return {
+    source: `ConfigMap ${namespace}/${name}`,
+    request: `GET /api/v1/namespaces/${namespace}/configmaps/${name}`,
+  };
+}
+
+/**
+ * A control plane flag as a source: a last resort (the static pods are only visible on
+ * self-managed control planes, and the example reader role does not grant `pods`).
+ */
+export function controlPlaneFlagSource(component: string, flag: string): SourceSpec {
+  return {
+    source: `${component} flag --${flag}`,
+    request: `GET /api/v1/namespaces/kube-system/pods?labelSelector=component=${component}`,
+    bestEffort: true,
+  };
+}
 
 /** A ConfigMap's data, or null when it does not exist (404). */
 export async function readConfigMapData(

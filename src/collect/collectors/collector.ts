@@ -1,12 +1,15 @@
 /**
- * The shared shape of collectors: one file per section of the snapshot. A collector reads what
- * it needs through the KubeReader, writes its part of the draft and says whether the API was there.
- * Read failures (KubeReadError) propagate: the section runner records them as the section's state.
+ * The shared shape of collectors: one file per section of the snapshot. A collector reads each of
+ * its sources through `context.source` (which records the outcome and keeps the section going when
+ * one source fails, see sources.ts), writes its part of the draft and says whether the API was
+ * there. A read failure outside a source (the discovery that says whether the API is installed)
+ * propagates: the section runner records it as the section's state.
  */
 import type { Logger } from '../../core/logger.js';
 import type { SectionName, Snapshot } from '../../snapshot/schema.js';
 import type { JsonRecord } from '../fields.js';
 import type { KubeReader } from '../kube.js';
+import type { SourceRecorder } from '../sources.js';
 
 /** Everything of a snapshot but its meta: what collectors fill in. */
 export type SnapshotDraft = Omit<Snapshot, 'schemaVersion' | 'meta'>;
@@ -18,6 +21,8 @@ export interface CollectorContext {
   isExcluded(namespace: string): boolean;
   /** Every Namespace object, listed once per cluster and shared (throws KubeReadError). */
   namespaces(): Promise<JsonRecord[]>;
+  /** Reads one source of the section and records its outcome (see SourceRecorder.read). */
+  readonly source: SourceRecorder['read'];
 }
 
 export interface Collector {
@@ -43,16 +48,20 @@ export function emptyDraft(): SnapshotDraft {
   };
 }
 
-/** Names of the namespaces that can be read, or null when the Namespace list cannot (postures then use what they saw). */
-export async function namespaceNamesOrNull(context: CollectorContext): Promise<string[] | null> {
-  try {
-    const items = await context.namespaces();
-    return items.map((item) => {
+/**
+ * Names of every namespace, as one source of the section (postures list every namespace, not only
+ * those with policies), or null when the Namespace list cannot be read (postures then use what
+ * they saw, and the section is partial).
+ */
+export async function namespaceNames(context: CollectorContext): Promise<string[] | null> {
+  const items = await context.source({ source: 'Namespaces', request: 'GET /api/v1/namespaces' }, () =>
+    context.namespaces(),
+  );
+  return (
+    items?.map((item) => {
       const metadata = item['metadata'];
       const name = typeof metadata === 'object' && metadata !== null ? (metadata as JsonRecord)['name'] : undefined;
       return typeof name === 'string' ? name : '';
-    });
-  } catch {
-    return null;
-  }
+    }) ?? null
+  );
 }

@@ -1,5 +1,6 @@
 import type { Constraint } from '../../snapshot/schema.js';
 import { at, int, isoOrNull, metadataOf, records, str } from '../fields.js';
+import type { KubeReader } from '../kube.js';
 import type { Collector } from './collector.js';
 
 const TEMPLATE_VERSIONS = ['templates.gatekeeper.sh/v1', 'templates.gatekeeper.sh/v1beta1'];
@@ -12,18 +13,23 @@ const CONSTRAINT_VERSIONS = [
 /**
  * Gatekeeper: ConstraintTemplates (v1, else v1beta1) with their per-pod errors, and every
  * constraint of every kind discovered in constraints.gatekeeper.sh (first served version).
- * `violations[]` is a capped sample: totalViolations is the count.
+ * `violations[]` is a capped sample: totalViolations is the count. The template list, the
+ * constraint kinds and each kind's list are separate sources: one kind the reader may not list
+ * leaves the others (and the templates) in the snapshot.
  */
 export const gatekeeperCollector: Collector = {
   section: 'gatekeeper',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     const templateVersion = await reader.firstServing(TEMPLATE_VERSIONS, 'constrainttemplates');
     if (templateVersion === null) return 'absent';
     const gatekeeper = draft.policies.gatekeeper;
     gatekeeper.installed = true;
     gatekeeper.apiVersion = templateVersion;
-    const templates = await reader.listAll(`/apis/${templateVersion}/constrainttemplates`);
-    gatekeeper.templates = templates.map((item) => ({
+    const templatesPath = `/apis/${templateVersion}/constrainttemplates`;
+    const templates = await source({ source: 'ConstraintTemplates', request: `GET ${templatesPath}` }, () =>
+      reader.listAll(templatesPath),
+    );
+    gatekeeper.templates = (templates ?? []).map((item) => ({
       name: metadataOf(item).name,
       kind: str(at(item, 'spec', 'crd', 'spec', 'names', 'kind')) ?? '',
       errors: records(at(item, 'status', 'byPod')).flatMap((pod) =>
@@ -31,18 +37,36 @@ export const gatekeeperCollector: Collector = {
       ),
     }));
 
-    for (const groupVersion of CONSTRAINT_VERSIONS) {
-      const resources = await reader.discover(groupVersion);
-      if (resources === null) continue;
-      for (const resource of resources) {
-        const items = await reader.listAll(`/apis/${groupVersion}/${resource.name}`);
-        gatekeeper.constraints.push(...items.map((item) => constraintOf(item, resource.kind)));
-      }
-      break;
+    const kinds = await source(
+      {
+        source: 'Gatekeeper constraint kinds',
+        request: `GET /apis/${CONSTRAINT_VERSIONS[0]} (then ${CONSTRAINT_VERSIONS.slice(1)
+          .map((v) => v.split('/')[1])
+          .join(', ')})`,
+      },
+      () => constraintKinds(reader),
+    );
+    for (const { groupVersion, name, kind } of kinds ?? []) {
+      const path = `/apis/${groupVersion}/${name}`;
+      const items = await source({ source: `${kind || name} constraints`, request: `GET ${path}` }, () =>
+        reader.listAll(path),
+      );
+      gatekeeper.constraints.push(...(items ?? []).map((item) => constraintOf(item, kind)));
     }
     return 'ok';
   },
 };
+
+/** The constraint resources of the first served version of constraints.gatekeeper.sh, or null when none is. */
+async function constraintKinds(
+  reader: KubeReader,
+): Promise<{ groupVersion: string; name: string; kind: string }[] | null> {
+  for (const groupVersion of CONSTRAINT_VERSIONS) {
+    const resources = await reader.discover(groupVersion);
+    if (resources !== null) return resources.map(({ name, kind }) => ({ groupVersion, name, kind }));
+  }
+  return null;
+}
 
 function constraintOf(item: Record<string, unknown>, discoveredKind: string): Constraint {
   return {

@@ -8,17 +8,24 @@ const POOL_APIS = [
   { groupVersion: 'crd.projectcalico.org/v1', apiGroup: 'crd.projectcalico.org' },
 ] as const;
 
-/** Calico IPPools from either API group (absent when neither is served). */
+/**
+ * Calico IPPools from either API group (absent when neither is served). Each API is a source: the
+ * aggregated API server being down leaves the pools read from the CRDs.
+ */
 export const ipPoolsCollector: Collector = {
   section: 'ipPools',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     let served = false;
     const pools = new Map<string, IpPool>();
     for (const api of POOL_APIS) {
-      const resources = await reader.discover(api.groupVersion);
-      if (!resources?.some((r) => r.name === 'ippools')) continue;
-      served = true;
-      for (const item of await reader.listAll(`/apis/${api.groupVersion}/ippools`)) {
+      const path = `/apis/${api.groupVersion}/ippools`;
+      const items = await source({ source: `IPPools (${api.apiGroup})`, request: `GET ${path}` }, async () => {
+        const resources = await reader.discover(api.groupVersion);
+        if (!resources?.some((r) => r.name === 'ippools')) return null;
+        served = true;
+        return reader.listAll(path);
+      });
+      for (const item of items ?? []) {
         const name = metadataOf(item).name;
         if (pools.has(name)) continue;
         pools.set(name, {

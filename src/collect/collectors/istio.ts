@@ -1,6 +1,6 @@
 import { MtlsMode, type NamespaceMtls } from '../../snapshot/schema.js';
 import { at, isRecord, metadataOf, str } from '../fields.js';
-import { type Collector, namespaceNamesOrNull } from './collector.js';
+import { type Collector, namespaceNames } from './collector.js';
 
 const PEER_AUTHENTICATION_VERSIONS = ['security.istio.io/v1', 'security.istio.io/v1beta1'];
 /** Istio's root namespace: a selector-less PeerAuthentication there is mesh-wide. */
@@ -12,6 +12,8 @@ type Mode = (typeof MtlsMode.options)[number];
  * Istio PeerAuthentications (v1, else v1beta1) and the effective mTLS mode per namespace
  * (excluded namespaces left out): the namespace's selector-less policy, else the mesh-wide one
  * in the root namespace, else PERMISSIVE (Istio's default). UNSET inherits from the next level.
+ * Without the PeerAuthentication list nothing is known (the section fails); without the Namespace
+ * list only the namespaces that have a policy get a mode (the section is partial).
  */
 export const istioCollector: Collector = {
   section: 'istio',
@@ -21,8 +23,11 @@ export const istioCollector: Collector = {
     const istio = draft.policies.istio;
     istio.installed = true;
     istio.apiVersion = version;
-    const items = await context.reader.listAll(`/apis/${version}/peerauthentications`);
-    istio.peerAuthentications = items.map((item) => {
+    const path = `/apis/${version}/peerauthentications`;
+    const items = await context.source({ source: 'PeerAuthentications', request: `GET ${path}`, required: true }, () =>
+      context.reader.listAll(path),
+    );
+    istio.peerAuthentications = (items ?? []).map((item) => {
       const { namespace, name } = metadataOf(item);
       const labels = at(item, 'spec', 'selector', 'matchLabels');
       return {
@@ -37,9 +42,7 @@ export const istioCollector: Collector = {
       if (!policy.hasSelector && policy.mode !== 'UNSET') namespaceWide.set(policy.namespace, policy.mode);
     }
     const meshMode = namespaceWide.get(ISTIO_ROOT_NAMESPACE);
-    const names = (await namespaceNamesOrNull(context)) ?? [
-      ...new Set(istio.peerAuthentications.map((p) => p.namespace)),
-    ];
+    const names = (await namespaceNames(context)) ?? [...new Set(istio.peerAuthentications.map((p) => p.namespace))];
     istio.mtls = names
       .filter((namespace) => !context.isExcluded(namespace))
       .sort()

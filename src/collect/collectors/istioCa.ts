@@ -1,6 +1,5 @@
 import type { CertificateBundle } from '../../snapshot/schema.js';
 import { at, metadataOf, str } from '../fields.js';
-import { KubeReadError, type KubeReader } from '../kube.js';
 import { decodeBase64, parseCertificateBundle } from '../x509.js';
 import type { Collector } from './collector.js';
 import { ISTIO_ROOT_NAMESPACE } from './istio.js';
@@ -11,20 +10,27 @@ const CA_SECRETS = [
   { name: 'istio-ca-secret', keys: ['ca-cert.pem', 'root-cert.pem'] },
 ] as const;
 const ROOTS_KEY = 'root-cert.pem';
+const ROOTS_CONFIGMAP = 'istio-ca-root-cert';
 
 /**
  * The Istio CA: the `istio-ca-root-cert` ConfigMaps (one copy per namespace: each distinct bundle
  * is kept once, the root namespace's copy first) and the CA Secrets in istio-system (public
  * certificates only). istioRootFingerprints collects every root seen, so clusters of one mesh
- * can be compared.
+ * can be compared. The ConfigMaps and each Secret are separate sources: a reader that may not read
+ * Secrets still gets the ConfigMap roots, which are the roots every workload trusts.
  */
 export const istioCaCollector: Collector = {
   section: 'istioCa',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     const roots = new Set<string>();
-    const configMaps = await reader.listAll('/api/v1/configmaps', {
-      fieldSelector: 'metadata.name=istio-ca-root-cert',
-    });
+    const configMaps =
+      (await source(
+        {
+          source: 'ConfigMaps istio-ca-root-cert (every namespace)',
+          request: `GET /api/v1/configmaps?fieldSelector=metadata.name=${ROOTS_CONFIGMAP}`,
+        },
+        () => reader.listAll('/api/v1/configmaps', { fieldSelector: `metadata.name=${ROOTS_CONFIGMAP}` }),
+      )) ?? [];
     configMaps.sort((a, b) => rootNamespaceFirst(metadataOf(a).namespace, metadataOf(b).namespace));
     const seenPem = new Set<string>();
     for (const configMap of configMaps) {
@@ -38,7 +44,12 @@ export const istioCaCollector: Collector = {
       for (const certificate of chain) roots.add(certificate.fingerprint256);
     }
     for (const secret of CA_SECRETS) {
-      for (const bundle of await caSecretBundles(reader, secret.name, secret.keys)) {
+      const path = `/api/v1/namespaces/${ISTIO_ROOT_NAMESPACE}/secrets/${secret.name}`;
+      const bundles = await source(
+        { source: `Secret ${ISTIO_ROOT_NAMESPACE}/${secret.name}`, request: `GET ${path}`, secret: true },
+        async () => caSecretBundles(await reader.getJson(path), secret.name, secret.keys),
+      );
+      for (const bundle of bundles ?? []) {
         draft.certificates.bundles.push(bundle);
         // A self-signed CA certificate is a root as well (istio-ca-secret has no root-cert.pem).
         for (const certificate of bundle.chain) {
@@ -60,18 +71,7 @@ function rootNamespaceFirst(a: string | null, b: string | null): number {
   return (a ?? '').localeCompare(b ?? '');
 }
 
-async function caSecretBundles(
-  reader: KubeReader,
-  name: string,
-  keys: readonly string[],
-): Promise<CertificateBundle[]> {
-  let secret: unknown;
-  try {
-    secret = await reader.getJson(`/api/v1/namespaces/${ISTIO_ROOT_NAMESPACE}/secrets/${name}`);
-  } catch (error) {
-    if (error instanceof KubeReadError && error.httpStatus === 404) return [];
-    throw error;
-  }
+function caSecretBundles(secret: unknown, name: string, keys: readonly string[]): CertificateBundle[] {
   const bundles: CertificateBundle[] = [];
   for (const key of keys) {
     const { chain } = parseCertificateBundle(decodeBase64(at(secret, 'data', key)));

@@ -36,25 +36,34 @@ function kubeconfigServers(text: string): string[] {
  */
 export const istioRemoteSecretsCollector: Collector = {
   section: 'istioRemoteSecrets',
-  async collect({ reader }, draft) {
-    const remotes = await reader.reduceList(
-      `/api/v1/namespaces/${ISTIO_ROOT_NAMESPACE}/secrets`,
-      { labelSelector: ISTIO_REMOTE_SECRET_SELECTOR },
-      () => [] as IstioRemote[],
-      (acc, secret) => {
-        const data = at(secret, 'data');
-        if (!isRecord(data)) return;
-        for (const [name, value] of Object.entries(data)) {
-          const servers = kubeconfigServers(decodeBase64(value));
-          const secretName = metadataOf(secret).name;
-          if (servers.length === 0) acc.push({ secret: secretName, name, server: null });
-          for (const server of servers) acc.push({ secret: secretName, name, server });
-        }
+  async collect({ reader, source }, draft) {
+    const path = `/api/v1/namespaces/${ISTIO_ROOT_NAMESPACE}/secrets`;
+    const remotes = await source(
+      {
+        source: `Istio remote Secrets (${ISTIO_ROOT_NAMESPACE})`,
+        request: `GET ${path}?labelSelector=${ISTIO_REMOTE_SECRET_SELECTOR}`,
+        secret: true,
       },
+      () =>
+        reader.reduceList(
+          path,
+          { labelSelector: ISTIO_REMOTE_SECRET_SELECTOR },
+          () => [] as IstioRemote[],
+          (acc, secret) => {
+            const data = at(secret, 'data');
+            if (!isRecord(data)) return;
+            for (const [name, value] of Object.entries(data)) {
+              const servers = kubeconfigServers(decodeBase64(value));
+              const secretName = metadataOf(secret).name;
+              if (servers.length === 0) acc.push({ secret: secretName, name, server: null });
+              for (const server of servers) acc.push({ secret: secretName, name, server });
+            }
+          },
+        ),
     );
     const order = (r: IstioRemote) => `${r.name}\u0000${r.secret}\u0000${r.server ?? ''}`;
-    draft.federation.istioRemotes = remotes.sort((a, b) => order(a).localeCompare(order(b)));
-    draft.federation.istioRemoteClusters = [...new Set(remotes.map((r) => r.name))].sort();
+    draft.federation.istioRemotes = (remotes ?? []).sort((a, b) => order(a).localeCompare(order(b)));
+    draft.federation.istioRemoteClusters = [...new Set(draft.federation.istioRemotes.map((r) => r.name))].sort();
     return 'ok';
   },
 };

@@ -6,12 +6,13 @@ import type { Collector } from './collector.js';
 /** KubeFedClusters (core.kubefed.io/v1beta1): API endpoint (without user-info) and the Ready / Offline conditions. */
 export const kubefedCollector: Collector = {
   section: 'kubefed',
-  async collect({ reader }, draft) {
+  async collect({ reader, source }, draft) {
     const resources = await reader.discover('core.kubefed.io/v1beta1');
     if (!resources?.some((r) => r.name === 'kubefedclusters')) return 'absent';
     draft.federation.kubefedInstalled = true;
-    const items = await reader.listAll('/apis/core.kubefed.io/v1beta1/kubefedclusters');
-    draft.federation.kubefedClusters = items.map((item): KubeFedCluster => {
+    const path = '/apis/core.kubefed.io/v1beta1/kubefedclusters';
+    const items = await source({ source: 'KubeFedClusters', request: `GET ${path}` }, () => reader.listAll(path));
+    draft.federation.kubefedClusters = (items ?? []).map((item): KubeFedCluster => {
       const { namespace, name } = metadataOf(item);
       const ready = conditionOf(item, 'Ready');
       const offline = conditionOf(item, 'Offline');

@@ -5,8 +5,10 @@ import type { Collector } from './collector.js';
 export const limitRangesCollector: Collector = {
   section: 'limitRanges',
   async collect(context, draft) {
-    const items = await context.reader.listAll('/api/v1/limitranges');
-    draft.quotas.limitRanges = items.map((item) => {
+    const items = await context.source({ source: 'LimitRanges', request: 'GET /api/v1/limitranges' }, () =>
+      context.reader.listAll('/api/v1/limitranges'),
+    );
+    draft.quotas.limitRanges = (items ?? []).map((item) => {
       const { namespace, name } = metadataOf(item);
       return {
         namespace: namespace ?? '',

@@ -1,6 +1,6 @@
 import type { NamespaceNetworkPosture } from '../../snapshot/schema.js';
 import { at, isRecord, type JsonRecord, metadataOf, records, strings } from '../fields.js';
-import { type Collector, namespaceNamesOrNull } from './collector.js';
+import { type Collector, namespaceNames } from './collector.js';
 
 /**
  * NetworkPolicy posture per namespace (excluded namespaces left out).
@@ -9,11 +9,21 @@ import { type Collector, namespaceNamesOrNull } from './collector.js';
  * policyTypes include Ingress and that has no ingress rule. Unset policyTypes mean Ingress, plus
  * Egress only when egress rules exist. A rule with no peers and no ports (`ingress: [{}]`)
  * allows everything. Cluster-wide CNI policies (Calico GlobalNetworkPolicy ...) are not visible here.
+ * Without the NetworkPolicy list nothing is known (the section fails); without the Namespace list
+ * only the namespaces that have a policy get a posture (the section is partial).
  */
 export const networkPoliciesCollector: Collector = {
   section: 'networkPolicies',
   async collect(context, draft) {
-    const policies = await context.reader.listAll('/apis/networking.k8s.io/v1/networkpolicies');
+    const policies =
+      (await context.source(
+        {
+          source: 'NetworkPolicies',
+          request: 'GET /apis/networking.k8s.io/v1/networkpolicies',
+          required: true,
+        },
+        () => context.reader.listAll('/apis/networking.k8s.io/v1/networkpolicies'),
+      )) ?? [];
     const byNamespace = new Map<string, NamespaceNetworkPosture>();
     const postureOf = (namespace: string) => {
       let posture = byNamespace.get(namespace);
@@ -30,7 +40,7 @@ export const networkPoliciesCollector: Collector = {
       }
       return posture;
     };
-    for (const name of (await namespaceNamesOrNull(context)) ?? []) postureOf(name);
+    for (const name of (await namespaceNames(context)) ?? []) postureOf(name);
     for (const policy of policies) {
       const posture = postureOf(metadataOf(policy).namespace ?? '');
       const facts = networkPolicyFacts(policy);

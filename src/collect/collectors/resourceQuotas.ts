@@ -10,8 +10,10 @@ import type { Collector } from './collector.js';
 export const resourceQuotasCollector: Collector = {
   section: 'resourceQuotas',
   async collect(context, draft) {
-    const items = await context.reader.listAll('/api/v1/resourcequotas');
-    draft.quotas.resourceQuotas = items.map((item) => {
+    const items = await context.source({ source: 'ResourceQuotas', request: 'GET /api/v1/resourcequotas' }, () =>
+      context.reader.listAll('/api/v1/resourcequotas'),
+    );
+    draft.quotas.resourceQuotas = (items ?? []).map((item) => {
       const { namespace, name } = metadataOf(item);
       const hard = { ...stringMap(at(item, 'spec', 'hard')), ...stringMap(at(item, 'status', 'hard')) };
       const used = stringMap(at(item, 'status', 'used'));

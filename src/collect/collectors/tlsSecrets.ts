@@ -13,25 +13,29 @@ const CERTIFICATE_KEYS = ['tls.crt', 'ca.crt'] as const;
  */
 export const tlsSecretsCollector: Collector = {
   section: 'tlsSecrets',
-  async collect({ reader, logger }, draft) {
-    const bundles = await reader.reduceList(
-      '/api/v1/secrets',
-      { fieldSelector: 'type=kubernetes.io/tls' },
-      () => [] as CertificateBundle[],
-      (acc, secret) => {
-        const { namespace, name } = metadataOf(secret);
-        for (const key of CERTIFICATE_KEYS) {
-          const encoded = at(secret, 'data', key);
-          if (encoded === undefined) continue;
-          const { chain, unreadable } = parseCertificateBundle(decodeBase64(encoded));
-          if (unreadable > 0 || chain.length === 0) {
-            logger.warn('unreadable certificate in TLS Secret', { namespace, name, key });
-          }
-          if (chain.length > 0) acc.push({ source: 'tls-secret', namespace, name, key, chain });
-        }
-      },
+  async collect({ reader, logger, source }, draft) {
+    const bundles = await source(
+      { source: 'TLS Secrets', request: 'GET /api/v1/secrets?fieldSelector=type=kubernetes.io/tls', secret: true },
+      () =>
+        reader.reduceList(
+          '/api/v1/secrets',
+          { fieldSelector: 'type=kubernetes.io/tls' },
+          () => [] as CertificateBundle[],
+          (acc, secret) => {
+            const { namespace, name } = metadataOf(secret);
+            for (const key of CERTIFICATE_KEYS) {
+              const encoded = at(secret, 'data', key);
+              if (encoded === undefined) continue;
+              const { chain, unreadable } = parseCertificateBundle(decodeBase64(encoded));
+              if (unreadable > 0 || chain.length === 0) {
+                logger.warn('unreadable certificate in TLS Secret', { namespace, name, key });
+              }
+              if (chain.length > 0) acc.push({ source: 'tls-secret', namespace, name, key, chain });
+            }
+          },
+        ),
     );
-    draft.certificates.bundles.push(...bundles);
+    draft.certificates.bundles.push(...(bundles ?? []));
     return 'ok';
   },
 };

@@ -1,11 +1,17 @@
 import { DateTime } from 'luxon';
-import { certificateBundles, certificateEvidence, describeCertificate } from '../certificateBundles.js';
+import {
+  certificateBundles,
+  certificateEvidence,
+  describeCertificate,
+  describeStatusExpiry,
+} from '../certificateBundles.js';
 import { type Check, type ClusterRule, failed, passed } from '../rule.js';
 
 /**
  * One check per certificate resource (every certificate of every data key is looked at),
- * measured at evaluation time `now`; one not-evaluated check per certificate section not
- * collected.
+ * measured at evaluation time `now`; one per Secret cert-manager manages when the TLS Secrets
+ * were not read (from Certificate status.notAfter); one not-evaluated check per certificate
+ * section, or part of one, not collected.
  */
 export const certExpired: ClusterRule = {
   id: 'CERT-EXPIRED',
@@ -21,7 +27,7 @@ export const certExpired: ClusterRule = {
     'Renew the certificate (cert-manager: check the Certificate and its Issuer), or remove the stale bundle.',
   controls: { cis: null, nsa: 'Network separation and hardening: Encryption', soc2: ['CC6.7'] },
   evaluate({ snapshot, now }) {
-    const { bundles, notEvaluated } = certificateBundles(snapshot);
+    const { bundles, fromStatus, notEvaluated } = certificateBundles(snapshot);
     const checks: Check[] = bundles.map((bundle) => {
       const expired = bundle.certificates.filter(
         ({ certificate }) => DateTime.fromISO(certificate.notAfter, { zone: 'utc' }) <= now,
@@ -34,6 +40,14 @@ export const certExpired: ClusterRule = {
         evidence: { source: bundle.source, expired: expired.map(certificateEvidence) },
       });
     });
-    return [...checks, ...notEvaluated];
+    const statusChecks: Check[] = fromStatus.map((expiry) => {
+      if (DateTime.fromISO(expiry.notAfter, { zone: 'utc' }) > now) return passed(expiry.resource);
+      return failed(expiry.resource, {
+        resource: expiry.resource,
+        message: `${expiry.resource}: certificate expired ${expiry.notAfter} (${describeStatusExpiry(expiry)})`,
+        evidence: { source: 'cert-manager', certificate: expiry.certificate, notAfter: expiry.notAfter },
+      });
+    });
+    return [...checks, ...statusChecks, ...notEvaluated];
   },
 };

@@ -1,11 +1,17 @@
 import { DateTime } from 'luxon';
-import { certificateBundles, certificateEvidence, describeCertificate } from '../certificateBundles.js';
+import {
+  certificateBundles,
+  certificateEvidence,
+  describeCertificate,
+  describeStatusExpiry,
+} from '../certificateBundles.js';
 import { type Check, type ClusterRule, failed, passed } from '../rule.js';
 
 /**
  * One check per certificate resource, like CERT-EXPIRED: fails when a certificate not yet expired
  * expires within `certExpiringHighDays` of `now`; critical when the soonest is within
- * `certExpiringCriticalDays`, high otherwise.
+ * `certExpiringCriticalDays`, high otherwise. The Secrets cert-manager manages are judged from
+ * Certificate status.notAfter when the TLS Secrets were not read.
  */
 export const certExpiring: ClusterRule = {
   id: 'CERT-EXPIRING',
@@ -21,7 +27,7 @@ export const certExpiring: ClusterRule = {
     'Renew the certificate before it expires, or check why automatic renewal (cert-manager renewalTime, Istio CA rotation) has not happened.',
   controls: { cis: null, nsa: 'Network separation and hardening: Encryption', soc2: ['CC6.7', 'A1.2'] },
   evaluate({ snapshot, now, thresholds }) {
-    const { bundles, notEvaluated } = certificateBundles(snapshot);
+    const { bundles, fromStatus, notEvaluated } = certificateBundles(snapshot);
     const horizon = now.plus({ days: thresholds.certExpiringHighDays });
     const daysLeft = (at: DateTime): number => at.diff(now, 'days').days;
     const checks: Check[] = bundles.map((bundle) => {
@@ -41,6 +47,17 @@ export const certExpiring: ClusterRule = {
         evidence: { source: bundle.source, expiring: expiring.map(({ located }) => certificateEvidence(located)) },
       });
     });
-    return [...checks, ...notEvaluated];
+    const statusChecks: Check[] = fromStatus.map((expiry) => {
+      const notAfter = DateTime.fromISO(expiry.notAfter, { zone: 'utc' });
+      if (notAfter <= now || notAfter > horizon) return passed(expiry.resource);
+      const days = daysLeft(notAfter);
+      return failed(expiry.resource, {
+        resource: expiry.resource,
+        severity: days <= thresholds.certExpiringCriticalDays ? 'critical' : 'high',
+        message: `${expiry.resource}: certificate expires ${expiry.notAfter} (in ${Math.floor(days)} days, ${describeStatusExpiry(expiry)})`,
+        evidence: { source: 'cert-manager', certificate: expiry.certificate, notAfter: expiry.notAfter },
+      });
+    });
+    return [...checks, ...statusChecks, ...notEvaluated];
   },
 };

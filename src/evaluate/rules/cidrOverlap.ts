@@ -10,7 +10,7 @@ import {
   groupsOf,
 } from '../connectivity.js';
 import { type Check, type FindingDraft, type FleetRule, failed, notEvaluated, passed } from '../rule.js';
-import { describeUncollected, uncollectedSections } from '../sections.js';
+import { incompleteSections, notCollectedCheck } from '../sections.js';
 
 /** Clusters of one mesh or one routed network, and a manager with each cluster it manages. */
 const COMPARED_WITHIN: readonly GroupKind[] = ['mesh', 'network', 'managed'];
@@ -67,8 +67,9 @@ function overlapFinding(
  * one network group (high), or a manager and a cluster it manages (medium). One check per cluster
  * that is connected to another (counted in that cluster's score): failed when any of its ranges
  * overlaps a range of a cluster it is connected to (each overlapping pair of ranges is one
- * finding, shared by the checks of both clusters), not evaluated when one of its network sections
- * was not collected and no overlap was found, passed otherwise. A connected cluster without a
+ * finding, shared by the checks of both clusters; ranges of partly collected sections count: an
+ * overlap seen is an overlap), not evaluated when one of its network sections was not collected,
+ * or only in part, and no overlap was found, passed otherwise. A connected cluster without a
  * snapshot: not evaluated. A cluster in no group is compared with none: no check.
  */
 export const cidrOverlap: FleetRule = {
@@ -91,7 +92,8 @@ export const cidrOverlap: FleetRule = {
       .map((snapshot) => ({
         cluster: snapshot.meta.cluster,
         ranges: clusterRanges(snapshot),
-        uncollected: uncollectedSections(snapshot, NETWORK_SECTIONS),
+        // A partial section may hide a range: no overlap found there proves nothing.
+        incomplete: incompleteSections(snapshot, NETWORK_SECTIONS),
         snapshot,
       }));
     const overlaps: Overlap[] = [];
@@ -124,11 +126,8 @@ export const cidrOverlap: FleetRule = {
       const check =
         mine.length > 0
           ? failed(subject, ...mine)
-          : side.uncollected.length > 0
-            ? notEvaluated(
-                subject,
-                `network ranges not collected: ${describeUncollected(side.snapshot, side.uncollected)}`,
-              )
+          : side.incomplete.length > 0
+            ? notCollectedCheck(subject, 'network ranges not collected', side.snapshot, side.incomplete)
             : passed(subject);
       return { ...check, cluster: side.cluster };
     });

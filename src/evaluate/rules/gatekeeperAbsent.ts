@@ -9,6 +9,8 @@ export const gatekeeperAbsent: ClusterRule = {
   defaultSeverity: 'high',
   sections: ['gatekeeper', 'kyverno'],
   gate: 'all-or-absent',
+  // Whether an engine is installed is known even when some of its lists could not be read.
+  partial: 'enough',
   rationale:
     'Without an admission policy engine nothing stops privileged Pods, host paths or unapproved images from being admitted.',
   remediation: 'Install OPA Gatekeeper (or Kyverno) and enforce the baseline policies of the organisation.',

@@ -1,7 +1,13 @@
 import { SECTION_NAMES } from '../../snapshot/schema.js';
+import { sectionFailed, unreadSourcesOf } from '../../snapshot/sectionStatus.js';
 import { type ClusterRule, failed, passed } from '../rule.js';
 
-/** One check per snapshot section of a reachable cluster: ok and absent pass, forbidden and error fail. */
+/**
+ * One check per snapshot section of a reachable cluster: ok and absent pass, forbidden and error
+ * fail, and so does a partial section with a source that failed (naming the sources not read).
+ * A section whose unread sources were all skipped on purpose (Secret reads off) is a choice, not a
+ * failure: a skipped section makes no check, a partial one passes; the report states the mode.
+ */
 export const sectionNotCollected: ClusterRule = {
   id: 'SECTION-NOT-COLLECTED',
   title: 'Part of a cluster could not be collected',
@@ -18,16 +24,28 @@ export const sectionNotCollected: ClusterRule = {
   evaluate({ snapshot }) {
     // An unreachable cluster is CLUSTER-UNREACHABLE's finding; its sections say nothing more.
     if (snapshot.meta.status === 'unreachable') return [];
-    return SECTION_NAMES.map((section) => {
+    return SECTION_NAMES.flatMap((section) => {
       const subject = `Section/${section}`;
       const status = snapshot.meta.sections[section];
-      if (!status || status.state === 'ok' || status.state === 'absent') return passed(subject);
+      if (status?.state === 'skipped') return [];
+      if (!status || !sectionFailed(status)) return [passed(subject)];
       const reason = status.message ?? 'no message';
-      return failed(subject, {
-        resource: subject,
-        message: `section ${section} was not collected from ${snapshot.meta.cluster}: ${status.state} (${reason})`,
-        evidence: { section, state: status.state, message: status.message ?? null },
-      });
+      const unread = unreadSourcesOf(status);
+      return [
+        failed(subject, {
+          resource: subject,
+          message:
+            status.state === 'partial'
+              ? `section ${section} was only partly collected from ${snapshot.meta.cluster}: ${reason}`
+              : `section ${section} was not collected from ${snapshot.meta.cluster}: ${status.state} (${reason})`,
+          evidence: {
+            section,
+            state: status.state,
+            message: status.message ?? null,
+            ...(unread.length > 0 ? { unreadSources: unread } : {}),
+          },
+        }),
+      ];
     });
   },
 };

@@ -1,7 +1,7 @@
 import type { SectionName, Snapshot } from '../../snapshot/schema.js';
 import { isInClusterServer, normalizeServerUrl } from '../endpoints.js';
-import { type Check, type FleetRule, failed, notEvaluated, passed } from '../rule.js';
-import { describeUncollected, isCollected, isOk } from '../sections.js';
+import { type Check, type FleetRule, failed, passed } from '../rule.js';
+import { isCollected, isOk, notCollectedCheck } from '../sections.js';
 
 interface Target {
   name: string | null;
@@ -75,10 +75,7 @@ export const unauditedCluster: FleetRule = {
       if (snapshot.meta.status === 'unreachable') continue;
       for (const section of SOURCES) {
         if (isCollected(snapshot, section)) continue;
-        checks.push({
-          ...notEvaluated(`Section/${section}`, `not collected: ${describeUncollected(snapshot, [section])}`),
-          cluster,
-        });
+        checks.push({ ...notCollectedCheck(`Section/${section}`, 'not collected', snapshot, [section]), cluster });
       }
       for (const target of referencedClusters(snapshot)) {
         const label = target.name ?? target.server ?? 'unknown';

@@ -4,6 +4,7 @@
  */
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from '../html/format.js';
+import { secretReadsSentence } from '../html/secretReadsView.js';
 import type { ReportDocument, ReportFinding } from '../schema.js';
 
 export interface ReportLinks {
@@ -27,6 +28,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 /** Untrusted text made safe to place on one line of a plain-text mail or a header. */
 export function singleLine(text: string): string {
   return text.replace(CONTROL_CHARACTERS, ' ');
+}
+
+function nullableLine(text: string | null): string | null {
+  return text === null ? null : singleLine(text);
 }
 
 function clustersOf(finding: ReportFinding): string {
@@ -125,6 +130,7 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
     linksExpire: links.expiresAt ? formatInstant(links.expiresAt, tz) : null,
     version: doc.fleetledgerVersion,
     store: singleLine(doc.store),
+    secretReads: nullableLine(secretReadsSentence(doc)),
   };
 }
 

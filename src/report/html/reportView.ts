@@ -10,6 +10,7 @@ import { formatDay, formatDeltaPoints, formatInstant, formatPercent, trendArrow,
 import { buildLineChart } from './lineChart.js';
 import { buildNetworkMap } from './networkMap.js';
 import { describeControls, type RuleDescription } from './ruleCatalog.js';
+import { buildSecretReadsView } from './secretReadsView.js';
 import { buildSeverityBars } from './severityBars.js';
 
 export interface ReportViewOptions {
@@ -254,6 +255,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       matched: waiver.matched,
     })),
     appendix: appendixView(doc, options.catalog, options),
+    secretReads: buildSecretReadsView(doc),
   };
 }
 
