@@ -48,7 +48,13 @@ export function namespaceSkipper(settings: NamespaceSkipSettings): (namespace: s
   return (namespace) => {
     const exclude = excludes.find(({ matches }) => matches(namespace));
     if (exclude) {
-      return { namespace, reason: 'excluded', pattern: exclude.pattern, addOn: null, source: 'rules.excludeNamespaces' };
+      return {
+        namespace,
+        reason: 'excluded',
+        pattern: exclude.pattern,
+        addOn: null,
+        source: 'rules.excludeNamespaces',
+      };
     }
     if (checkAnyway(namespace)) return null;
     const entry = platformEntry(namespace);

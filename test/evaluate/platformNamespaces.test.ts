@@ -5,6 +5,8 @@ import { netpolNoDefaultDeny } from '../../src/evaluate/rules/netpolNoDefaultDen
 import { quotaMissing } from '../../src/evaluate/rules/quotaMissing.js';
 import { quotaNearLimit } from '../../src/evaluate/rules/quotaNearLimit.js';
 import { DEFAULT_THRESHOLDS, RuleThresholds } from '../../src/evaluate/thresholds.js';
+import { parseFleetFile } from '../../src/fleet/fleetFile.js';
+import { reportFleetOf } from '../../src/report/reportFleet.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { namespaces, run, snapshotOf, tallyOf } from './fixtures.js';
 
@@ -60,9 +62,7 @@ describe('the tenant-hygiene rules and the platform namespaces', () => {
         resources: [{ resource: 'pods', hard: '10', used: '10', hardValue: 10, usedValue: 10 }],
       });
     });
-    expect(run(quotaNearLimit, [cluster]).findings.map((f) => f.resource)).toEqual([
-      'ResourceQuota/istio-system/pods',
-    ]);
+    expect(run(quotaNearLimit, [cluster]).findings.map((f) => f.resource)).toEqual(['ResourceQuota/istio-system/pods']);
   });
 
   it('skip the namespaces of extraPlatformNamespaces (globs) on top of the built-in list', () => {
@@ -80,11 +80,7 @@ describe('the tenant-hygiene rules and the platform namespaces', () => {
   it('check every namespace but the excluded ones when platformNamespaces is empty', () => {
     const thresholds = RuleThresholds.parse({ platformNamespaces: [] });
     const cluster = clusterWith('kube-system', 'default', 'istio-system', 'payments');
-    expect(flagged(cluster, thresholds)).toEqual([
-      'Namespace/default',
-      'Namespace/istio-system',
-      'Namespace/payments',
-    ]);
+    expect(flagged(cluster, thresholds)).toEqual(['Namespace/default', 'Namespace/istio-system', 'Namespace/payments']);
   });
 
   it('check a listed namespace that checkPlatformNamespaces names, e.g. default where tenants run workloads', () => {
@@ -135,5 +131,32 @@ describe('the rules: keys for platform namespaces', () => {
         '"istio-sytem" is not a platform namespace (neither in the built-in list nor in platformNamespaces or extraPlatformNamespaces)',
       ],
     ]);
+  });
+});
+
+describe('the fleet file and the two excludeNamespaces', () => {
+  const fleetFile = (extra: string) =>
+    parseFleetFile(
+      `clusters: [{ name: a, kubeconfig: { path: ./kubeconfig } }]
+defaults: { excludeNamespaces: [kube-system, monitoring] }
+${extra}`,
+      'fleet.yaml',
+      { checkAccess: false },
+    );
+
+  it('evaluate with the collection excludes when rules: does not name its own', () => {
+    // monitoring's NetworkPolicy posture is not collected: checking it would report a NetworkPolicy gap that is not there.
+    expect(fleetFile('rules: { quotaNearLimit: 0.8 }').rules?.excludeNamespaces).toEqual(['kube-system', 'monitoring']);
+    expect(reportFleetOf(fleetFile('')).rules?.excludeNamespaces).toEqual(['kube-system', 'monitoring']);
+  });
+
+  it('evaluate with rules.excludeNamespaces when the fleet file names it', () => {
+    expect(fleetFile('rules: { excludeNamespaces: [kube-*] }').rules?.excludeNamespaces).toEqual(['kube-*']);
+  });
+
+  it('name the file and key of a bad platform namespace setting', () => {
+    expect(() => fleetFile('rules: { extraPlatformNamespaces: observability }')).toThrow(
+      'fleet.yaml: rules.extraPlatformNamespaces: ',
+    );
   });
 });
