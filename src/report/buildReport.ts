@@ -21,12 +21,15 @@ import {
   type Area,
   type AreaResult,
   type ClusterFacts,
+  type ClusterProblem,
   REPORT_SCHEMA_VERSION,
   type ReportCluster,
   ReportDocument,
   type ReportFinding,
   type SeriesPoint,
 } from './schema.js';
+import { clusterProblemsOf } from './sectionProblems.js';
+import { skippedNamespacesReport } from './skippedNamespaces.js';
 import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
 
 /** How many periods the series shows, this one included. */
@@ -60,7 +63,8 @@ export interface BuildReportInput {
   /** The configured clusters (fleet file): their labels win over the snapshots' (as in the evaluation). */
   fleetClusters?: readonly { name: string; labels: Readonly<Record<string, string>> }[];
   waivers: readonly Waiver[];
-  thresholds?: Pick<RuleThresholds, 'excludeNamespaces'>;
+  /** The rule settings the evaluation used (default: the defaults): which namespaces were skipped, which rules ran. */
+  thresholds?: Partial<RuleThresholds>;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -112,17 +116,10 @@ interface ClusterContext {
   unreadable: readonly string[];
 }
 
-function statusReason(ctx: ClusterContext, periodId: string): string | null {
+/** In people's words (the raw errors stay in the cluster's `problems`). */
+function statusReason(ctx: ClusterContext, periodId: string, problems: readonly ClusterProblem[]): string | null {
   if (ctx.status === 'missing') return missingReason(ctx.unreadable, periodId);
-  const snapshot = ctx.snapshot!;
-  if (ctx.status === 'unreachable') return snapshot.meta.unreachableReason ?? 'could not be read';
-  if (ctx.notCollected.length === 0) return null;
-  return ctx.notCollected
-    .map((section) => {
-      const status = snapshot.meta.sections[section];
-      return `${section} ${status?.state ?? 'missing'}${status?.message ? ` (${status.message})` : ''}`;
-    })
-    .join('; ');
+  return problems.length > 0 ? problems.map((problem) => problem.summary).join('; ') : null;
 }
 
 /**
@@ -247,12 +244,16 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     const coverage = ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
     const facts: ClusterFacts | null =
       ctx.snapshot && ctx.status !== 'unreachable' ? clusterFacts(ctx.snapshot, input.thresholds ?? {}) : null;
+    const problems = ctx.snapshot ? clusterProblemsOf(ctx.snapshot.meta) : [];
+    const reason = statusReason(ctx, period.id, problems);
+    // A missing cluster has no snapshot to have problems: its reason explains every area.
+    const areaProblems = ctx.status === 'missing' && reason !== null ? [{ section: null, summary: reason }] : problems;
     return {
       name,
       // The fleet file is the source of truth for labels (as in the evaluation); snapshots carry those of their day.
       labels: { ...(configuredLabels.get(name) ?? ctx.snapshot?.meta.labels ?? {}) },
       status: ctx.status,
-      statusReason: statusReason(ctx, period.id),
+      statusReason: reason,
       compliance,
       coverage,
       delta: {
@@ -263,9 +264,14 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       snapshotKey: stored?.ref.key ?? null,
       collectedAt: ctx.snapshot?.meta.collectionStart ?? null,
       areas: Object.fromEntries(
-        AREAS.map((area) => [area, areaResult(area, openFindings, clusterTallies.get(name) ?? [])]),
+        AREAS.map((area) => [area, areaResult(area, openFindings, clusterTallies.get(name) ?? [], areaProblems)]),
       ) as Record<Area, AreaResult>,
       facts,
+      problems,
+      skippedNamespaces: skippedNamespacesReport(
+        ctx.status === 'missing' ? undefined : ctx.snapshot,
+        input.thresholds ?? {},
+      ),
     };
   });
 

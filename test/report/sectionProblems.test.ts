@@ -1,8 +1,4 @@
-import {
-  clusterProblemsOf,
-  sectionProblem,
-  unreachableSummary,
-} from '../../src/report/sectionProblems.js';
+import { clusterProblemsOf, sectionProblem, unreachableSummary } from '../../src/report/sectionProblems.js';
 import { SECTION_NAMES } from '../../src/snapshot/schema.js';
 import { allSectionsOk } from '../support/snapshotFixture.js';
 
@@ -11,14 +7,14 @@ const FORBIDDEN_APPLICATIONSETS =
 
 describe('a section problem told in people words', () => {
   it('says what could not be read and why, and keeps the raw API error as the detail', () => {
-    expect(
-      sectionProblem('argocdApplicationSets', { state: 'forbidden', message: FORBIDDEN_APPLICATIONSETS }),
-    ).toEqual({
-      section: 'argocdApplicationSets',
-      state: 'forbidden',
-      summary: 'cannot list ApplicationSets (forbidden for the reader role)',
-      detail: FORBIDDEN_APPLICATIONSETS,
-    });
+    expect(sectionProblem('argocdApplicationSets', { state: 'forbidden', message: FORBIDDEN_APPLICATIONSETS })).toEqual(
+      {
+        section: 'argocdApplicationSets',
+        state: 'forbidden',
+        summary: 'cannot list ApplicationSets (forbidden for the reader role)',
+        detail: FORBIDDEN_APPLICATIONSETS,
+      },
+    );
   });
 
   it('names every section with a noun of its own', () => {
@@ -67,7 +63,8 @@ describe('a section problem told in people words', () => {
       section: 'istioCa',
       state: 'partial',
       summary: 'read Istio CA roots only in part (cacerts Secret: forbidden for the reader role)',
-      detail: 'cacerts Secret: forbidden (GET /api/v1/namespaces/istio-system/secrets/cacerts: HTTP 403: secrets "cacerts" is forbidden)',
+      detail:
+        'cacerts Secret: forbidden (GET /api/v1/namespaces/istio-system/secrets/cacerts: HTTP 403: secrets "cacerts" is forbidden)',
     });
     expect(sectionProblem('istioCa', { state: 'partial' })?.summary).toBe('read Istio CA roots only in part');
   });
