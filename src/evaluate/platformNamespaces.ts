@@ -76,7 +76,7 @@ export const BUILT_IN_PLATFORM_NAMESPACES: readonly BuiltInPlatformNamespace[] =
   { namespace: 'velero', addOn: 'Velero' },
   { namespace: 'longhorn-system', addOn: 'Longhorn' },
   { namespace: 'rook-ceph', addOn: 'Rook' },
-  { namespace: 'local-path-storage', addOn: 'local-path-provisioner (kind, k3s)' },
+  { namespace: 'local-path-storage', addOn: 'local-path-provisioner (kind)' },
   { namespace: 'kubernetes-dashboard', addOn: 'Kubernetes Dashboard' },
   { namespace: 'olm', addOn: 'Operator Lifecycle Manager' },
   { namespace: 'operators', addOn: 'Operator Lifecycle Manager' },

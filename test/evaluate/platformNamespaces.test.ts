@@ -1,4 +1,6 @@
 import { RULES } from '../../src/evaluate/catalog.js';
+import { namespaceSkipper } from '../../src/evaluate/namespaceSkips.js';
+import { BUILT_IN_PLATFORM_NAMESPACES, platformNamespacesOf } from '../../src/evaluate/platformNamespaces.js';
 import { limitRangeMissing } from '../../src/evaluate/rules/limitRangeMissing.js';
 import { mtlsNotStrict } from '../../src/evaluate/rules/mtlsNotStrict.js';
 import { netpolNoDefaultDeny } from '../../src/evaluate/rules/netpolNoDefaultDeny.js';
@@ -158,5 +160,43 @@ ${extra}`,
     expect(() => fleetFile('rules: { extraPlatformNamespaces: observability }')).toThrow(
       'fleet.yaml: rules.extraPlatformNamespaces: ',
     );
+  });
+});
+
+describe('the built-in platform namespace list', () => {
+  it('is documented in README.md (run npm run docs after changing it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { withPlatformNamespaces } = await import('../../src/evaluate/readmeCatalog.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('| Argo CD | `argocd` |');
+    expect(withPlatformNamespaces(readme)).toBe(readme);
+  });
+
+  it('is the effective list unless the fleet file changes it, each entry with its add-on', () => {
+    const list = platformNamespacesOf(DEFAULT_THRESHOLDS);
+    expect(list.map((entry) => entry.pattern)).toEqual(BUILT_IN_PLATFORM_NAMESPACES.map((entry) => entry.namespace));
+    expect(list.find((entry) => entry.pattern === 'kube-federation-system')).toEqual({
+      pattern: 'kube-federation-system',
+      addOn: 'KubeFed',
+      source: 'built-in',
+    });
+    expect(
+      platformNamespacesOf(
+        RuleThresholds.parse({ platformNamespaces: ['istio-system', 'ops'], extraPlatformNamespaces: ['ops', 'dns'] }),
+      ),
+    ).toEqual([
+      { pattern: 'istio-system', addOn: 'Istio', source: 'rules.platformNamespaces' },
+      { pattern: 'ops', addOn: null, source: 'rules.platformNamespaces' },
+      { pattern: 'dns', addOn: null, source: 'rules.extraPlatformNamespaces' },
+    ]);
+  });
+
+  it('names the add-on of the first matching entry, exact names before reserved prefixes', () => {
+    const skipOf = namespaceSkipper({ excludeNamespaces: [] });
+    expect(skipOf('kube-flannel')?.addOn).toBe('Flannel');
+    expect(skipOf('kube-system')?.addOn).toBe('Kubernetes');
+    expect(skipOf('kube-anything')?.addOn).toBe('Kubernetes (reserved prefix)');
+    expect(skipOf('openshift-monitoring')?.addOn).toBe('OpenShift');
+    expect(skipOf('monitoring')).toBeNull();
   });
 });
