@@ -202,7 +202,7 @@ describe('problems in people words, with the raw error kept', () => {
 });
 
 describe('the skipped namespaces in report.html', () => {
-  it('are listed in the appendix with the add-on or glob that matched, escaped', () => {
+  it('are listed in the appendix, a row per cluster, with the add-on or glob that matched, escaped', () => {
     const doc = report(
       [snapshotAt('host', W48, { namespaces: namespaced('argocd', 'payments', 'ops-<img src=x onerror=alert(1)>') })],
       { extraPlatformNamespaces: ['ops-*'] },
@@ -210,10 +210,7 @@ describe('the skipped namespaces in report.html', () => {
     const appendix = renderReportHtml(doc).split('<section id="appendix">')[1]!;
     expect(appendix).toContain('<h3>Namespaces the tenant-hygiene rules skipped</h3>');
     expect(appendix).toContain(
-      '<tr><td>host</td><td><code>argocd</code></td><td>platform namespace of Argo CD (built-in list)</td></tr>',
-    );
-    expect(appendix).toContain(
-      '<tr><td>host</td><td><code>ops-&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</code></td><td>platform namespace: <code>ops-*</code> (rules.extraPlatformNamespaces)</td></tr>',
+      '<tr><td>host</td><td><code>argocd</code> <span class="reason">Argo CD</span>, <code>ops-&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</code> <span class="reason">rules.extraPlatformNamespaces: ops-*</span></td><td>–</td></tr>',
     );
     expect(appendix).not.toContain('<code>payments</code>');
   });

@@ -5,13 +5,6 @@
  */
 import type { ReportDocument } from '../schema.js';
 
-const SOURCE_TEXT: Record<string, string> = {
-  'built-in': 'built-in list',
-  'rules.platformNamespaces': 'rules.platformNamespaces',
-  'rules.extraPlatformNamespaces': 'rules.extraPlatformNamespaces',
-  'rules.excludeNamespaces': 'rules.excludeNamespaces',
-};
-
 export function collectionProblemsView(doc: Pick<ReportDocument, 'clusters'>) {
   return doc.clusters.flatMap((cluster) =>
     (cluster.problems ?? []).map((problem) => ({
@@ -24,17 +17,28 @@ export function collectionProblemsView(doc: Pick<ReportDocument, 'clusters'>) {
   );
 }
 
+/**
+ * One row per cluster (a fleet of fifty clusters stays fifty rows): its platform namespaces, each
+ * with the add-on of its built-in entry or the fleet file's key and glob, and its excluded ones.
+ */
 export function skippedNamespacesView(doc: Pick<ReportDocument, 'clusters'>) {
   const rules = [...new Set(doc.clusters.flatMap((cluster) => cluster.skippedNamespaces?.rules ?? []))];
-  const rows = doc.clusters.flatMap((cluster) =>
-    (cluster.skippedNamespaces?.namespaces ?? []).map((skip) => ({
-      cluster: cluster.name,
-      namespace: skip.namespace,
-      excluded: skip.reason === 'excluded',
-      addOn: skip.addOn,
-      pattern: skip.pattern,
-      sourceText: SOURCE_TEXT[skip.source] ?? skip.source,
-    })),
-  );
-  return { rules: rules.join(', '), rows };
+  const clusters = doc.clusters
+    .map((cluster) => {
+      const skipped = cluster.skippedNamespaces?.namespaces ?? [];
+      return {
+        cluster: cluster.name,
+        platform: skipped
+          .filter((skip) => skip.reason === 'platform')
+          .map((skip) => ({
+            namespace: skip.namespace,
+            note: skip.source === 'built-in' && skip.addOn ? skip.addOn : `${skip.source}: ${skip.pattern}`,
+          })),
+        excluded: skipped
+          .filter((skip) => skip.reason === 'excluded')
+          .map((skip) => ({ namespace: skip.namespace, note: skip.pattern === skip.namespace ? null : skip.pattern })),
+      };
+    })
+    .filter((row) => row.platform.length + row.excluded.length > 0);
+  return { rules: rules.join(', '), clusters };
 }
