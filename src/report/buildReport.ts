@@ -10,6 +10,7 @@ import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { missingReason, unreadableSnapshotsByCluster } from '../evaluate/expectedClusters.js';
 import type { CheckTally } from '../evaluate/scores.js';
+import { clusterProblemsOf } from '../evaluate/sectionProblems.js';
 import type { RuleThresholds } from '../evaluate/thresholds.js';
 import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
@@ -28,7 +29,6 @@ import {
   type ReportFinding,
   type SeriesPoint,
 } from './schema.js';
-import { clusterProblemsOf } from './sectionProblems.js';
 import { skippedNamespacesReport } from './skippedNamespaces.js';
 import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
 

@@ -1,5 +1,6 @@
 import { SECTION_NAMES } from '../../snapshot/schema.js';
 import { type ClusterRule, failed, passed } from '../rule.js';
+import { sectionProblem } from '../sectionProblems.js';
 
 /** One check per snapshot section of a reachable cluster: ok and absent pass, forbidden and error fail. */
 export const sectionNotCollected: ClusterRule = {
@@ -21,11 +22,12 @@ export const sectionNotCollected: ClusterRule = {
     return SECTION_NAMES.map((section) => {
       const subject = `Section/${section}`;
       const status = snapshot.meta.sections[section];
-      if (!status || status.state === 'ok' || status.state === 'absent') return passed(subject);
-      const reason = status.message ?? 'no message';
+      const problem = status ? sectionProblem(section, status) : null;
+      if (!status || !problem) return passed(subject);
+      // In people's words; the API server's answer stays in the evidence.
       return failed(subject, {
         resource: subject,
-        message: `section ${section} was not collected from ${snapshot.meta.cluster}: ${status.state} (${reason})`,
+        message: problem.summary,
         evidence: { section, state: status.state, message: status.message ?? null },
       });
     });

@@ -1,4 +1,4 @@
-import { clusterProblemsOf, sectionProblem, unreachableSummary } from '../../src/report/sectionProblems.js';
+import { clusterProblemsOf, sectionProblem, unreachableSummary } from '../../src/evaluate/sectionProblems.js';
 import { SECTION_NAMES } from '../../src/snapshot/schema.js';
 import { allSectionsOk } from '../support/snapshotFixture.js';
 
