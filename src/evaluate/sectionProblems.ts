@@ -88,6 +88,7 @@ function statePhrase(state: string, message: string | undefined): string {
   if (state === 'forbidden') return 'forbidden for the reader role';
   if (state === 'unreachable') return 'the cluster was unreachable';
   if (state === 'error') return errorWords(message);
+  if (state === 'skipped') return 'turned off in the fleet file';
   return `state "${state}"`;
 }
 
@@ -109,6 +110,8 @@ function summaryOf(section: string, status: SectionStatusLike): string {
     case 'error':
     case 'unreachable':
       return `could not ${verb} ${noun} (${statePhrase(status.state, status.message)})`;
+    case 'skipped':
+      return `did not ${verb} ${noun} (${statePhrase('skipped', status.message)})`;
     case 'partial': {
       const failed = (status.sources ?? []).filter((source) => !NO_PROBLEM.has(source.state));
       const which = failed.map((source) => `${source.source}: ${statePhrase(source.state, source.message)}`);

@@ -69,6 +69,28 @@ describe('a section problem told in people words', () => {
     expect(sectionProblem('istioCa', { state: 'partial' })?.summary).toBe('read Istio CA roots only in part');
   });
 
+  it('tells a section or source not read on purpose (Secret reads turned off) as such', () => {
+    expect(sectionProblem('tlsSecrets', { state: 'skipped', message: 'defaults.readSecrets is false' })).toEqual({
+      section: 'tlsSecrets',
+      state: 'skipped',
+      summary: 'did not list TLS Secrets (turned off in the fleet file)',
+      detail: 'defaults.readSecrets is false',
+    });
+    expect(
+      sectionProblem('istioCa', {
+        state: 'partial',
+        sources: [
+          { source: 'ConfigMaps istio-ca-root-cert', request: 'GET /api/v1/configmaps', state: 'ok' },
+          {
+            source: 'Secret istio-system/cacerts',
+            request: 'GET /api/v1/namespaces/istio-system/secrets/cacerts',
+            state: 'skipped',
+          },
+        ],
+      })?.summary,
+    ).toBe('read Istio CA roots only in part (Secret istio-system/cacerts: turned off in the fleet file)');
+  });
+
   it('handles a state or section it does not know without failing', () => {
     expect(sectionProblem('nodes', { state: 'throttled', message: 'slow down' })).toEqual({
       section: 'nodes',
