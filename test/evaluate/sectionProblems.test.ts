@@ -123,7 +123,13 @@ describe('an unreachable cluster told in people words', () => {
       'GET /version: SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain',
       'could not reach the API server (its TLS certificate is not trusted)',
     ],
-    ['something nobody foresaw', 'could not reach the API server'],
+    ['GET /version: something nobody foresaw', 'could not reach the API server'],
+    // fleetledger's own words on the access it was given say what to fix: kept.
+    [
+      'cannot load kubeconfig /etc/fleet/bad.kubeconfig: bad indentation of a mapping entry (9:39)',
+      'cannot load kubeconfig /etc/fleet/bad.kubeconfig: bad indentation of a mapping entry (9:39)',
+    ],
+    ['the environment variable LAB_TOKEN holds no token', 'the environment variable LAB_TOKEN holds no token'],
   ])('%s', (reason, summary) => {
     expect(unreachableSummary(reason)).toBe(summary);
   });
