@@ -137,13 +137,13 @@ export function sectionProblem(section: string, status: SectionStatusLike): Clus
 
 /**
  * Why a cluster could not be read at all, in people's words, from the recorded reason. A reason
- * that names no request (`GET /version: ...`) is fleetledger's own word on the access it was
- * given (a kubeconfig that does not load, a token variable that is empty): kept as it is, since
- * it already says what to fix.
+ * that names neither a request (`GET /version: ...`) nor a network error code is fleetledger's
+ * own word on the access it was given (a kubeconfig that does not load, a token variable that is
+ * empty): kept as it is, since it already says what to fix.
  */
 export function unreachableSummary(reason: string | undefined): string {
   const text = reason ?? '';
-  if (text !== '' && !/^[A-Z]+ \//.test(text)) return text;
+  if (text !== '' && !/^[A-Z]+ \//.test(text) && !/\bE[A-Z]{4,}\b/.test(text)) return text;
   if (/credentials rejected|HTTP 401/.test(text)) return 'the API server rejected the credentials';
   if (/credentials .* could not be obtained/.test(text)) return 'no credentials for the API server could be obtained';
   const why: [RegExp, string][] = [

@@ -124,6 +124,7 @@ describe('an unreachable cluster told in people words', () => {
       'could not reach the API server (its TLS certificate is not trusted)',
     ],
     ['GET /version: something nobody foresaw', 'could not reach the API server'],
+    ['connect ETIMEDOUT', 'could not reach the API server (no answer in time)'],
     // fleetledger's own words on the access it was given say what to fix: kept.
     [
       'cannot load kubeconfig /etc/fleet/bad.kubeconfig: bad indentation of a mapping entry (9:39)',
