@@ -1,7 +1,7 @@
-// Regenerates the rule catalog section of README.md from src/evaluate/catalog.ts (npm run docs).
+// Regenerates the rule catalog and the platform namespace list of README.md from src/evaluate (npm run docs).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withRuleCatalog } from '../src/evaluate/readmeCatalog.js';
+import { withPlatformNamespaces, withRuleCatalog } from '../src/evaluate/readmeCatalog.js';
 
 const readme = new URL('../README.md', import.meta.url);
-writeFileSync(readme, withRuleCatalog(readFileSync(readme, 'utf8')));
-console.log('wrote the rule catalog into README.md');
+writeFileSync(readme, withPlatformNamespaces(withRuleCatalog(readFileSync(readme, 'utf8'))));
+console.log('wrote the rule catalog and the platform namespace list into README.md');

@@ -17,7 +17,7 @@ import { recordRun } from '../ledger/manifest.js';
 import type { WrittenObject } from '../ledger/objects.js';
 import { writeSnapshot } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
-import type { ClusterStatus, Snapshot } from '../snapshot/schema.js';
+import type { ClusterStatus, SectionName, SectionStatus, Snapshot } from '../snapshot/schema.js';
 import { sectionFailed } from '../snapshot/sectionStatus.js';
 import type { ClusterAccess } from './access/clusterAccess.js';
 import { type CollectOptions, collectClusterSnapshot } from './collectClusterSnapshot.js';
@@ -37,6 +37,8 @@ export interface ClusterRunResult {
   /** The stored snapshot, or null when the ledger refused it (notStoredReason says why). */
   readonly written: WrittenObject | null;
   readonly notStoredReason?: string;
+  /** The state of every section, as the snapshot records it (the CLI tells the problems in words from it). */
+  readonly sections: Readonly<Partial<Record<SectionName, SectionStatus>>>;
 }
 
 export interface FleetRunResult {
@@ -168,5 +170,6 @@ function clusterResult(snapshot: Snapshot, stored: WrittenObject | string, elaps
     problems,
     ...(meta.unreachableReason ? { unreachableReason: meta.unreachableReason } : {}),
     ...(typeof stored === 'string' ? { written: null, notStoredReason: stored } : { written: stored }),
+    sections: meta.sections,
   };
 }

@@ -89,7 +89,7 @@ export function renderRuleCatalogMarkdown(rules: readonly Rule[] = RULES): strin
     lines.push(
       `### ${rule.id}`,
       '',
-      `**${rule.title}** (${rule.scope}, default severity ${rule.defaultSeverity}${rule.sections.length > 0 ? `; reads ${rule.sections.map((s) => `\`${s}\``).join(', ')}` : ''})`,
+      `**${rule.title}** (${rule.scope}, default severity ${rule.defaultSeverity}${rule.sections.length > 0 ? `; reads ${rule.sections.map((s) => `\`${s}\``).join(', ')}` : ''}${rule.tenantHygiene ? '; tenant hygiene: skips the [platform namespaces](#platform-namespaces)' : ''})`,
       '',
       `- Why: ${rule.rationale}`,
       `- Fix: ${rule.remediation}`,

@@ -24,6 +24,7 @@ import { RULES } from './catalog.js';
 import { type Connectivity, findConnectivity, GROUP_KINDS, type GroupKind } from './connectivity.js';
 import { missingReason, unreadableSnapshotsByCluster } from './expectedClusters.js';
 import { findingId } from './findingId.js';
+import { namespaceSkipper } from './namespaceSkips.js';
 import {
   type Check,
   type ClusterRule,
@@ -173,12 +174,19 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
   const reasonMissing = (cluster: string): string => missingReason(unreadable.get(cluster));
   const connectivity = findConnectivity(clusters, latest);
   const excluded = picomatch(thresholds.excludeNamespaces, { dot: true });
+  const skipOf = namespaceSkipper(thresholds);
+  const isSkipped = (namespace: string) => skipOf(namespace) !== null;
 
   const raw: RawCheck[] = [];
   for (const rule of rules) {
     if (rule.scope === 'cluster') {
       for (const snapshot of latest) {
-        const ctx: ClusterRuleContext = { snapshot, thresholds, now, isExcludedNamespace: (ns) => excluded(ns) };
+        const ctx: ClusterRuleContext = {
+          snapshot,
+          thresholds,
+          now,
+          isExcludedNamespace: rule.tenantHygiene ? isSkipped : (ns) => excluded(ns),
+        };
         for (const check of runClusterRule(rule, ctx)) raw.push({ rule, check, cluster: snapshot.meta.cluster });
       }
       for (const cluster of missingClusters) {

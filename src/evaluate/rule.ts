@@ -86,13 +86,21 @@ interface RuleBase {
   controls: ControlMapping;
   /** The snapshot sections the rule reads. */
   sections: readonly SectionName[];
+  /**
+   * A tenant-hygiene rule: one check per namespace, asking whether the team's namespace is fenced
+   * in. It skips the platform namespaces (platformNamespaces.ts) as well as `excludeNamespaces`.
+   */
+  tenantHygiene?: boolean;
 }
 
 export interface ClusterRuleContext {
   snapshot: Snapshot;
   thresholds: RuleThresholds;
   now: DateTime;
-  /** True for a namespace left out by `excludeNamespaces`. */
+  /**
+   * True for a namespace the rule leaves out: one `excludeNamespaces` names, and for a
+   * tenant-hygiene rule also a platform namespace (see namespaceSkips.ts).
+   */
   isExcludedNamespace(namespace: string): boolean;
 }
 

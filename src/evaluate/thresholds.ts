@@ -4,8 +4,10 @@
  * Strict: an unknown key is a configuration mistake (a typo would otherwise silently keep the
  * default). Every field has a default, so `RuleThresholds.parse({})` is the default set.
  */
+import picomatch from 'picomatch';
 import { z } from 'zod';
 import { RULE_IDS } from './catalog.js';
+import { platformEntryOf, platformNamespacesOf } from './platformNamespaces.js';
 import { Severity } from './types.js';
 
 export const RuleThresholds = z
@@ -27,6 +29,15 @@ export const RuleThresholds = z
     disabled: z.array(z.string()).default([]),
     /** Severity overrides by rule id. */
     severity: z.record(z.string(), Severity).default({}),
+    /**
+     * Platform namespaces (globs) the tenant-hygiene rules skip, replacing the built-in list
+     * (platformNamespaces.ts); unset: the built-in list; []: none.
+     */
+    platformNamespaces: z.array(z.string().min(1)).optional(),
+    /** Platform namespaces (globs) skipped on top of the built-in (or replaced) list. */
+    extraPlatformNamespaces: z.array(z.string().min(1)).default([]),
+    /** Platform namespaces (globs) the tenant-hygiene rules check anyway, e.g. [default]; excludeNamespaces still wins. */
+    checkPlatformNamespaces: z.array(z.string().min(1)).default([]),
   })
   .superRefine((t, ctx) => {
     if (t.certExpiringCriticalDays > t.certExpiringHighDays) {
@@ -43,6 +54,16 @@ export const RuleThresholds = z
     for (const id of Object.keys(t.severity).filter(unknown)) {
       ctx.addIssue({ code: 'custom', message: `unknown rule id "${id}"`, path: ['severity', id] });
     }
+    // A name (not a glob) that no list entry matches is a typo: it would silently check nothing.
+    const isPlatform = platformEntryOf(platformNamespacesOf(t));
+    t.checkPlatformNamespaces.forEach((name, index) => {
+      if (picomatch.scan(name).isGlob || isPlatform(name)) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" is not a platform namespace (neither in the built-in list nor in platformNamespaces or extraPlatformNamespaces)`,
+        path: ['checkPlatformNamespaces', index],
+      });
+    });
   });
 export type RuleThresholds = z.infer<typeof RuleThresholds>;
 /** What a fleet file may write (every key optional). */

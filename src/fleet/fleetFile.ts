@@ -230,7 +230,24 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
   });
   problems.push(...sharedAliases(rawClusters, file));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems[0] ?? `${file}: invalid`, problems);
-  return { source: file, clusters, defaults: parsed.data.defaults, rules: parsed.data.rules ?? null };
+  const { defaults, rules } = parsed.data;
+  return {
+    source: file,
+    clusters,
+    defaults,
+    rules: rules ? withCollectionExcludes(rules, document.toJS(), defaults) : null,
+  };
+}
+
+/**
+ * `rules.excludeNamespaces` defaults to `defaults.excludeNamespaces` (as without a `rules:` key):
+ * a namespace left out of collection has no NetworkPolicy or mTLS posture in the snapshot, and
+ * checking it anyway would report gaps that are not there.
+ */
+function withCollectionExcludes(rules: RuleThresholds, document: unknown, defaults: FleetDefaults): RuleThresholds {
+  const raw = typeof document === 'object' && document !== null ? (document as { rules?: unknown }).rules : undefined;
+  const named = typeof raw === 'object' && raw !== null && 'excludeNamespaces' in raw;
+  return named ? rules : { ...rules, excludeNamespaces: [...defaults.excludeNamespaces] };
 }
 
 /** An alias names one cluster: matched against what other clusters show, two would be ambiguous. */

@@ -33,6 +33,7 @@ export function areaResult(
   area: Area,
   openFindings: readonly { severity: Severity; area: Area | null }[],
   tallies: readonly CheckTally[],
+  problems: readonly AreaProblem[] = [],
 ): AreaResult {
   const mine = openFindings.filter((f) => f.area === area);
   const worstSeverity = SEVERITIES.find((severity) => mine.some((f) => f.severity === severity)) ?? null;
@@ -41,5 +42,27 @@ export function areaResult(
   const evaluated = checks.reduce((sum, t) => sum + t.evaluated, 0);
   const state: AreaResult['state'] =
     mine.length > 0 ? 'fail' : applicable === 0 ? 'not-applicable' : evaluated < applicable ? 'not-evaluated' : 'pass';
-  return { state, open: mine.length, worstSeverity };
+  const counts = Object.fromEntries(
+    SEVERITIES.map((severity) => [severity, mine.filter((f) => f.severity === severity).length]),
+  ) as AreaResult['counts'];
+  const reason = state === 'not-evaluated' ? notEvaluatedReason(checks, problems) : undefined;
+  return { state, open: mine.length, worstSeverity, counts, ...(reason ? { reason } : {}) };
+}
+
+/** A cluster problem as the matrix needs it (section null: the whole cluster). */
+export interface AreaProblem {
+  section: string | null;
+  summary: string;
+}
+
+/**
+ * Why an area's checks were not evaluated: the problems of the sections its unevaluated rules
+ * read, or of the whole cluster; undefined when no recorded problem explains it.
+ */
+function notEvaluatedReason(checks: readonly CheckTally[], problems: readonly AreaProblem[]): string | undefined {
+  const sections = new Set<string>(
+    checks.filter((t) => t.evaluated < t.applicable).flatMap((t) => ruleById(t.rule)?.sections ?? []),
+  );
+  const summaries = problems.filter((p) => p.section === null || sections.has(p.section)).map((p) => p.summary);
+  return summaries.length > 0 ? [...new Set(summaries)].join('; ') : undefined;
 }

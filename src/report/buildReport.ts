@@ -10,10 +10,10 @@ import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { missingReason, unreadableSnapshotsByCluster } from '../evaluate/expectedClusters.js';
 import type { CheckTally } from '../evaluate/scores.js';
+import { clusterProblemsOf } from '../evaluate/sectionProblems.js';
 import type { RuleThresholds } from '../evaluate/thresholds.js';
 import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
 import type { SectionName, Snapshot } from '../snapshot/schema.js';
-import { sectionFailed } from '../snapshot/sectionStatus.js';
 import { areaOfFinding, areaResult } from './areas.js';
 import { clusterFacts } from './clusterFacts.js';
 import { reportConnectivity } from './connectedClusters.js';
@@ -23,6 +23,7 @@ import {
   type Area,
   type AreaResult,
   type ClusterFacts,
+  type ClusterProblem,
   REPORT_SCHEMA_VERSION,
   type ReportCluster,
   ReportDocument,
@@ -30,6 +31,7 @@ import {
   type SeriesPoint,
 } from './schema.js';
 import { secretReadsOf } from './secretReads.js';
+import { skippedNamespacesReport } from './skippedNamespaces.js';
 import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
 
 /** How many periods the series shows, this one included. */
@@ -64,7 +66,8 @@ export interface BuildReportInput {
   /** The configured clusters (fleet file): their labels win over the snapshots' (as in the evaluation). */
   fleetClusters?: readonly { name: string; labels: Readonly<Record<string, string>> }[];
   waivers: readonly Waiver[];
-  thresholds?: Pick<RuleThresholds, 'excludeNamespaces'>;
+  /** The rule settings the evaluation used (default: the defaults): which namespaces were skipped, which rules ran. */
+  thresholds?: Partial<RuleThresholds>;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -116,22 +119,10 @@ interface ClusterContext {
   unreadable: readonly string[];
 }
 
-function statusReason(ctx: ClusterContext, periodId: string): string | null {
+/** In people's words (the raw errors stay in the cluster's `problems`). */
+function statusReason(ctx: ClusterContext, periodId: string, problems: readonly ClusterProblem[]): string | null {
   if (ctx.status === 'missing') return missingReason(ctx.unreadable, periodId);
-  const snapshot = ctx.snapshot!;
-  if (ctx.status === 'unreachable') return snapshot.meta.unreachableReason ?? 'could not be read';
-  // Sections skipped on purpose (Secret reads off) are stated in the cluster's secretReads, not here.
-  const failed = ctx.notCollected.filter((section) => {
-    const status = snapshot.meta.sections[section];
-    return status === undefined || sectionFailed(status);
-  });
-  if (failed.length === 0) return null;
-  return failed
-    .map((section) => {
-      const status = snapshot.meta.sections[section];
-      return `${section} ${status?.state ?? 'missing'}${status?.message ? ` (${status.message})` : ''}`;
-    })
-    .join('; ');
+  return problems.length > 0 ? problems.map((problem) => problem.summary).join('; ') : null;
 }
 
 /**
@@ -256,12 +247,16 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     const coverage = ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
     const facts: ClusterFacts | null =
       ctx.snapshot && ctx.status !== 'unreachable' ? clusterFacts(ctx.snapshot, input.thresholds ?? {}) : null;
+    const problems = ctx.snapshot ? clusterProblemsOf(ctx.snapshot.meta) : [];
+    const reason = statusReason(ctx, period.id, problems);
+    // A missing cluster has no snapshot to have problems: its reason explains every area.
+    const areaProblems = ctx.status === 'missing' && reason !== null ? [{ section: null, summary: reason }] : problems;
     return {
       name,
       // The fleet file is the source of truth for labels (as in the evaluation); snapshots carry those of their day.
       labels: { ...(configuredLabels.get(name) ?? ctx.snapshot?.meta.labels ?? {}) },
       status: ctx.status,
-      statusReason: statusReason(ctx, period.id),
+      statusReason: reason,
       compliance,
       coverage,
       delta: {
@@ -272,10 +267,15 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       snapshotKey: stored?.ref.key ?? null,
       collectedAt: ctx.snapshot?.meta.collectionStart ?? null,
       areas: Object.fromEntries(
-        AREAS.map((area) => [area, areaResult(area, openFindings, clusterTallies.get(name) ?? [])]),
+        AREAS.map((area) => [area, areaResult(area, openFindings, clusterTallies.get(name) ?? [], areaProblems)]),
       ) as Record<Area, AreaResult>,
       facts,
       secretReads: secretReadsOf(ctx.snapshot, evaluation.unevaluated ?? []),
+      problems,
+      skippedNamespaces: skippedNamespacesReport(
+        ctx.status === 'missing' ? undefined : ctx.snapshot,
+        input.thresholds ?? {},
+      ),
     };
   });
 

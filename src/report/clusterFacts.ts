@@ -3,8 +3,7 @@
  * extract of a snapshot (no violation samples, no per-resource lists), small enough to keep one
  * per cluster in every trend index entry.
  */
-import picomatch from 'picomatch';
-import { DEFAULT_THRESHOLDS } from '../evaluate/thresholds.js';
+import { type NamespaceSkipSettings, namespaceSkipper } from '../evaluate/namespaceSkips.js';
 import type { CertificateBundle, Snapshot } from '../snapshot/schema.js';
 import type { ClusterFacts } from './schema.js';
 
@@ -55,15 +54,13 @@ function certificateFacts(snapshot: Snapshot): CertificateFact[] {
   );
 }
 
-export interface ClusterFactsOptions {
-  /** Namespaces (globs) left out of the namespace counts, as the namespace checks leave them out. */
-  excludeNamespaces?: readonly string[];
-}
+/** The namespaces left out of the namespace counts, as the tenant-hygiene checks leave them out (excluded and platform namespaces). */
+export type ClusterFactsOptions = NamespaceSkipSettings;
 
 /** Extracts the facts of one cluster from its snapshot. */
 export function clusterFacts(snapshot: Snapshot, options: ClusterFactsOptions = {}): ClusterFacts {
-  const isExcluded = picomatch([...(options.excludeNamespaces ?? DEFAULT_THRESHOLDS.excludeNamespaces)], { dot: true });
-  const namespaces = snapshot.namespaces.map((ns) => ns.name).filter((name) => !isExcluded(name));
+  const skipOf = namespaceSkipper(options);
+  const namespaces = snapshot.namespaces.map((ns) => ns.name).filter((name) => skipOf(name) === null);
   const withQuota = new Set(snapshot.quotas.resourceQuotas.map((q) => q.namespace));
   const withLimitRange = new Set(snapshot.quotas.limitRanges.map((l) => l.namespace));
   const withDefaultDeny = new Set(

@@ -25,6 +25,11 @@ export const AreaResult = z.object({
   state: z.enum(['pass', 'fail', 'not-evaluated', 'not-applicable']),
   open: z.number().int().describe('open findings of this area'),
   worstSeverity: Severity.nullable(),
+  counts: SeverityCounts.optional().describe('open findings of this area by severity'),
+  reason: z
+    .string()
+    .optional()
+    .describe('not-evaluated: why, in the words of the cluster problems (absent for every other state)'),
 });
 export type AreaResult = z.infer<typeof AreaResult>;
 
@@ -105,6 +110,35 @@ export const SecretReads = z.object({
 });
 export type SecretReads = z.infer<typeof SecretReads>;
 
+/**
+ * What could not be read from a cluster, told in people's words (summary) with the raw error kept
+ * (detail). See src/evaluate/sectionProblems.ts.
+ */
+export const ClusterProblem = z.object({
+  section: z.string().nullable().describe('the snapshot section; null: the whole cluster (unreachable)'),
+  state: z.string().describe('forbidden, error, partial, unreachable ...'),
+  summary: z.string().describe("in people's words, as the status cell, the matrix and the e-mail say it"),
+  detail: z
+    .string()
+    .nullable()
+    .describe('the raw error the API server or the network gave; null when none was recorded'),
+});
+export type ClusterProblem = z.infer<typeof ClusterProblem>;
+
+/** A namespace the tenant-hygiene rules did not check, and why. See src/evaluate/namespaceSkips.ts. */
+export const SkippedNamespace = z.object({
+  namespace: z.string(),
+  reason: z.enum(['platform', 'excluded']).describe('a platform namespace list entry, or an excludeNamespaces glob'),
+  pattern: z.string().describe('the list entry or glob that matched'),
+  addOn: z.string().nullable().describe('the add-on a built-in platform namespace belongs to'),
+  source: z.enum(['built-in', 'rules.platformNamespaces', 'rules.extraPlatformNamespaces', 'rules.excludeNamespaces']),
+});
+export const SkippedNamespaces = z.object({
+  rules: z.array(z.string()).describe('the tenant-hygiene rules that ran and skipped these namespaces'),
+  namespaces: z.array(SkippedNamespace).describe('by name; none for a cluster whose snapshot could not be read'),
+});
+export type SkippedNamespaces = z.infer<typeof SkippedNamespaces>;
+
 export const ReportCluster = z.object({
   name: z.string(),
   labels: z.record(z.string(), z.string()),
@@ -121,6 +155,9 @@ export const ReportCluster = z.object({
   secretReads: SecretReads.nullable()
     .optional()
     .describe('null for a missing or unreachable cluster; absent in reports of earlier versions'),
+  // Optional: reports written before they were recorded still parse (the e-mail reads stored ones).
+  problems: z.array(ClusterProblem).optional().describe('what could not be read, in section order'),
+  skippedNamespaces: SkippedNamespaces.optional(),
 });
 export type ReportCluster = z.infer<typeof ReportCluster>;
 

@@ -2,12 +2,13 @@
  * Reading a section's status: which failures make a snapshot `partial`. Shared by the collector
  * (the cluster's status), the run summary, the evaluation and the report, so they agree.
  */
-import type { SectionState, SectionStatus, SourceState, SourceStatus } from './schema.js';
+import type { SectionStatus, SourceStatus } from './schema.js';
 
 /** States of a read that was attempted and failed: the data is unknown and someone should act. */
-const FAILED_STATES: readonly (SectionState | SourceState)[] = ['forbidden', 'error', 'unreachable'];
+const FAILED_STATES: readonly string[] = ['forbidden', 'error', 'unreachable'];
 
-export function isFailedState(state: SectionState | SourceState): boolean {
+/** Takes any string: reports of later versions may carry states this one does not know. */
+export function isFailedState(state: string): boolean {
   return FAILED_STATES.includes(state);
 }
 
@@ -16,7 +17,10 @@ export function isFailedState(state: SectionState | SourceState): boolean {
  * Sources skipped on purpose (Secret reads turned off) are no failure: the mode is a choice the
  * report states separately. A `partial` status without sources cannot say what failed: it counts.
  */
-export function sectionFailed(status: SectionStatus): boolean {
+export function sectionFailed(status: {
+  readonly state: string;
+  readonly sources?: readonly { readonly state: string }[] | undefined;
+}): boolean {
   if (isFailedState(status.state)) return true;
   if (status.state !== 'partial') return false;
   return status.sources === undefined || status.sources.some((source) => isFailedState(source.state));

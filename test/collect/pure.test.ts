@@ -94,6 +94,7 @@ describe('the per-cluster CLI line', () => {
       objectsRead: 3,
       elapsedMs: 1200,
       problems: ['tlsSecrets: error (GET /api/v1/secrets: HTTP 500: \u001b[31mred\u001b[0m)'],
+      sections: { tlsSecrets: { state: 'error', message: 'GET /api/v1/secrets: HTTP 500: \u001b[31mred\u001b[0m' } },
       written,
     });
     const unreachable = clusterLine({
@@ -103,13 +104,15 @@ describe('the per-cluster CLI line', () => {
       elapsedMs: 2000,
       problems: [],
       unreachableReason: 'GET /version: \u001b]0;title\u0007reset\u009b',
+      sections: {},
       written: null,
       notStoredReason: 'key taken',
     });
 
+    // The line tells the problems in people's words: the raw errors (and their escape codes) stay out of it.
     expect(partial).toBe(
-      'evil: partial, 3 objects, 1.2s [tlsSecrets: error (GET /api/v1/secrets: HTTP 500: [31mred[0m)] -> snapshots/cluster=evil/x.json.gz',
+      'evil: partial, 3 objects, 1.2s [could not list TLS Secrets (the API server answered HTTP 500)] -> snapshots/cluster=evil/x.json.gz',
     );
-    expect(unreachable).toBe('gone: unreachable (GET /version: ]0;titlereset) 2.0s -> NOT STORED');
+    expect(unreachable).toBe('gone: unreachable (could not reach the API server) 2.0s -> NOT STORED');
   });
 });

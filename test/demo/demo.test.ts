@@ -97,6 +97,29 @@ describe('the demo (npm start)', () => {
     expect(doc.findings.some((f) => f.rule === 'WAIVER-EXPIRED')).toBe(true);
   });
 
+  it('keeps quiet about the platform namespaces, listing them as skipped, and tells the forbidden section in words', () => {
+    const { doc } = result.thisWeek.report;
+    // 49 findings fewer than with every namespace checked: the hygiene gaps of istio-system,
+    // calico-system, cert-manager, gatekeeper-system, argocd, kube-federation-system and default.
+    expect(doc.findings).toHaveLength(39);
+    const skipped = (cluster: string) =>
+      doc.clusters
+        .find((c) => c.name === cluster)
+        ?.skippedNamespaces?.namespaces.filter((s) => s.reason === 'platform')
+        .map((s) => `${s.namespace} (${s.addOn})`);
+    expect(skipped('host')).toEqual(['argocd (Argo CD)', 'default (Kubernetes)', 'kube-federation-system (KubeFed)']);
+    expect(skipped('cluster-a')).toEqual([
+      'calico-system (Calico (Tigera operator))',
+      'cert-manager (cert-manager)',
+      'default (Kubernetes)',
+      'gatekeeper-system (OPA Gatekeeper)',
+      'istio-system (Istio)',
+    ]);
+    expect(doc.clusters.find((c) => c.name === 'host')?.statusReason).toBe(
+      'cannot list ApplicationSets (forbidden for the reader role)',
+    );
+  });
+
   it("writes this week's report files to --out and leaves a ledger that verifies", async () => {
     expect((await readdir(join(dir, 'out'))).sort()).toEqual([
       'email.html',

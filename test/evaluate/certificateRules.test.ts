@@ -1,6 +1,7 @@
 import { certExpired } from '../../src/evaluate/rules/certExpired.js';
 import { certExpiring } from '../../src/evaluate/rules/certExpiring.js';
 import { certManagerNotReady } from '../../src/evaluate/rules/certManagerNotReady.js';
+import { DEFAULT_THRESHOLDS } from '../../src/evaluate/thresholds.js';
 import { certificate, run, setSection, snapshotOf, tallyOf, tlsSecret } from './fixtures.js';
 
 // NOW is 2026-11-25T09:00:00Z.
@@ -126,15 +127,7 @@ describe('CERT-EXPIRING', () => {
     const cluster = snapshotOf('cluster-a', (s) => {
       s.certificates.bundles.push(tlsSecret('payments', 'api-tls', intermediateLater));
     });
-    const thresholds = {
-      quotaNearLimit: 0.9,
-      gatekeeperAuditMaxAgeHours: 24,
-      certExpiringCriticalDays: 21,
-      certExpiringHighDays: 60,
-      excludeNamespaces: [],
-      disabled: [],
-      severity: {},
-    };
+    const thresholds = { ...DEFAULT_THRESHOLDS, certExpiringCriticalDays: 21, certExpiringHighDays: 60 };
     expect(run(certExpiring, [cluster], { thresholds }).findings.map((f) => f.severity)).toEqual(['critical']);
   });
 });

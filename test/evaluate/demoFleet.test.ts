@@ -103,4 +103,31 @@ describe('evaluation of the demo fleet (examples/fleet), end to end', () => {
     expect(of('UNAUDITED-CLUSTER')).toEqual([]);
     expect(evaluation.scores.fleet.coverage).toBe(1);
   });
+
+  it('finds namespace hygiene gaps in the tenant namespaces only, none in the platform namespaces', () => {
+    const hygiene = ['QUOTA-MISSING', 'LIMITRANGE-MISSING', 'NETPOL-NO-DEFAULT-DENY', 'MTLS-NOT-STRICT'];
+    const found = evaluation.findings
+      .filter((f) => hygiene.includes(f.rule))
+      .map((f) => `${f.cluster} ${f.resource} ${f.rule}`)
+      .sort();
+    expect(found).toEqual([
+      'cluster-a Namespace/batch-jobs LIMITRANGE-MISSING',
+      'cluster-a Namespace/batch-jobs MTLS-NOT-STRICT',
+      'cluster-a Namespace/batch-jobs NETPOL-NO-DEFAULT-DENY',
+      'cluster-a Namespace/batch-jobs QUOTA-MISSING',
+      'cluster-a Namespace/monitoring LIMITRANGE-MISSING',
+      'cluster-a Namespace/monitoring MTLS-NOT-STRICT',
+      'cluster-a Namespace/monitoring NETPOL-NO-DEFAULT-DENY',
+      'cluster-a Namespace/monitoring QUOTA-MISSING',
+      'cluster-a Namespace/web MTLS-NOT-STRICT',
+      'cluster-a Namespace/web NETPOL-NO-DEFAULT-DENY',
+      'cluster-b Namespace/monitoring LIMITRANGE-MISSING',
+      'cluster-b Namespace/monitoring MTLS-NOT-STRICT',
+      'cluster-b Namespace/monitoring NETPOL-NO-DEFAULT-DENY',
+      'cluster-b Namespace/monitoring QUOTA-MISSING',
+      'cluster-b Namespace/reporting LIMITRANGE-MISSING',
+      'cluster-b Namespace/reporting MTLS-NOT-STRICT',
+      'cluster-b Namespace/reporting NETPOL-NO-DEFAULT-DENY',
+    ]);
+  });
 });

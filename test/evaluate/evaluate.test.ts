@@ -166,12 +166,14 @@ describe('not seen is never compliant', () => {
     });
     const evaluation = run([sectionNotCollected, quotaMissing], [forbidden]);
     expect(evaluation.findings.map((f) => [f.rule, f.resource, f.message])).toEqual([
-      [
-        'SECTION-NOT-COLLECTED',
-        'Section/resourceQuotas',
-        'section resourceQuotas was not collected from cluster-a: forbidden (resourcequotas is forbidden: User "audit" cannot list)',
-      ],
+      ['SECTION-NOT-COLLECTED', 'Section/resourceQuotas', 'cannot list ResourceQuotas (forbidden for the reader role)'],
     ]);
+    // The API server's answer stays in the evidence.
+    expect(evaluation.findings[0]?.evidence).toEqual({
+      section: 'resourceQuotas',
+      state: 'forbidden',
+      message: 'resourcequotas is forbidden: User "audit" cannot list',
+    });
     expect(evaluation.tallies).toEqual([
       { rule: 'SECTION-NOT-COLLECTED', cluster: 'cluster-a', applicable: 19, evaluated: 19, passed: 18 },
       { rule: 'QUOTA-MISSING', cluster: 'cluster-a', applicable: 1, evaluated: 0, passed: 0 },

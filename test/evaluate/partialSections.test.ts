@@ -361,7 +361,7 @@ describe('SECTION-NOT-COLLECTED with per-source outcomes', () => {
     expect(evaluation.findings.map((f) => [f.resource, f.message, f.evidence])).toEqual([
       [
         'Section/istioCa',
-        'section istioCa was only partly collected from cluster-a: not read: Secret istio-system/cacerts (forbidden), Secret istio-system/istio-ca-secret (forbidden)',
+        'read Istio CA roots only in part (Secret istio-system/cacerts: forbidden for the reader role; Secret istio-system/istio-ca-secret: forbidden for the reader role)',
         {
           section: 'istioCa',
           state: 'partial',

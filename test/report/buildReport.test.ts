@@ -211,8 +211,8 @@ describe('buildReport trend', () => {
     );
     expect(doc.trend.resolved).toEqual([argo.id]);
     expect(doc.clusters.map((c) => [c.name, c.status, c.statusReason])).toEqual([
-      ['c1', 'unreachable', 'connect ETIMEDOUT'],
-      ['c2', 'partial', 'gatekeeper forbidden (RBAC)'],
+      ['c1', 'unreachable', 'could not reach the API server (no answer in time)'],
+      ['c2', 'partial', 'cannot list Gatekeeper templates and constraints (forbidden for the reader role)'],
     ]);
     expect(doc.clusters[0]!.facts).toBeNull();
   });
@@ -314,12 +314,19 @@ describe('buildReport clusters and waivers', () => {
       ),
       waivers: [waiver, { ...waiver, rule: 'QUOTA-MISSING', expires: '2026-11-01' }],
     });
+    const none = counts();
     expect(doc.clusters[0]!.areas).toEqual({
-      quotas: { state: 'fail', open: 2, worstSeverity: 'high' },
-      policies: { state: 'pass', open: 0, worstSeverity: null },
-      network: { state: 'pass', open: 0, worstSeverity: null },
-      certificates: { state: 'not-evaluated', open: 0, worstSeverity: null },
-      gitops: { state: 'not-applicable', open: 0, worstSeverity: null },
+      quotas: { state: 'fail', open: 2, worstSeverity: 'high', counts: counts({ high: 1, low: 1 }) },
+      policies: { state: 'pass', open: 0, worstSeverity: null, counts: none },
+      network: { state: 'pass', open: 0, worstSeverity: null, counts: none },
+      certificates: {
+        state: 'not-evaluated',
+        open: 0,
+        worstSeverity: null,
+        counts: none,
+        reason: 'cannot list TLS Secrets (forbidden for the reader role)',
+      },
+      gitops: { state: 'not-applicable', open: 0, worstSeverity: null, counts: none },
     });
     expect(doc.waivers.map((w) => [w.rule, w.expired, w.matched])).toEqual([
       ['CONSTRAINT-NOT-ENFORCED', false, 1],

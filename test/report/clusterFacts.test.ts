@@ -49,7 +49,14 @@ describe('clusterFacts', () => {
       withLimitRange: 1,
       withDefaultDeny: 1,
     });
+    // kube-system is a platform namespace: the tenant-hygiene checks skip it as well.
     expect(clusterFacts(snapshot, { excludeNamespaces: ['batch'] }).namespaces).toEqual({
+      total: 2,
+      withQuota: 1,
+      withLimitRange: 1,
+      withDefaultDeny: 1,
+    });
+    expect(clusterFacts(snapshot, { excludeNamespaces: ['batch'], platformNamespaces: [] }).namespaces).toEqual({
       total: 3,
       withQuota: 2,
       withLimitRange: 1,

@@ -38,8 +38,9 @@ describe('renderReportHtml', () => {
       '<span class="cell cell-not-evaluated" title="policies: Not evaluated">Not evaluated</span>',
     );
     expect(html).toContain('<span class="cell cell-not-applicable" title="gitops: n/a">n/a</span>');
+    // The fixture's areas have no per-severity counts (as reports before they were recorded): the total alone.
     expect(html).toContain(
-      '<span class="cell cell-fail" title="network: Fail">Fail<small>1 open · worst critical</small></span>',
+      '<span class="cell cell-fail cell-worst-critical" title="network: 1 open"><span class="count">1 open</span></span>',
     );
   });
 

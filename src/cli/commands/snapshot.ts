@@ -9,6 +9,7 @@ import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { withoutControlCharacters } from '../../core/text.js';
+import { clusterProblemsOf } from '../../evaluate/sectionProblems.js';
 import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
@@ -92,15 +93,24 @@ function parseConcurrency(text: string | undefined): number | undefined {
   return value;
 }
 
-/** One line per cluster; cluster-supplied text in it loses its control characters (it goes to a terminal). */
+/**
+ * One line per cluster, its problems in people's words (the raw errors are in the snapshot, the
+ * report's appendix and report.json, and in the log at FLEETLEDGER_LOG_LEVEL=info); cluster-supplied
+ * text in it loses its control characters (it goes to a terminal).
+ */
 export function clusterLine(result: ClusterRunResult): string {
   const seconds = `${(result.elapsedMs / 1000).toFixed(1)}s`;
   const destination = result.written ? `-> ${result.written.key}` : '-> NOT STORED';
+  const problems = clusterProblemsOf({
+    status: result.status,
+    unreachableReason: result.unreachableReason,
+    sections: result.sections,
+  }).map((problem) => problem.summary);
   const line =
     result.status === 'unreachable'
-      ? `${result.cluster}: unreachable (${result.unreachableReason ?? 'no reason'}) ${seconds}${result.written ? '' : ` ${destination}`}`
+      ? `${result.cluster}: unreachable (${problems[0]}) ${seconds}${result.written ? '' : ` ${destination}`}`
       : `${result.cluster}: ${result.status}, ${result.objectsRead} objects, ${seconds}${
-          result.problems.length > 0 ? ` [${result.problems.join('; ')}]` : ''
+          problems.length > 0 ? ` [${problems.join('; ')}]` : ''
         } ${destination}`;
   return withoutControlCharacters(line);
 }

@@ -1,6 +1,6 @@
 import { type ClusterRule, failed, passed } from '../rule.js';
 
-/** One check per namespace not excluded by `excludeNamespaces`. */
+/** One check per namespace, but for excluded and platform namespaces (see namespaceSkips.ts). */
 export const limitRangeMissing: ClusterRule = {
   id: 'LIMITRANGE-MISSING',
   title: 'Namespace without container defaults (LimitRange)',
@@ -8,6 +8,7 @@ export const limitRangeMissing: ClusterRule = {
   area: 'quotas',
   defaultSeverity: 'low',
   sections: ['namespaces', 'limitRanges'],
+  tenantHygiene: true,
   rationale:
     'A LimitRange of type Container with default limits gives every container limits it did not declare; without it, containers run unbounded and a quota on limits rejects them.',
   remediation: 'Create a LimitRange with a limit of type Container that sets default (and defaultRequest).',

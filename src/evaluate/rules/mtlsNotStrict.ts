@@ -1,6 +1,6 @@
 import { type ClusterRule, failed, passed } from '../rule.js';
 
-/** One check per namespace of the mTLS table (not excluded), only where Istio is installed. */
+/** One check per namespace of the mTLS table (but for excluded and platform namespaces), only where Istio is installed. */
 export const mtlsNotStrict: ClusterRule = {
   id: 'MTLS-NOT-STRICT',
   title: 'Istio mTLS not STRICT in a namespace',
@@ -8,6 +8,7 @@ export const mtlsNotStrict: ClusterRule = {
   area: 'network',
   defaultSeverity: 'medium',
   sections: ['istio'],
+  tenantHygiene: true,
   rationale:
     'In PERMISSIVE (the default) or DISABLE mode, workloads accept plain-text traffic: identities are not verified and traffic is not encrypted.',
   remediation:

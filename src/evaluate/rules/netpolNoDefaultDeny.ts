@@ -1,6 +1,6 @@
 import { type ClusterRule, failed, passed } from '../rule.js';
 
-/** One check per namespace not excluded by `excludeNamespaces`. */
+/** One check per namespace, but for excluded and platform namespaces (see namespaceSkips.ts). */
 export const netpolNoDefaultDeny: ClusterRule = {
   id: 'NETPOL-NO-DEFAULT-DENY',
   title: 'Namespace without a default-deny ingress NetworkPolicy',
@@ -8,6 +8,7 @@ export const netpolNoDefaultDeny: ClusterRule = {
   area: 'network',
   defaultSeverity: 'medium',
   sections: ['namespaces', 'networkPolicies'],
+  tenantHygiene: true,
   rationale:
     'Pods accept traffic from everywhere unless a NetworkPolicy selects them; a default-deny policy makes every allowed flow explicit. Cluster-wide CNI policies (e.g. Calico GlobalNetworkPolicy) are not visible to this check.',
   remediation:

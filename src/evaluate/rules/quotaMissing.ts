@@ -1,6 +1,6 @@
 import { type ClusterRule, failed, passed } from '../rule.js';
 
-/** One check per namespace not excluded by `excludeNamespaces`. */
+/** One check per namespace, but for excluded and platform namespaces (see namespaceSkips.ts). */
 export const quotaMissing: ClusterRule = {
   id: 'QUOTA-MISSING',
   title: 'Namespace without a ResourceQuota',
@@ -8,6 +8,7 @@ export const quotaMissing: ClusterRule = {
   area: 'quotas',
   defaultSeverity: 'medium',
   sections: ['namespaces', 'resourceQuotas'],
+  tenantHygiene: true,
   rationale:
     'Without a ResourceQuota one namespace can consume the capacity of the whole cluster (CPU, memory, object counts), starving every other tenant.',
   remediation: 'Create a ResourceQuota in the namespace (requests.cpu, requests.memory, limits.*, pods, count/*).',

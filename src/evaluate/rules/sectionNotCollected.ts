@@ -1,6 +1,7 @@
 import { SECTION_NAMES } from '../../snapshot/schema.js';
 import { sectionFailed, unreadSourcesOf } from '../../snapshot/sectionStatus.js';
 import { type ClusterRule, failed, passed } from '../rule.js';
+import { sectionProblem } from '../sectionProblems.js';
 
 /**
  * One check per snapshot section of a reachable cluster: ok and absent pass, forbidden and error
@@ -28,16 +29,14 @@ export const sectionNotCollected: ClusterRule = {
       const subject = `Section/${section}`;
       const status = snapshot.meta.sections[section];
       if (status?.state === 'skipped') return [];
-      if (!status || !sectionFailed(status)) return [passed(subject)];
-      const reason = status.message ?? 'no message';
+      const problem = status && sectionFailed(status) ? sectionProblem(section, status) : null;
+      if (!status || !problem) return [passed(subject)];
       const unread = unreadSourcesOf(status);
+      // In people's words; the API server's answer stays in the evidence.
       return [
         failed(subject, {
           resource: subject,
-          message:
-            status.state === 'partial'
-              ? `section ${section} was only partly collected from ${snapshot.meta.cluster}: ${reason}`
-              : `section ${section} was not collected from ${snapshot.meta.cluster}: ${status.state} (${reason})`,
+          message: problem.summary,
           evidence: {
             section,
             state: status.state,

@@ -3,12 +3,14 @@
  * chart's geometry computed, every list grouped and sorted. Pure; the templates add no logic.
  */
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
-import { AREAS, type Area, type AreaResult, type ReportDocument, type ReportFinding } from '../schema.js';
+import { AREAS, type Area, type AreaResult, type ReportDocument } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
 import { connectedClustersView } from './connectedClustersView.js';
+import { findingView, groupFindingRows } from './findingRows.js';
 import { formatDay, formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from './format.js';
 import { buildLineChart } from './lineChart.js';
 import { buildNetworkMap } from './networkMap.js';
+import { collectionProblemsView, skippedNamespacesView } from './notCheckedView.js';
 import { describeControls, type RuleDescription } from './ruleCatalog.js';
 import { buildSecretReadsView } from './secretReadsView.js';
 import { buildSeverityBars } from './severityBars.js';
@@ -50,28 +52,6 @@ function scoreView(value: number | null, delta: number | null) {
   };
 }
 
-function clustersOf(finding: Pick<ReportFinding, 'cluster' | 'clusters'>): string {
-  if (finding.clusters && finding.clusters.length > 0) return finding.clusters.join(', ');
-  return finding.cluster ?? 'fleet';
-}
-
-function findingView(finding: ReportFinding, timeZone: string) {
-  return {
-    id: finding.id,
-    rule: finding.rule,
-    severity: finding.severity,
-    clusters: clustersOf(finding),
-    resource: finding.resource,
-    message: finding.message,
-    waived: finding.status === 'waived',
-    waiverOwner: finding.waiver?.owner ?? null,
-    waiverExpires: finding.waiver?.expires ?? null,
-    isNew: finding.trend === 'new',
-    firstSeen: formatDay(finding.firstSeen, timeZone),
-    ageDays: finding.ageDays,
-  };
-}
-
 function describeRule(catalog: ReadonlyMap<string, RuleDescription>, id: string) {
   const rule = catalog.get(id);
   return {
@@ -84,25 +64,34 @@ function describeRule(catalog: ReadonlyMap<string, RuleDescription>, id: string)
   };
 }
 
-function groupFindings(doc: ReportDocument, catalog: ReadonlyMap<string, RuleDescription>) {
-  return SEVERITIES.flatMap((severity) => {
-    const ofSeverity = doc.findings.filter((finding) => finding.severity === severity);
-    if (ofSeverity.length === 0) return [];
-    const ruleIds = [...new Set(ofSeverity.map((finding) => finding.rule))].sort();
-    return [
-      {
+/**
+ * One cell of the clusters x areas matrix: a failing area shows its open findings counted by
+ * severity ("2 high · 5 medium", coloured by the worst); a not-evaluated one says why.
+ */
+function matrixCell(area: Area, given: AreaResult | undefined) {
+  const result: AreaResult = given ?? { state: 'not-evaluated', open: 0, worstSeverity: null };
+  const label = STATE_LABELS[result.state];
+  // Reports written before per-severity counts were recorded: the total alone.
+  const counts = result.counts
+    ? SEVERITIES.filter((severity) => result.counts![severity] > 0).map((severity) => ({
         severity,
-        count: ofSeverity.length,
-        rules: ruleIds.map((ruleId) => {
-          const findings = ofSeverity
-            .filter((finding) => finding.rule === ruleId)
-            .sort((a, b) => clustersOf(a).localeCompare(clustersOf(b)) || a.resource.localeCompare(b.resource))
-            .map((finding) => findingView(finding, doc.timeZone));
-          return { ...describeRule(catalog, ruleId), count: findings.length, findings };
-        }),
-      },
-    ];
-  });
+        count: result.counts![severity],
+      }))
+    : result.open > 0
+      ? [{ severity: 'open', count: result.open }]
+      : [];
+  const countText =
+    counts.map((c) => `${c.count} ${c.severity}`).join(', ') + (result.counts && counts.length > 0 ? ' open' : '');
+  const reason = result.state === 'not-evaluated' ? (result.reason ?? null) : null;
+  return {
+    area,
+    state: result.state,
+    label,
+    worstSeverity: result.worstSeverity,
+    counts,
+    reason,
+    title: `${area}: ${countText || label}${reason ? `: ${reason}` : ''}`,
+  };
 }
 
 function driftView(doc: ReportDocument) {
@@ -223,16 +212,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
         kubernetesVersion: cluster.facts?.kubernetesVersion ?? null,
         sparkline: buildLineChart(doc.trend.series.clusters[cluster.name] ?? [], SPARKLINE),
         collectedAt: cluster.collectedAt ? formatInstant(cluster.collectedAt, tz) : null,
-        cells: AREAS.map((area) => {
-          const result: AreaResult = cluster.areas[area] ?? { state: 'not-evaluated', open: 0, worstSeverity: null };
-          return {
-            area,
-            state: result.state,
-            label: STATE_LABELS[result.state],
-            open: result.open,
-            worstSeverity: result.worstSeverity,
-          };
-        }),
+        cells: AREAS.map((area) => matrixCell(area, cluster.areas[area])),
       })),
     },
     network: networkMap,
@@ -243,7 +223,10 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       rows: timeline.rows.map((row) => ({ ...row, notAfterText: formatInstant(row.notAfter, tz) })),
     },
     drift: { apps: drift, count: drift.length },
-    findings: { groups: groupFindings(doc, catalog), total: doc.findings.length },
+    findings: {
+      groups: groupFindingRows(doc, (id) => describeRule(catalog, id)),
+      total: doc.findings.length,
+    },
     waivers: doc.waivers.map((waiver) => ({
       rule: waiver.rule,
       cluster: waiver.cluster,
@@ -256,6 +239,8 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
     })),
     appendix: appendixView(doc, options.catalog, options),
     secretReads: buildSecretReadsView(doc),
+    collectionProblems: collectionProblemsView(doc),
+    skippedNamespaces: skippedNamespacesView(doc),
   };
 }
 
