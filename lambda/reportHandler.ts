@@ -9,6 +9,7 @@ import { createMailTransport } from '../src/report/email/mailTransport.js';
 import { renderEmail } from '../src/report/email/renderEmail.js';
 import { type SentReportEmail, sendReportEmail } from '../src/report/email/sendReportEmail.js';
 import { reportLinks } from '../src/report/email/storedReport.js';
+import { EmptyPeriodError } from '../src/report/emptyPeriod.js';
 import { generateReport } from '../src/report/generateReport.js';
 import { reportFleetOf } from '../src/report/reportFleet.js';
 import { loadFleet, loadWaivers } from './configFiles.js';
@@ -43,6 +44,11 @@ export async function handler(event: unknown): Promise<ReportRunSummary> {
     fleet: reportFleetOf(fleet),
     logger,
     ...(period ? { period } : {}),
+  }).catch((error: unknown) => {
+    // Nothing was stored and nothing is sent; the invocation fails so the schedule's retries and
+    // the function's error metric show it (a retry stores nothing either, until snapshots arrive).
+    if (error instanceof EmptyPeriodError) logger.error('no report: the period has no data', { error: error.message });
+    throw error;
   });
 
   let email: SentReportEmail | null = null;

@@ -163,14 +163,35 @@ function sameWaiver(a: Waiver, b: Waiver): boolean {
 }
 
 /**
- * Builds and validates the report document.
+ * Whether the period has no data: no snapshot of any expected cluster could be loaded. Such a
+ * period is no report (generateReport stops) unless explicitly stored as a no-data report.
+ */
+export function isNoDataPeriod(current: readonly ReportSnapshot[]): boolean {
+  return current.length === 0;
+}
+
+/**
+ * Builds and validates the report document. A period without data (isNoDataPeriod) gives a
+ * no-data report: the expected clusters listed as missing, every score null (not 0%: nothing was
+ * evaluated), no findings, no trend and no delta, so nothing can be read as a result.
  *
  * @example
  * const doc = buildReport({ period, now, storeLocation: store.location, current, gaps, evaluation,
  *   previous: history.entries.at(-1) ?? null, history: history.entries, waivers });
  */
 export function buildReport(input: BuildReportInput): ReportDocument {
-  const { period, evaluation } = input;
+  const { period } = input;
+  const noData = isNoDataPeriod(input.current);
+  // Nothing was evaluated: findings a rule made about the absence itself (SNAPSHOT-MISSING, ...)
+  // are not results of this period, and scores are unknown rather than zero.
+  const evaluation: ReportEvaluation = noData
+    ? {
+        ...input.evaluation,
+        findings: [],
+        scores: { fleet: { ...input.evaluation.scores.fleet, open: zeroCounts(), waived: zeroCounts() }, clusters: {} },
+      }
+    : input.evaluation;
+  const previous = noData ? null : input.previous;
   const asOf = reportAsOf(period, input.now);
   const periodStart = isoUtc(period.start);
   const snapshots = new Map(input.current.map((c) => [c.snapshot.meta.cluster, c]));
@@ -197,7 +218,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
   // Findings, with when each was first seen (carried in the trend index from period to period): a
   // new finding was first seen when its cluster's snapshot (the earliest, for a fleet finding) was
   // collected; without one (a missing cluster, a waiver), at the start of the period.
-  const previousFindings = new Map((input.previous?.findings ?? []).map((f) => [f.id, f]));
+  const previousFindings = new Map((previous?.findings ?? []).map((f) => [f.id, f]));
   const collectedAt = (cluster: string) => snapshots.get(cluster)?.snapshot.meta.collectionStart;
   const seenNow = (f: (typeof evaluation.findings)[number]): string =>
     [...(f.cluster !== undefined ? [f.cluster] : []), ...(f.clusters ?? [])]
@@ -231,7 +252,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     .sort((a, b) => byText(a.id, b.id));
 
   // Clusters.
-  const previousClusters = input.previous?.clusters ?? {};
+  const previousClusters = previous?.clusters ?? {};
   const clusterTallies = new Map<string, CheckTally[]>();
   for (const tally of evaluation.tallies) {
     if (tally.cluster !== null)
@@ -244,7 +265,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     const openFindings = findings.filter((f) => f.status === 'open' && findingClusters(f).includes(name));
     const before = previousClusters[name];
     const compliance = ctx.status === 'missing' ? null : (score?.compliance ?? null);
-    const coverage = ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
+    const coverage = noData ? null : ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
     const facts: ClusterFacts | null =
       ctx.snapshot && ctx.status !== 'unreachable' ? clusterFacts(ctx.snapshot, input.thresholds ?? {}) : null;
     return {
@@ -273,11 +294,8 @@ export function buildReport(input: BuildReportInput): ReportDocument {
   const currentFacts: Record<string, ClusterFactsAt> = Object.fromEntries(
     clusters.map((c) => [c.name, { facts: c.facts, notCollected: contexts.get(c.name)!.notCollected }]),
   );
-  const changes = input.previous
-    ? diffFacts(
-        { asOf: input.previous.asOf, clusters: input.previous.clusters },
-        { asOf: isoUtc(asOf), clusters: currentFacts },
-      )
+  const changes = previous
+    ? diffFacts({ asOf: previous.asOf, clusters: previous.clusters }, { asOf: isoUtc(asOf), clusters: currentFacts })
     : [];
 
   // The series: earlier periods from the trend index, oldest first, this one last.
@@ -285,7 +303,9 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     .filter((entry) => entry.periodStart < periodStart)
     .sort((a, b) => byText(a.periodStart, b.periodStart))
     .slice(-(SERIES_LENGTH - 1));
-  const fleetScore = evaluation.scores.fleet;
+  const fleetScore = noData
+    ? { ...evaluation.scores.fleet, compliance: null, coverage: null }
+    : evaluation.scores.fleet;
   const clusterSeries = Object.fromEntries(
     clusters.map((c) => [
       c.name,
@@ -310,13 +330,13 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     generatedAt: isoUtc(input.now),
     fleetledgerVersion: FLEETLEDGER_VERSION,
     store: input.storeLocation,
-    previousPeriod: input.previous?.period ?? null,
+    previousPeriod: previous?.period ?? null,
     fleet: {
       compliance: fleetScore.compliance,
       coverage: fleetScore.coverage,
       delta: {
-        compliance: ratioDelta(fleetScore.compliance, input.previous?.fleet.compliance),
-        coverage: ratioDelta(fleetScore.coverage, input.previous?.fleet.coverage),
+        compliance: ratioDelta(fleetScore.compliance, previous?.fleet.compliance),
+        coverage: ratioDelta(fleetScore.coverage, previous?.fleet.coverage),
       },
       open: fleetScore.open,
       waived: fleetScore.waived,
@@ -361,6 +381,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       }))
       .sort((a, b) => byText(a.cluster, b.cluster) || byText(a.key, b.key)),
     gaps: [...input.gaps],
+    noData,
   };
   return ReportDocument.parse(doc);
 }

@@ -23,9 +23,10 @@ import { readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.
 import { describeWritten, type WrittenObject } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
-import { buildReport, type ReportSnapshot, reportAsOf } from './buildReport.js';
+import { buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
 import { DigestingLedgerStore } from './digestingStore.js';
 import { renderEmail } from './email/renderEmail.js';
+import { EmptyPeriodError } from './emptyPeriod.js';
 import { renderFindingsCsv } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
 import { renderPolicyReportYaml } from './policyReport.js';
@@ -54,6 +55,12 @@ export interface GenerateReportOptions {
   /** A local directory to copy the files to. */
   out?: string;
   logger?: Logger;
+  /**
+   * Store an explicit no-data report (null scores, no trend entry) for a period without any
+   * snapshot of an expected cluster; otherwise such a period throws EmptyPeriodError and nothing
+   * is stored.
+   */
+  allowEmpty?: boolean;
 }
 
 export interface GeneratedReport {
@@ -221,6 +228,13 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   const known = { listed, recorded };
   // Only what had been collected by `now`: a report as of an earlier instant ignores later snapshots.
   const loaded = await loadPeriod(store, periodUpTo(period, now), known);
+  if (isNoDataPeriod(loaded.current) && !options.allowEmpty) {
+    throw new EmptyPeriodError(
+      period,
+      now,
+      loaded.gaps.map((gap) => gap.key),
+    );
+  }
   const history = await loadHistory(store, period, HISTORY_PERIODS, recorded);
   let previous = history.entries.at(-1) ?? null;
   const previousSource = previous ? 'trend-index' : null;
@@ -243,15 +257,18 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     for (const [file, text] of Object.entries(files) as [ReportFile, string][]) {
       written.push(await putOnce(store, reportKey(period.id, now, file), text, CONTENT_TYPES[file]));
     }
-    written.push(
-      await writeTrendEntry(
-        store,
-        trendEntryFromReport(
-          doc,
-          loaded.current.map((c) => c.snapshot),
+    // A no-data report has no trend entry: later reports never compare with a period without data.
+    if (!doc.noData) {
+      written.push(
+        await writeTrendEntry(
+          store,
+          trendEntryFromReport(
+            doc,
+            loaded.current.map((c) => c.snapshot),
+          ),
         ),
-      ),
-    );
+      );
+    }
   } catch (error) {
     if (error instanceof ObjectExistsError) {
       throw new OperationalError(

@@ -98,7 +98,7 @@ export const ReportCluster = z.object({
   status: ReportClusterStatus,
   statusReason: z.string().nullable(),
   compliance: ratio.nullable(),
-  coverage: ratio,
+  coverage: ratio.nullable().describe('null only in a no-data report (noData): nothing was evaluated'),
   delta: ScoreDelta,
   open: SeverityCounts,
   snapshotKey: z.string().nullable(),
@@ -158,7 +158,7 @@ export const ReportDocument = z.object({
   previousPeriod: z.string().nullable(),
   fleet: z.object({
     compliance: ratio.nullable(),
-    coverage: ratio,
+    coverage: ratio.nullable().describe('null only in a no-data report (noData): nothing was evaluated'),
     delta: ScoreDelta,
     open: SeverityCounts,
     waived: SeverityCounts,
@@ -201,6 +201,12 @@ export const ReportDocument = z.object({
     }),
   ),
   gaps: z.array(z.object({ key: z.string(), error: z.string() })).describe('stored objects that could not be read'),
+  noData: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: no snapshot of any expected cluster in the period (stored only with --allow-empty): nothing was evaluated, every score is null, there are no findings and no trend entry. Absent in reports written before this field existed (they always had data or said 0%)',
+    ),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 

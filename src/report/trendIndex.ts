@@ -75,6 +75,8 @@ export function sectionsNotCollected(snapshot: Snapshot): TrendCluster['notColle
  * @param snapshots the snapshots the report was built from (for the sections that were not collected)
  */
 export function trendEntryFromReport(doc: ReportDocument, snapshots: readonly Snapshot[]): TrendIndexEntry {
+  // The index summarises periods with data; a no-data report is never compared against.
+  if (doc.noData) throw new Error(`programmer error: the no-data report of ${doc.period} has no trend index entry`);
   // As buildReport judged ages: at generation time, at most the end of the period.
   const asOf = Date.parse(doc.generatedAt) < Date.parse(doc.periodEnd) ? doc.generatedAt : doc.periodEnd;
   const notCollected = new Map(snapshots.map((s) => [s.meta.cluster, sectionsNotCollected(s)]));

@@ -120,12 +120,27 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
   it('reports the period the event names instead of the week containing now', async () => {
     ses.reset();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-2' });
+    // A period without snapshots is no report: give W47 one.
+    await snapshotHandler({ now: '2026-11-18T04:00:00Z' });
 
     const summary = await reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W47' });
 
     expect(summary.period).toBe('2026-W47');
     expect(summary.reportFolder).toMatch(/^reports\/(period=)?2026-W47\//);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('stores and sends nothing for a period without any snapshot, and fails naming the period', async () => {
+    ses.reset();
+    const before = (await s3.store('ledger').list('')).map((o) => o.key).sort();
+
+    const outcome = reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W40' });
+
+    await expect(outcome).rejects.toThrow(
+      'no snapshot of any expected cluster in 2026-W40 (Europe/Berlin, 2026-09-28 to 2026-10-04): no report stored (--allow-empty stores an explicit no-data report)',
+    );
+    expect((await s3.store('ledger').list('')).map((o) => o.key).sort()).toEqual(before);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
 

@@ -19,6 +19,7 @@ export interface ReportFlags {
   out?: string;
   now?: string;
   s3Endpoint?: string;
+  allowEmpty?: boolean;
 }
 
 // Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
@@ -33,14 +34,19 @@ export function reportSummary(result: GeneratedReport, storeLocation: string): s
   const c = doc.fleet.clusters;
   const open = SEVERITIES.map((s) => `${doc.fleet.open[s]} ${s}`).join(', ');
   const waived = SEVERITIES.reduce((sum, s) => sum + doc.fleet.waived[s], 0);
-  const since = doc.previousPeriod
-    ? `since ${doc.previousPeriod}: ${doc.trend.new.length} new, ${doc.trend.resolved.length} resolved, ` +
-      `${doc.trend.persisting.length} persisting, ${doc.trend.changes.length} fact change(s)`
-    : 'no earlier period with data: no trend yet';
+  const since = doc.noData
+    ? 'no trend: nothing was evaluated'
+    : doc.previousPeriod
+      ? `since ${doc.previousPeriod}: ${doc.trend.new.length} new, ${doc.trend.resolved.length} resolved, ` +
+        `${doc.trend.persisting.length} persisting, ${doc.trend.changes.length} fact change(s)`
+      : 'no earlier period with data: no trend yet';
+  const scores = doc.noData
+    ? '  no data: no snapshot of any expected cluster in the period; compliance and coverage are unknown (null), not 0%'
+    : `  fleet compliance ${percent(doc.fleet.compliance)}${points(doc.fleet.delta.compliance)}, ` +
+      `coverage ${percent(doc.fleet.coverage)}${points(doc.fleet.delta.coverage)}`;
   return [
     `report ${doc.period} (${doc.timeZone}) generated at ${doc.generatedAt}`,
-    `  fleet compliance ${percent(doc.fleet.compliance)}${points(doc.fleet.delta.compliance)}, ` +
-      `coverage ${percent(doc.fleet.coverage)}${points(doc.fleet.delta.coverage)}`,
+    scores,
     `  clusters: ${c.total} (${c.ok} ok, ${c.partial} partial, ${c.unreachable} unreachable, ${c.missing} missing)`,
     `  open findings: ${open}; ${waived} waived`,
     `  ${since}`,
@@ -64,6 +70,10 @@ export function register(program: Command, run: RunState): void {
     .option('--out <dir>', 'also copy the report files to this directory')
     .option('--now <iso>', 'generate as of this instant (reproducible runs)')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option(
+      '--allow-empty',
+      'store an explicit no-data report (null scores) when no expected cluster has a snapshot in the period (default: exit 1, store nothing)',
+    )
     .action(async (flags: ReportFlags) => {
       const now = resolveNow(flags.now);
       const fleet = flags.fleet ? reportFleetOf(loadFleetFile(flags.fleet, { checkAccess: false })) : undefined;
@@ -78,6 +88,7 @@ export function register(program: Command, run: RunState): void {
         ...(flags.period ? { period: flags.period } : {}),
         ...(fleet ? { fleet } : {}),
         ...(flags.out ? { out: flags.out } : {}),
+        ...(flags.allowEmpty ? { allowEmpty: true } : {}),
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       // Unreadable objects were skipped: the report is complete as far as the ledger allowed.

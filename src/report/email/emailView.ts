@@ -3,7 +3,14 @@
  * the same content. Pure.
  */
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
-import { formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from '../html/format.js';
+import {
+  formatDeltaPoints,
+  formatInstant,
+  formatPercent,
+  formatScore,
+  trendArrow,
+  trendDirection,
+} from '../html/format.js';
 import type { ReportDocument, ReportFinding } from '../schema.js';
 
 export interface ReportLinks {
@@ -55,6 +62,7 @@ export function newUrgentFindings(doc: ReportDocument): ReportFinding[] {
  * Built from numbers and the period id only, never from cluster-supplied text.
  */
 export function emailSubject(doc: ReportDocument): string {
+  if (doc.noData) return `fleetledger ${doc.period}: no data (no snapshot of any expected cluster)`;
   const delta = formatDeltaPoints(doc.fleet.delta.compliance);
   const urgent = newUrgentFindings(doc).length;
   const findings = `${urgent} new critical/high finding${urgent === 1 ? '' : 's'}`;
@@ -68,8 +76,8 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
   const score = (value: number | null, delta: number | null) => {
     const direction = trendDirection(delta);
     return {
-      value: formatPercent(value),
-      delta: formatDeltaPoints(delta) ?? 'no previous data',
+      value: formatScore(value, doc.noData),
+      delta: doc.noData ? 'nothing was evaluated' : (formatDeltaPoints(delta) ?? 'no previous data'),
       arrow: trendArrow(direction),
       color: direction === 'up' ? '#2f7a4b' : direction === 'down' ? '#b42318' : '#5f6b7a',
     };
@@ -105,6 +113,7 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
   return {
     subject: emailSubject(doc),
     period: doc.period,
+    noData: doc.noData ?? false,
     previousPeriod: doc.previousPeriod,
     generatedAt: formatInstant(doc.generatedAt, tz),
     compliance: score(doc.fleet.compliance, doc.fleet.delta.compliance),

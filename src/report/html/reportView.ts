@@ -5,7 +5,14 @@
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument, type ReportFinding } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
-import { formatDay, formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from './format.js';
+import {
+  formatDay,
+  formatDeltaPoints,
+  formatInstant,
+  formatScore,
+  trendArrow,
+  trendDirection,
+} from './format.js';
 import { buildLineChart } from './lineChart.js';
 import { buildNetworkMap } from './networkMap.js';
 import { describeControls, type RuleDescription } from './ruleCatalog.js';
@@ -38,11 +45,11 @@ const SPARKLINE = { width: 120, height: 36, margin: { left: 3, right: 3, top: 3,
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
-function scoreView(value: number | null, delta: number | null) {
+function scoreView(value: number | null, delta: number | null, noData: boolean | undefined) {
   const direction = trendDirection(delta);
   return {
-    value: formatPercent(value),
-    delta: formatDeltaPoints(delta) ?? 'no previous data',
+    value: formatScore(value, noData),
+    delta: noData ? 'nothing was evaluated' : (formatDeltaPoints(delta) ?? 'no previous data'),
     direction,
     arrow: trendArrow(direction),
   };
@@ -149,6 +156,19 @@ function appendixView(doc: ReportDocument, catalog: readonly RuleDescription[], 
   };
 }
 
+/** What the reader must know before reading the report: it holds no data. */
+function noticesView(doc: ReportDocument) {
+  return {
+    noData: doc.noData
+      ? {
+          period: doc.period,
+          timeZone: doc.timeZone,
+          expected: doc.clusters.map((cluster) => cluster.name).join(', '),
+        }
+      : null,
+  };
+}
+
 /**
  * Builds the view of a whole report.
  *
@@ -183,9 +203,10 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       store: doc.store,
       previousPeriod: doc.previousPeriod,
     },
+    notices: noticesView(doc),
     summary: {
-      compliance: scoreView(doc.fleet.compliance, doc.fleet.delta.compliance),
-      coverage: scoreView(doc.fleet.coverage, doc.fleet.delta.coverage),
+      compliance: scoreView(doc.fleet.compliance, doc.fleet.delta.compliance, doc.noData),
+      coverage: scoreView(doc.fleet.coverage, doc.fleet.delta.coverage, doc.noData),
       clusters: doc.fleet.clusters,
       severityCounts: SEVERITIES.map((severity) => ({
         severity,
@@ -216,8 +237,8 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
           .map(([key, value]) => ({ key, value })),
         status: cluster.status,
         statusReason: cluster.statusReason,
-        compliance: scoreView(cluster.compliance, cluster.delta.compliance),
-        coverage: formatPercent(cluster.coverage),
+        compliance: scoreView(cluster.compliance, cluster.delta.compliance, doc.noData),
+        coverage: formatScore(cluster.coverage, doc.noData),
         kubernetesVersion: cluster.facts?.kubernetesVersion ?? null,
         sparkline: buildLineChart(doc.trend.series.clusters[cluster.name] ?? [], SPARKLINE),
         collectedAt: cluster.collectedAt ? formatInstant(cluster.collectedAt, tz) : null,
