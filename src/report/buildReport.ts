@@ -27,7 +27,7 @@ import {
   type ReportFinding,
   type SeriesPoint,
 } from './schema.js';
-import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
+import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry, trendEntryHasData } from './trendIndex.js';
 
 /** How many periods the series shows, this one included. */
 export const SERIES_LENGTH = 12;
@@ -151,6 +151,11 @@ function seriesPoint(
   return { period, compliance: scores.compliance, coverage: scores.coverage, open: scores.open };
 }
 
+/** A period without data in the series: a gap in the chart, never a 0% point. */
+function noDataPoint(period: string): SeriesPoint {
+  return { period, compliance: null, coverage: null, open: zeroCounts() };
+}
+
 function sameWaiver(a: Waiver, b: Waiver): boolean {
   return (
     a.rule === b.rule &&
@@ -263,7 +268,8 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     const score = evaluation.scores.clusters[name];
     const stored = snapshots.get(name);
     const openFindings = findings.filter((f) => f.status === 'open' && findingClusters(f).includes(name));
-    const before = previousClusters[name];
+    // A cluster that was missing then had no data to compare with: its deltas are null.
+    const before = previousClusters[name]?.status === 'missing' ? undefined : previousClusters[name];
     const compliance = ctx.status === 'missing' ? null : (score?.compliance ?? null);
     const coverage = noData ? null : ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
     const facts: ClusterFacts | null =
@@ -312,9 +318,10 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       [
         ...earlier.flatMap((entry) => {
           const point = entry.clusters[c.name];
-          return point ? [seriesPoint(entry.period, point)] : [];
+          if (!point) return [];
+          return [point.status === 'missing' ? noDataPoint(entry.period) : seriesPoint(entry.period, point)];
         }),
-        seriesPoint(period.id, c),
+        c.status === 'missing' ? noDataPoint(period.id) : seriesPoint(period.id, c),
       ],
     ]),
   );
@@ -362,7 +369,12 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       })),
       changes,
       series: {
-        fleet: [...earlier.map((entry) => seriesPoint(entry.period, entry.fleet)), seriesPoint(period.id, fleetScore)],
+        fleet: [
+          ...earlier.map((entry) =>
+            trendEntryHasData(entry) ? seriesPoint(entry.period, entry.fleet) : noDataPoint(entry.period),
+          ),
+          seriesPoint(period.id, fleetScore),
+        ],
         clusters: clusterSeries,
       },
     },

@@ -31,7 +31,13 @@ import { renderFindingsCsv } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
 import { renderPolicyReportYaml } from './policyReport.js';
 import { REPORT_SCHEMA_VERSION, ReportDocument } from './schema.js';
-import { loadHistory, type TrendIndexEntry, trendEntryFromReport, writeTrendEntry } from './trendIndex.js';
+import {
+  loadHistory,
+  type TrendIndexEntry,
+  trendEntryFromReport,
+  trendEntryHasData,
+  writeTrendEntry,
+} from './trendIndex.js';
 
 /** How many earlier periods the trend reads (the series shows them plus this one, at most 12). */
 export const HISTORY_PERIODS = 12;
@@ -236,7 +242,9 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     );
   }
   const history = await loadHistory(store, period, HISTORY_PERIODS, recorded);
-  let previous = history.entries.at(-1) ?? null;
+  // Deltas and the trend compare with the latest earlier period that had data (named in the report
+  // as previousPeriod), never with a period without data, nor with a week that has no report.
+  let previous = history.entries.findLast(trendEntryHasData) ?? null;
   const previousSource = previous ? 'trend-index' : null;
   if (!previous) previous = await previousFromSnapshots(store, period, settings, known);
   for (const gap of [...loaded.gaps, ...history.gaps]) {

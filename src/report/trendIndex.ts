@@ -121,6 +121,15 @@ export function trendEntryFromReport(doc: ReportDocument, snapshots: readonly Sn
   });
 }
 
+/**
+ * Whether the entry's period had data: a snapshot of at least one cluster. Reports of this version
+ * write no entry for a period without data, but earlier versions did (every cluster missing,
+ * coverage 0): such an entry is never compared against and shows as a gap in the trend.
+ */
+export function trendEntryHasData(entry: Pick<TrendIndexEntry, 'clusters'>): boolean {
+  return Object.values(entry.clusters).some((cluster) => cluster.status !== 'missing');
+}
+
 /** Stores an entry once at its key (identical re-writes are no-ops, see LedgerStore.put). */
 export async function writeTrendEntry(store: LedgerStore, entry: TrendIndexEntry): Promise<WrittenObject> {
   const valid = TrendIndexEntry.parse(entry);

@@ -2,17 +2,11 @@
  * The report document turned into what the HTML templates lay out: every number formatted, every
  * chart's geometry computed, every list grouped and sorted. Pure; the templates add no logic.
  */
+import { isoWeekOrdinal } from '../../core/period.js';
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument, type ReportFinding } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
-import {
-  formatDay,
-  formatDeltaPoints,
-  formatInstant,
-  formatScore,
-  trendArrow,
-  trendDirection,
-} from './format.js';
+import { formatDay, formatDeltaPoints, formatInstant, formatScore, trendArrow, trendDirection } from './format.js';
 import { buildLineChart } from './lineChart.js';
 import { buildNetworkMap } from './networkMap.js';
 import { describeControls, type RuleDescription } from './ruleCatalog.js';
@@ -39,6 +33,9 @@ const STATE_LABELS: Record<AreaResult['state'], string> = {
   'not-evaluated': 'Not evaluated',
   'not-applicable': 'n/a',
 };
+
+/** The fleet trend in the summary: one place per week, labels at least 30 px apart. */
+const TREND_CHART = { width: 640, height: 220, minLabelSpacing: 30 } as const;
 
 /** The per-cluster compliance trend in the matrix: no axes, just the lines. */
 const SPARKLINE = { width: 120, height: 36, margin: { left: 3, right: 3, top: 3, bottom: 3 } } as const;
@@ -156,6 +153,19 @@ function appendixView(doc: ReportDocument, catalog: readonly RuleDescription[], 
   };
 }
 
+/**
+ * Deltas compare with the latest earlier period that had data: when that is not the week just
+ * before, say so ("the latest period with data: 2 weeks in between had none").
+ */
+function weeksWithoutDataBefore(doc: ReportDocument): string | null {
+  if (doc.previousPeriod === null) return null;
+  const now = isoWeekOrdinal(doc.period);
+  const before = isoWeekOrdinal(doc.previousPeriod);
+  if (now === null || before === null || now - before <= 1) return null;
+  const between = now - before - 1;
+  return `the latest period with data: ${between} week${between === 1 ? '' : 's'} in between had none`;
+}
+
 /** What the reader must know before reading the report: it holds no data. */
 function noticesView(doc: ReportDocument) {
   return {
@@ -202,6 +212,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       version: doc.fleetledgerVersion,
       store: doc.store,
       previousPeriod: doc.previousPeriod,
+      previousGap: weeksWithoutDataBefore(doc),
     },
     notices: noticesView(doc),
     summary: {
@@ -216,7 +227,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       openTotal,
       waivedTotal,
       severityBars: buildSeverityBars(doc.fleet.open),
-      chart: buildLineChart(doc.trend.series.fleet),
+      chart: buildLineChart(doc.trend.series.fleet, TREND_CHART),
       newCount: doc.trend.new.length,
       resolvedCount: doc.trend.resolved.length,
       persistingCount: doc.trend.persisting.length,
