@@ -12,7 +12,7 @@ import { reportLinks } from '../src/report/email/storedReport.js';
 import { EmptyPeriodError } from '../src/report/emptyPeriod.js';
 import { generateReport } from '../src/report/generateReport.js';
 import { reportFleetOf } from '../src/report/reportFleet.js';
-import { loadFleet, loadWaivers } from './configFiles.js';
+import { readFleet, readWaivers } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
 import { parseInvocationEvent } from './invocationEvent.js';
 import { createLedgerClients } from './ledgerClients.js';
@@ -31,17 +31,18 @@ export interface ReportRunSummary {
 
 export async function handler(event: unknown): Promise<ReportRunSummary> {
   const { now, period } = parseInvocationEvent(event, environment.timeZone);
-  const [fleet, waivers] = await Promise.all([
-    loadFleet(environment.fleetFile, s3, { checkAccess: false }),
-    loadWaivers(environment.waiversFile, s3),
+  const [fleetFile, waiversFile] = await Promise.all([
+    readFleet(environment.fleetFile, s3, { checkAccess: false }),
+    readWaivers(environment.waiversFile, s3),
   ]);
   const { timeZone } = environment;
   const generated = await generateReport({
     store,
     now,
     timeZone,
-    waivers,
-    fleet: reportFleetOf(fleet),
+    waivers: waiversFile.waivers,
+    fleet: reportFleetOf(fleetFile.fleet),
+    configurationFiles: { fleetFile: fleetFile.source, waiversFile: waiversFile.source },
     logger,
     ...(period ? { period } : {}),
   }).catch((error: unknown) => {

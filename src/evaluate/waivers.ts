@@ -13,10 +13,10 @@
  * Every problem of the file is reported at once, each naming the entry and key
  * (`waivers[1].owner: required`).
  */
-import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type ConfigFile, readConfigFile } from '../core/configFile.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { firstLine } from '../core/text.js';
 import { RULE_IDS } from './catalog.js';
@@ -91,19 +91,23 @@ export function parseWaivers(document: unknown, file: string): Waiver[] {
   return waivers;
 }
 
-export async function loadWaivers(file: string): Promise<Waiver[]> {
-  let source: string;
-  try {
-    source = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`--waivers: cannot read ${file}: ${errorMessage(error)}`);
-  }
+/** Parses the text of a waivers file (YAML) and validates it; `file` names the source in messages. */
+export function parseWaiversText(text: string, file: string): Waiver[] {
   let document: unknown;
   try {
-    document = parseYaml(source);
+    document = parseYaml(text);
   } catch (error) {
     // Only the first line ("... at line 3, column 9"): the parser's source snippet would break the one-line rule.
     throw new ConfigError(`${file}: not valid YAML: ${firstLine(errorMessage(error))}`);
   }
   return parseWaivers(document, file);
+}
+
+/**
+ * Reads and validates a waivers file, keeping the bytes it read: a report records what produced
+ * it (src/report/configuration.ts).
+ */
+export async function readWaiversFile(file: string): Promise<{ waivers: Waiver[]; source: ConfigFile }> {
+  const source = readConfigFile('--waivers', file);
+  return { waivers: parseWaiversText(source.text, file), source };
 }

@@ -23,6 +23,7 @@ import {
   type ClusterFacts,
   REPORT_SCHEMA_VERSION,
   type ReportCluster,
+  type ReportConfiguration,
   ReportDocument,
   type ReportFinding,
   type SeriesPoint,
@@ -61,6 +62,8 @@ export interface BuildReportInput {
   fleetClusters?: readonly { name: string; labels: Readonly<Record<string, string>> }[];
   waivers: readonly Waiver[];
   thresholds?: Pick<RuleThresholds, 'excludeNamespaces'>;
+  /** What produced the report (configuration.ts); recorded as given. */
+  configuration?: ReportConfiguration;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -394,6 +397,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       .sort((a, b) => byText(a.cluster, b.cluster) || byText(a.key, b.key)),
     gaps: [...input.gaps],
     noData,
+    ...(input.configuration ? { configuration: input.configuration } : {}),
   };
   return ReportDocument.parse(doc);
 }

@@ -24,6 +24,7 @@ import { describeWritten, type WrittenObject } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import { buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
+import { type ConfigurationSources, NO_CONFIGURATION_FILES, reportConfiguration } from './configuration.js';
 import { DigestingLedgerStore } from './digestingStore.js';
 import { renderEmail } from './email/renderEmail.js';
 import { EmptyPeriodError } from './emptyPeriod.js';
@@ -67,6 +68,8 @@ export interface GenerateReportOptions {
    * is stored.
    */
   allowEmpty?: boolean;
+  /** The fleet and waivers files as read (each once), recorded with their SHA-256 in `configuration`. */
+  configurationFiles?: ConfigurationSources;
 }
 
 export interface GeneratedReport {
@@ -102,6 +105,7 @@ interface EvaluationSettings {
   thresholds: RuleThresholds;
   fleet: ReportFleet | undefined;
   storeLocation: string;
+  configurationFiles: ConfigurationSources;
 }
 
 function reportOn(
@@ -139,6 +143,7 @@ function reportOn(
     ...(settings.fleet ? { fleetClusters: settings.fleet.clusters } : {}),
     waivers: settings.waivers,
     thresholds: settings.thresholds,
+    configuration: reportConfiguration(settings.configurationFiles, settings.thresholds),
   });
 }
 
@@ -221,6 +226,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     thresholds: options.fleet?.rules ?? DEFAULT_THRESHOLDS,
     fleet: options.fleet,
     storeLocation: store.location,
+    configurationFiles: options.configurationFiles ?? NO_CONFIGURATION_FILES,
   };
   assertPeriodStarted(period, now);
   // Checked before anything is read or stored (see core/outputDirectory.ts).

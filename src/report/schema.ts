@@ -146,6 +146,34 @@ export const SeriesPoint = z.object({
 });
 export type SeriesPoint = z.infer<typeof SeriesPoint>;
 
+/** A configuration file a report was generated with. */
+export const ConfigurationFile = z.object({
+  path: z.string().describe('where the run read it, as given (command line, FLEET_FILE, WAIVERS_FILE)'),
+  sha256: z.string().describe('SHA-256 of the bytes the run read and used'),
+});
+
+/**
+ * What produced the report: the configuration files and the effective rule settings, so a
+ * reader can tell what settings hid (disabled rules, lowered severities, excluded namespaces).
+ */
+export const ReportConfiguration = z.object({
+  fleetFile: ConfigurationFile.nullable().describe(
+    'null: no fleet file (the expected clusters came from the ledger, the rule settings are the defaults)',
+  ),
+  waiversFile: ConfigurationFile.nullable().describe('null: no waivers file'),
+  rules: z.object({
+    disabled: z.array(z.string()).describe('rule ids that were not evaluated'),
+    severityOverrides: z
+      .array(z.object({ rule: z.string(), severity: Severity, defaultSeverity: Severity }))
+      .describe('severities set by the fleet file, with the catalog default they replace'),
+    thresholds: z
+      .record(z.string(), z.object({ value: z.number(), default: z.number() }))
+      .describe('every numeric rule setting in effect, with its default (e.g. quotaNearLimit)'),
+  }),
+  excludedNamespaces: z.array(z.string()).describe('namespace globs left out of namespace-scoped checks'),
+});
+export type ReportConfiguration = z.infer<typeof ReportConfiguration>;
+
 export const ReportDocument = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   period: z.string(),
@@ -205,8 +233,11 @@ export const ReportDocument = z.object({
     .boolean()
     .optional()
     .describe(
-      'true: no snapshot of any expected cluster in the period (stored only with --allow-empty): nothing was evaluated, every score is null, there are no findings and no trend entry. Absent in reports written before this field existed (they always had data or said 0%)',
+      'true: no snapshot of any expected cluster in the period (stored only with --allow-empty): nothing was evaluated, every score is null, there are no findings and no trend entry. Absent in reports of earlier versions',
     ),
+  configuration: ReportConfiguration.optional().describe(
+    'what produced the report; absent in reports of earlier versions',
+  ),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,17 @@ describe('the demo (npm start)', () => {
       expect.arrayContaining([['QUOTA-MISSING', 'cluster-a', 'Namespace/monitoring']]),
     );
     expect(doc.findings.some((f) => f.rule === 'WAIVER-EXPIRED')).toBe(true);
+  });
+
+  it('records the example fleet and waivers files it used, with the SHA-256 of their bytes', async () => {
+    const sha256 = async (file: string) =>
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+    expect(result.thisWeek.report.doc.configuration).toMatchObject({
+      fleetFile: { path: join(EXAMPLES, 'fleet.yaml'), sha256: await sha256(join(EXAMPLES, 'fleet.yaml')) },
+      waiversFile: { path: join(EXAMPLES, 'waivers.yaml'), sha256: await sha256(join(EXAMPLES, 'waivers.yaml')) },
+    });
   });
 
   it("writes this week's report files to --out and leaves a ledger that verifies", async () => {

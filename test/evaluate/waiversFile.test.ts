@@ -2,9 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
-import { loadWaivers } from '../../src/evaluate/waivers.js';
+import { readWaiversFile } from '../../src/evaluate/waivers.js';
 
-describe('loadWaivers', () => {
+const loadWaivers = async (file: string) => (await readWaiversFile(file)).waivers;
+
+describe('readWaiversFile', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fleetledger-waivers-'));

@@ -6,6 +6,7 @@
  * The handlers read their configuration at module scope, so the environment is set before the
  * modules are imported.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
-import { loadFleet, loadWaivers } from '../../lambda/configFiles.js';
+import { loadFleet, readWaivers } from '../../lambda/configFiles.js';
 import { readHandlerEnvironment } from '../../lambda/handlerEnvironment.js';
 import { parseInvocationEvent } from '../../lambda/invocationEvent.js';
 import { emailSubject } from '../../src/report/email/emailView.js';
@@ -31,6 +32,8 @@ let reportHandler: typeof import('../../lambda/reportHandler.js').handler;
 const savedEnvironment = { ...process.env };
 
 const FLEET_KEY = 'config/fleet.yaml';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+let fleetYaml: string;
 
 beforeAll(async () => {
   const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
@@ -41,7 +44,7 @@ beforeAll(async () => {
       { name: 'prod-west', objects: [namespace('web')] },
     ]),
   ]);
-  const fleetYaml = [
+  fleetYaml = [
     'clusters:',
     `  - { name: prod-east, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }`,
     `  - { name: prod-west, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-west } }`,
@@ -101,6 +104,11 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
     const doc = ReportDocument.parse(JSON.parse(Buffer.from(reportJson).toString('utf8')));
     expect(doc.timeZone).toBe('Europe/Berlin');
     expect(doc.fleet.clusters.total).toBe(2);
+    // What produced it: the files as the handler read them (FLEET_FILE from S3, WAIVERS_FILE from the bundle).
+    expect(doc.configuration).toMatchObject({
+      fleetFile: { path: `s3://${s3.bucket}/${FLEET_KEY}`, sha256: sha256(fleetYaml) },
+      waiversFile: { path: 'waivers.yaml', sha256: sha256('waivers: []\n') },
+    });
 
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
@@ -195,8 +203,8 @@ describe('handler configuration', () => {
 
   it('reads the waivers file from the bundle, relative to the function root', async () => {
     const client = new S3Client(s3.clientConfig);
-    await expect(loadWaivers('waivers.yaml', client)).resolves.toEqual([]);
-    await expect(loadWaivers('absent.yaml', client)).rejects.toThrow(
+    await expect(readWaivers('waivers.yaml', client)).resolves.toMatchObject({ waivers: [] });
+    await expect(readWaivers('absent.yaml', client)).rejects.toThrow(
       /^WAIVERS_FILE: cannot read absent.yaml: .*ENOENT/,
     );
     client.destroy();

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { SEVERITIES } from '../../evaluate/types.js';
-import { loadWaivers } from '../../evaluate/waivers.js';
-import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { readWaiversFile } from '../../evaluate/waivers.js';
+import { readFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { type GeneratedReport, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
@@ -76,14 +76,16 @@ export function register(program: Command, run: RunState): void {
     )
     .action(async (flags: ReportFlags) => {
       const now = resolveNow(flags.now);
-      const fleet = flags.fleet ? reportFleetOf(loadFleetFile(flags.fleet, { checkAccess: false })) : undefined;
-      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
+      const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : undefined;
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers) : null;
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await generateReport({
         store,
         now,
         timeZone: flags.timeZone,
-        waivers,
+        waivers: waiversFile?.waivers ?? [],
+        configurationFiles: { fleetFile: fleetFile?.source ?? null, waiversFile: waiversFile?.source ?? null },
         logger: cliLogger(),
         ...(flags.period ? { period: flags.period } : {}),
         ...(fleet ? { fleet } : {}),

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { snapshotFleet } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
-import { loadWaivers } from '../../evaluate/waivers.js';
-import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { readWaiversFile } from '../../evaluate/waivers.js';
+import { readFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
 import { generateReport } from '../../report/generateReport.js';
@@ -38,8 +38,8 @@ export function register(program: Command, run: RunState): void {
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
-      const fleet = loadFleetFile(flags.fleet);
-      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const { fleet, source: fleetSource } = readFleetFile(flags.fleet);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers) : null;
       const now = resolveNow(flags.now);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
@@ -54,8 +54,9 @@ export function register(program: Command, run: RunState): void {
         store,
         now: now.plus({ milliseconds: snapshots.elapsedMs + 1 }),
         timeZone: flags.timeZone,
-        waivers,
+        waivers: waiversFile?.waivers ?? [],
         fleet: reportFleetOf(fleet),
+        configurationFiles: { fleetFile: fleetSource, waiversFile: waiversFile?.source ?? null },
         logger,
         ...(flags.out ? { out: flags.out } : {}),
       });

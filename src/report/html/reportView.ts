@@ -4,6 +4,7 @@
  */
 import { isoWeekOrdinal } from '../../core/period.js';
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
+import { describeHiddenBySettings, hiddenBySettings } from '../configuration.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument, type ReportFinding } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
 import { formatDay, formatDeltaPoints, formatInstant, formatScore, trendArrow, trendDirection } from './format.js';
@@ -166,6 +167,29 @@ function weeksWithoutDataBefore(doc: ReportDocument): string | null {
   return `the latest period with data: ${between} week${between === 1 ? '' : 's'} in between had none`;
 }
 
+/** The appendix's record of what produced the report; null for a report of an earlier version. */
+function configurationView(doc: ReportDocument) {
+  const configuration = doc.configuration;
+  if (!configuration) return null;
+  const file = (label: string, recorded: { path: string; sha256: string } | null) => ({
+    label,
+    path: recorded?.path ?? null,
+    sha256: recorded?.sha256 ?? null,
+  });
+  return {
+    files: [file('Fleet file', configuration.fleetFile), file('Waivers file', configuration.waiversFile)],
+    disabled: configuration.rules.disabled,
+    severityOverrides: configuration.rules.severityOverrides.map((override) => ({
+      ...override,
+      lowered: SEVERITIES.indexOf(override.severity) > SEVERITIES.indexOf(override.defaultSeverity),
+    })),
+    thresholds: Object.entries(configuration.rules.thresholds)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, { value, default: fallback }]) => ({ name, value, default: fallback, changed: value !== fallback })),
+    excludedNamespaces: configuration.excludedNamespaces,
+  };
+}
+
 /** What the reader must know before reading the report: it holds no data. */
 function noticesView(doc: ReportDocument) {
   return {
@@ -238,6 +262,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
         title: describeRule(catalog, finding.rule).title,
       })),
       changes: doc.trend.changes.map((change) => ({ ...change, cluster: change.cluster ?? 'fleet' })),
+      hiddenBySettings: doc.configuration ? describeHiddenBySettings(hiddenBySettings(doc.configuration)) : null,
     },
     matrix: {
       areas: AREAS.map((area) => ({ id: area, title: AREA_TITLES[area] })),
@@ -284,6 +309,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       matched: waiver.matched,
     })),
     appendix: appendixView(doc, options.catalog, options),
+    configuration: configurationView(doc),
   };
 }
 
