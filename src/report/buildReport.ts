@@ -27,6 +27,7 @@ import {
   ReportDocument,
   type ReportFinding,
   type SeriesPoint,
+  type SupersededReport,
 } from './schema.js';
 import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry, trendEntryHasData } from './trendIndex.js';
 
@@ -64,6 +65,10 @@ export interface BuildReportInput {
   thresholds?: Pick<RuleThresholds, 'excludeNamespaces'>;
   /** What produced the report (configuration.ts); recorded as given. */
   configuration?: ReportConfiguration;
+  /** The earlier report of the period this one replaces (recordedReports.ts); default none. */
+  supersedes?: SupersededReport | null;
+  /** Why this report was generated (--reason); default none. */
+  reason?: string | null;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -398,6 +403,8 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     gaps: [...input.gaps],
     noData,
     ...(input.configuration ? { configuration: input.configuration } : {}),
+    supersedes: input.supersedes ?? null,
+    reason: input.reason ?? null,
   };
   return ReportDocument.parse(doc);
 }

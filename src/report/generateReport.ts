@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { errorMessage, OperationalError } from '../core/errors.js';
+import { ConfigError, errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { prepareOutputDirectory } from '../core/outputDirectory.js';
 import { assertPeriodStarted, type Period, parsePeriod, periodContaining, periodUpTo } from '../core/period.js';
@@ -23,7 +23,7 @@ import { readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.
 import { describeWritten, type WrittenObject } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
-import { buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
+import { type BuildReportInput, buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
 import { type ConfigurationSources, NO_CONFIGURATION_FILES, reportConfiguration } from './configuration.js';
 import { DigestingLedgerStore } from './digestingStore.js';
 import { renderEmail } from './email/renderEmail.js';
@@ -31,6 +31,7 @@ import { EmptyPeriodError } from './emptyPeriod.js';
 import { renderFindingsCsv } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
 import { renderPolicyReportYaml } from './policyReport.js';
+import { latestReportBefore, recordedReportsOf } from './recordedReports.js';
 import { REPORT_SCHEMA_VERSION, ReportDocument } from './schema.js';
 import {
   loadHistory,
@@ -70,6 +71,11 @@ export interface GenerateReportOptions {
   allowEmpty?: boolean;
   /** The fleet and waivers files as read (each once), recorded with their SHA-256 in `configuration`. */
   configurationFiles?: ConfigurationSources;
+  /**
+   * Why the report is generated (`--reason`), recorded with the earlier report of the period it
+   * supersedes. Without it a report that supersedes another says that no reason was given.
+   */
+  reason?: string;
 }
 
 export interface GeneratedReport {
@@ -115,6 +121,7 @@ function reportOn(
   settings: EvaluationSettings,
   previous: TrendIndexEntry | null,
   history: readonly TrendIndexEntry[],
+  succession: Pick<BuildReportInput, 'supersedes' | 'reason'> = {},
 ): ReportDocument {
   const evaluation = evaluateFleet(
     loaded.current.map((c) => c.snapshot),
@@ -144,6 +151,7 @@ function reportOn(
     waivers: settings.waivers,
     thresholds: settings.thresholds,
     configuration: reportConfiguration(settings.configurationFiles, settings.thresholds),
+    ...succession,
   });
 }
 
@@ -211,6 +219,13 @@ async function putOnce(store: LedgerStore, key: string, text: string, contentTyp
   return describeWritten(key, bytes);
 }
 
+/** The reason as recorded (trimmed); ConfigError when it says nothing. */
+export function checkedReason(reason: string | undefined): string | undefined {
+  const text = reason?.trim();
+  if (text === '') throw new ConfigError('--reason: expected a text saying why the report is generated');
+  return text;
+}
+
 /**
  * Generates, stores and (with `out`) exports the report of a period.
  *
@@ -229,6 +244,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     configurationFiles: options.configurationFiles ?? NO_CONFIGURATION_FILES,
   };
   assertPeriodStarted(period, now);
+  const reason = checkedReason(options.reason);
   // Checked before anything is read or stored (see core/outputDirectory.ts).
   const outDir = options.out ? await prepareOutputDirectory('--out', options.out) : undefined;
 
@@ -257,6 +273,9 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     options.logger?.warn('unreadable object skipped', { key: gap.key, error: gap.error });
   }
 
+  // A report names the one it replaces, by the hash its run manifest recorded: never itself (a
+  // re-run at the same instant stores identical bytes), never a later one.
+  const superseded = latestReportBefore(recordedReportsOf(recorded, period.id), now);
   const doc = reportOn(
     period,
     now,
@@ -264,6 +283,15 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     settings,
     previous,
     history.entries,
+    {
+      supersedes: superseded && {
+        folder: superseded.folder,
+        generatedAt: superseded.generatedAt,
+        reportJsonSha256: superseded.reportJson.sha256,
+        manifest: superseded.reportJson.manifestKey,
+      },
+      reason: reason ?? null,
+    },
   );
   const files = renderReportFiles(doc);
   const written: WrittenObject[] = [];

@@ -174,6 +174,15 @@ export const ReportConfiguration = z.object({
 });
 export type ReportConfiguration = z.infer<typeof ReportConfiguration>;
 
+/** The earlier report of the same period that a report replaces. */
+export const SupersededReport = z.object({
+  folder: z.string().describe('its store folder, e.g. reports/2026-W48/2026-11-25T09-00-00.000Z/'),
+  generatedAt: isoTimestamp,
+  reportJsonSha256: z.string().describe('SHA-256 of its report.json as the run manifest recorded it'),
+  manifest: z.string().describe('the key of the run manifest that recorded it'),
+});
+export type SupersededReport = z.infer<typeof SupersededReport>;
+
 export const ReportDocument = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   period: z.string(),
@@ -238,6 +247,16 @@ export const ReportDocument = z.object({
   configuration: ReportConfiguration.optional().describe(
     'what produced the report; absent in reports of earlier versions',
   ),
+  supersedes: SupersededReport.nullable()
+    .optional()
+    .describe(
+      'the latest report of the same period generated before this one, which this one replaces; null: the first report of the period; absent in reports of earlier versions',
+    ),
+  reason: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('why this report was generated (--reason), null when none was given'),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 

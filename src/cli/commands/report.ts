@@ -6,6 +6,7 @@ import { readFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { type GeneratedReport, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
+import type { ReportDocument } from '../../report/schema.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
@@ -20,6 +21,7 @@ export interface ReportFlags {
   now?: string;
   s3Endpoint?: string;
   allowEmpty?: boolean;
+  reason?: string;
 }
 
 // Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
@@ -27,6 +29,13 @@ export interface ReportFlags {
 const percent = (ratio: number | null) => (ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`);
 const points = (delta: number | null) =>
   delta === null ? '' : ` (${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} pts)`;
+
+/** Which earlier report of the period this one replaces, and why (`report`, `run`, `email`). */
+export function supersessionLines(doc: ReportDocument): string[] {
+  if (!doc.supersedes) return [];
+  const why = doc.reason ? `reason: ${doc.reason}` : 'no reason given (--reason)';
+  return [`  supersedes ${doc.supersedes.folder} (generated at ${doc.supersedes.generatedAt}); ${why}`];
+}
 
 /** What the command prints: where everything went and what the report says, in a few lines. */
 export function reportSummary(result: GeneratedReport, storeLocation: string): string[] {
@@ -51,6 +60,7 @@ export function reportSummary(result: GeneratedReport, storeLocation: string): s
     `  open findings: ${open}; ${waived} waived`,
     `  ${since}`,
     ...doc.gaps.map((gap) => `  gap: ${gap.key}: ${gap.error}`),
+    ...supersessionLines(doc),
     `stored in ${storeLocation}: ${result.reportFolder} (${result.writtenKeys.length} objects)`,
     ...result.writtenKeys.map((key) => `  ${key}`),
     ...(result.outDir ? [`copied to ${result.outDir}`] : []),
@@ -70,6 +80,7 @@ export function register(program: Command, run: RunState): void {
     .option('--out <dir>', 'also copy the report files to this directory')
     .option('--now <iso>', 'generate as of this instant (reproducible runs)')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option('--reason <text>', 'why the report is generated (again): recorded with the earlier report it supersedes')
     .option(
       '--allow-empty',
       'store an explicit no-data report (null scores) when no expected cluster has a snapshot in the period (default: exit 1, store nothing)',
@@ -91,6 +102,7 @@ export function register(program: Command, run: RunState): void {
         ...(fleet ? { fleet } : {}),
         ...(flags.out ? { out: flags.out } : {}),
         ...(flags.allowEmpty ? { allowEmpty: true } : {}),
+        ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       // Unreadable objects were skipped: the report is complete as far as the ledger allowed.

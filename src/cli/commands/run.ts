@@ -6,7 +6,7 @@ import { readWaiversFile } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
-import { generateReport } from '../../report/generateReport.js';
+import { checkedReason, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
@@ -22,6 +22,7 @@ interface RunFlags {
   out?: string;
   now?: string;
   s3Endpoint?: string;
+  reason?: string;
 }
 
 /** `fleetledger run`: snapshot the fleet, then report on the week containing the run. */
@@ -36,11 +37,13 @@ export function register(program: Command, run: RunState): void {
     .option('--out <dir>', 'also copy the report files to this directory')
     .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option('--reason <text>', 'why the week is reported (again): recorded with the earlier report it supersedes')
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
       const { fleet, source: fleetSource } = readFleetFile(flags.fleet);
       const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers) : null;
       const now = resolveNow(flags.now);
+      checkedReason(flags.reason);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', flags.store);
@@ -59,6 +62,7 @@ export function register(program: Command, run: RunState): void {
         configurationFiles: { fleetFile: fleetSource, waiversFile: waiversFile?.source ?? null },
         logger,
         ...(flags.out ? { out: flags.out } : {}),
+        ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       const complete = snapshots.counts.ok === snapshots.clusters.length && result.doc.gaps.length === 0;

@@ -62,12 +62,14 @@ export function newUrgentFindings(doc: ReportDocument): ReportFinding[] {
  * Built from numbers and the period id only, never from cluster-supplied text.
  */
 export function emailSubject(doc: ReportDocument): string {
-  if (doc.noData) return `fleetledger ${doc.period}: no data (no snapshot of any expected cluster)`;
+  // A revised report says so first: its readers received the one it replaces.
+  const period = doc.supersedes ? `${doc.period} (revised)` : doc.period;
+  if (doc.noData) return singleLine(`fleetledger ${period}: no data (no snapshot of any expected cluster)`);
   const delta = formatDeltaPoints(doc.fleet.delta.compliance);
   const urgent = newUrgentFindings(doc).length;
   const findings = `${urgent} new critical/high finding${urgent === 1 ? '' : 's'}`;
   return singleLine(
-    `fleetledger ${doc.period}: fleet compliance ${formatPercent(doc.fleet.compliance)}${delta ? ` (${delta})` : ''}, ${findings}`,
+    `fleetledger ${period}: fleet compliance ${formatPercent(doc.fleet.compliance)}${delta ? ` (${delta})` : ''}, ${findings}`,
   );
 }
 
@@ -114,6 +116,13 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
     subject: emailSubject(doc),
     period: doc.period,
     noData: doc.noData ?? false,
+    supersedes: doc.supersedes
+      ? {
+          folder: singleLine(doc.supersedes.folder),
+          generatedAt: formatInstant(doc.supersedes.generatedAt, tz),
+          reason: doc.reason ? singleLine(doc.reason) : null,
+        }
+      : null,
     previousPeriod: doc.previousPeriod,
     generatedAt: formatInstant(doc.generatedAt, tz),
     compliance: score(doc.fleet.compliance, doc.fleet.delta.compliance),

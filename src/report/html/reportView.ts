@@ -200,6 +200,16 @@ function noticesView(doc: ReportDocument) {
           expected: doc.clusters.map((cluster) => cluster.name).join(', '),
         }
       : null,
+    supersedes: doc.supersedes
+      ? {
+          folder: doc.supersedes.folder,
+          generatedAt: formatInstant(doc.supersedes.generatedAt, doc.timeZone),
+          reportJsonSha256: doc.supersedes.reportJsonSha256,
+          reason: doc.reason ?? null,
+        }
+      : null,
+    // A reason given for the first report of a period is shown too.
+    reason: doc.supersedes ? null : (doc.reason ?? null),
   };
 }
 
