@@ -9,7 +9,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type ConfigFile, configFileOf } from '../src/core/configFile.js';
 import { ConfigError, errorMessage } from '../src/core/errors.js';
 import type { Waiver } from '../src/evaluate/types.js';
-import { parseWaiversText } from '../src/evaluate/waivers.js';
+import { parseWaiversText, type WaiverLimits } from '../src/evaluate/waivers.js';
 import { type Fleet, type FleetFileOptions, parseFleetFile } from '../src/fleet/fleetFile.js';
 import { parseS3Location } from '../src/ledger/s3Store.js';
 
@@ -46,8 +46,9 @@ export async function loadFleet(location: string, s3: S3Client, options: FleetFi
 export async function readWaivers(
   location: string | null,
   s3: S3Client,
+  limits: WaiverLimits,
 ): Promise<{ waivers: Waiver[]; source: ConfigFile | null }> {
   if (location === null) return { waivers: [], source: null };
   const source = await readConfigLocation('WAIVERS_FILE', location, s3);
-  return { waivers: parseWaiversText(source.text, location), source };
+  return { waivers: parseWaiversText(source.text, location, limits), source };
 }

@@ -4,6 +4,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createLogger } from '../src/core/logger.js';
+import { waiverLimits } from '../src/evaluate/waivers.js';
 import { type ReportFile, reportKey } from '../src/ledger/keys.js';
 import { createMailTransport } from '../src/report/email/mailTransport.js';
 import { renderEmail } from '../src/report/email/renderEmail.js';
@@ -31,10 +32,9 @@ export interface ReportRunSummary {
 
 export async function handler(event: unknown): Promise<ReportRunSummary> {
   const { now, period } = parseInvocationEvent(event, environment.timeZone);
-  const [fleetFile, waiversFile] = await Promise.all([
-    readFleet(environment.fleetFile, s3, { checkAccess: false }),
-    readWaivers(environment.waiversFile, s3),
-  ]);
+  const fleetFile = await readFleet(environment.fleetFile, s3, { checkAccess: false });
+  // The fleet file bounds the waivers (rules.waiverMaxTermDays).
+  const waiversFile = await readWaivers(environment.waiversFile, s3, waiverLimits(now, fleetFile.fleet.rules));
   const { timeZone } = environment;
   const generated = await generateReport({
     store,

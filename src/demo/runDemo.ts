@@ -14,7 +14,7 @@ import type { DateTime } from 'luxon';
 import { type FleetRunResult, snapshotFleet } from '../collect/snapshotFleet.js';
 import type { Logger } from '../core/logger.js';
 import { periodContaining } from '../core/period.js';
-import { readWaiversFile } from '../evaluate/waivers.js';
+import { readWaiversFile, waiverLimits } from '../evaluate/waivers.js';
 import { readFleetFile } from '../fleet/fleetFile.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type GeneratedReport, generateReport } from '../report/generateReport.js';
@@ -119,7 +119,10 @@ async function runWeek(
     const { fleet, source: fleetSource } = readFleetFile(join(fleetDir, 'fleet.yaml'));
     const snapshot = await snapshotFleet(fleet, { store: options.store, now, logger: options.logger });
     options.onStep?.({ kind: 'snapshot', week, result: snapshot });
-    const waiversFile = await readWaiversFile(join(options.examplesDir, 'waivers.yaml'));
+    const waiversFile = await readWaiversFile(
+      join(options.examplesDir, 'waivers.yaml'),
+      waiverLimits(now, fleet.rules),
+    );
     const report = await generateReport({
       store: options.store,
       period: periodContaining(now).id,

@@ -27,6 +27,11 @@ export const RuleThresholds = z
     disabled: z.array(z.string()).default([]),
     /** Severity overrides by rule id. */
     severity: z.record(z.string(), Severity).default({}),
+    /**
+     * The longest a waiver may run: its `expires` day at most this many days after the day of the
+     * run (UTC). A longer one is a configuration error of the waivers file.
+     */
+    waiverMaxTermDays: z.number().int().positive().default(365),
   })
   .superRefine((t, ctx) => {
     if (t.certExpiringCriticalDays > t.certExpiringHighDays) {

@@ -134,6 +134,7 @@ describe('CERT-EXPIRING', () => {
       excludeNamespaces: [],
       disabled: [],
       severity: {},
+      waiverMaxTermDays: 365,
     };
     expect(run(certExpiring, [cluster], { thresholds }).findings.map((f) => f.severity)).toEqual(['critical']);
   });

@@ -1,10 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { ConfigError } from '../../src/core/errors.js';
-import { readWaiversFile } from '../../src/evaluate/waivers.js';
+import { readWaiversFile, waiverLimits } from '../../src/evaluate/waivers.js';
 
-const loadWaivers = async (file: string) => (await readWaiversFile(file)).waivers;
+const NOW = DateTime.fromISO('2026-11-25T09:00:00Z', { zone: 'utc' });
+const loadWaivers = async (file: string) => (await readWaiversFile(file, waiverLimits(NOW, null))).waivers;
 
 describe('readWaiversFile', () => {
   let dir: string;

@@ -13,10 +13,12 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { loadFleet, readWaivers } from '../../lambda/configFiles.js';
 import { readHandlerEnvironment } from '../../lambda/handlerEnvironment.js';
 import { parseInvocationEvent } from '../../lambda/invocationEvent.js';
+import { waiverLimits } from '../../src/evaluate/waivers.js';
 import { emailSubject } from '../../src/report/email/emailView.js';
 import { ReportDocument } from '../../src/report/schema.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
@@ -203,8 +205,9 @@ describe('handler configuration', () => {
 
   it('reads the waivers file from the bundle, relative to the function root', async () => {
     const client = new S3Client(s3.clientConfig);
-    await expect(readWaivers('waivers.yaml', client)).resolves.toMatchObject({ waivers: [] });
-    await expect(readWaivers('absent.yaml', client)).rejects.toThrow(
+    const limits = waiverLimits(DateTime.utc(), null);
+    await expect(readWaivers('waivers.yaml', client, limits)).resolves.toMatchObject({ waivers: [] });
+    await expect(readWaivers('absent.yaml', client, limits)).rejects.toThrow(
       /^WAIVERS_FILE: cannot read absent.yaml: .*ENOENT/,
     );
     client.destroy();

@@ -94,6 +94,7 @@ describe('the configuration a report records', () => {
           gatekeeperAuditMaxAgeHours: { value: 24, default: 24 },
           certExpiringCriticalDays: { value: 7, default: 7 },
           certExpiringHighDays: { value: 30, default: 30 },
+          waiverMaxTermDays: { value: 365, default: 365 },
         },
       },
       excludedNamespaces: ['kube-system', 'team-*'],

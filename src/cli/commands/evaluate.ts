@@ -6,7 +6,7 @@ import { evaluateFleet } from '../../evaluate/evaluate.js';
 import { listLedgerSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
 import { renderEvaluationTable } from '../../evaluate/renderTable.js';
 import { DEFAULT_THRESHOLDS } from '../../evaluate/thresholds.js';
-import { readWaiversFile } from '../../evaluate/waivers.js';
+import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { reportConfiguration } from '../../report/configuration.js';
@@ -50,9 +50,10 @@ export function register(program: Command, run: RunState): void {
       assertPeriodStarted(period, now);
       const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
       const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : null;
-      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers) : null;
-      const waivers = waiversFile?.waivers ?? [];
       const thresholds = fleet?.rules ?? DEFAULT_THRESHOLDS;
+      const limits = waiverLimits(now, thresholds);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
+      const waivers = waiversFile?.waivers ?? [];
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const listed = await listLedgerSnapshots(store);
       // Only what had been collected by --now, as in `report`.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { SEVERITIES } from '../../evaluate/types.js';
-import { readWaiversFile } from '../../evaluate/waivers.js';
+import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { type GeneratedReport, generateReport } from '../../report/generateReport.js';
@@ -89,7 +89,8 @@ export function register(program: Command, run: RunState): void {
       const now = resolveNow(flags.now);
       const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
       const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : undefined;
-      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers) : null;
+      const limits = waiverLimits(now, fleet?.rules ?? null);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await generateReport({
         store,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { snapshotFleet } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
-import { readWaiversFile } from '../../evaluate/waivers.js';
+import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
@@ -41,8 +41,9 @@ export function register(program: Command, run: RunState): void {
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
       const { fleet, source: fleetSource } = readFleetFile(flags.fleet);
-      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers) : null;
       const now = resolveNow(flags.now);
+      const limits = waiverLimits(now, fleet.rules);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
       checkedReason(flags.reason);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
