@@ -19,8 +19,13 @@ export interface SeverityBars {
   bars: SeverityBar[];
 }
 
-const LABEL_WIDTH = 72;
-const COUNT_WIDTH = 44;
+/** Room for the severity label and for the count; the track takes the rest. */
+export interface SeverityBarColumns {
+  label: number;
+  count: number;
+}
+
+const COLUMNS: SeverityBarColumns = { label: 72, count: 44 };
 const ROW = 26;
 const BAR_HEIGHT = 16;
 
@@ -28,9 +33,13 @@ const BAR_HEIGHT = 16;
  * One bar per severity, critical first, widths proportional to the largest count; a non-zero
  * count always gets at least 2px so it stays visible next to a large one.
  */
-export function buildSeverityBars(counts: SeverityCounts, width = 360): SeverityBars {
+export function buildSeverityBars(
+  counts: SeverityCounts,
+  width = 360,
+  columns: SeverityBarColumns = COLUMNS,
+): SeverityBars {
   const max = Math.max(...SEVERITIES.map((severity) => counts[severity]), 0);
-  const track = width - LABEL_WIDTH - COUNT_WIDTH;
+  const track = width - columns.label - columns.count;
   const bars = SEVERITIES.map((severity, index) => {
     const count = counts[severity];
     const scaled = max === 0 ? 0 : (count / max) * track;
@@ -44,7 +53,7 @@ export function buildSeverityBars(counts: SeverityCounts, width = 360): Severity
   return {
     width,
     height: SEVERITIES.length * ROW,
-    barLeft: LABEL_WIDTH,
+    barLeft: columns.label,
     trackWidth: track,
     barHeight: BAR_HEIGHT,
     bars,
