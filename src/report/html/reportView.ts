@@ -332,7 +332,8 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
     findings: { groups: groupFindings(doc, catalog), total: doc.findings.length },
     waivers: doc.waivers.map((waiver) => ({
       rule: waiver.rule,
-      cluster: waiver.cluster,
+      // A fleet-wide waiver says so (allClusters: true), not only by its glob.
+      cluster: waiver.allClusters ? `${waiver.cluster} (all clusters)` : waiver.cluster,
       resource: waiver.resource ?? '*',
       reason: waiver.reason,
       owner: waiver.owner,
