@@ -26,14 +26,7 @@ export interface TimelineCertificate {
 }
 
 export interface TimelineRow extends TimelineCertificate {
-  /** Top of the row. */
   y: number;
-  /** "cluster · name", shortened to fit a stacked (phone) row. */
-  label: string;
-  /** Where the label's line starts (the text's top; the template adds the baseline offset). */
-  labelY: number;
-  /** Top of the bar. */
-  barY: number;
   /** Vertical centre of the row (the marker). */
   centerY: number;
   /** Marker position on the axis (expired ones sit at day 0). */
@@ -42,12 +35,6 @@ export interface TimelineRow extends TimelineCertificate {
   barX: number;
   barWidth: number;
 }
-
-/**
- * `side`: the label left of the bar, one line per certificate (desktop); `stacked`: the label on
- * its own line above a full-width bar, so a phone-sized chart keeps its text full size.
- */
-export type TimelineLayout = 'side' | 'stacked';
 
 export interface CertificateTimeline {
   width: number;
@@ -65,23 +52,9 @@ export interface CertificateTimeline {
   total: number;
 }
 
-const LAYOUTS: Readonly<
-  Record<TimelineLayout, { labelWidth: number; row: number; barOffset: number; tickFormat: string }>
-> = {
-  side: { labelWidth: 260, row: 20, barOffset: 0, tickFormat: 'yyyy-MM-dd' },
-  // The bar starts a marker's radius in, so an expired certificate's marker is not cut off; the
-  // tick dates are short so that four fit on a phone.
-  stacked: { labelWidth: 6, row: 36, barOffset: 17, tickFormat: 'LLL d' },
-};
+const LABEL_WIDTH = 260;
+const ROW = 20;
 const AXIS = 26;
-/** A stacked label longer than this is cut with an ellipsis (the table below the chart has it whole). */
-const STACKED_LABEL_CHARACTERS = 42;
-
-function labelOf(certificate: TimelineCertificate, layout: TimelineLayout): string {
-  const label = `${certificate.cluster} · ${certificate.name}`;
-  if (layout === 'side' || label.length <= STACKED_LABEL_CHARACTERS) return label;
-  return `${label.slice(0, STACKED_LABEL_CHARACTERS - 1)}…`;
-}
 
 function urgencyOf(daysLeft: number, expired: boolean): TimelineCertificate['urgency'] {
   if (expired || daysLeft < 7) return 'critical';
@@ -114,50 +87,39 @@ export function buildCertificateTimeline(
   clusters: readonly ReportCluster[],
   generatedAt: string,
   width = 880,
-  layout: TimelineLayout = 'side',
 ): CertificateTimeline {
-  const { labelWidth, row, barOffset, tickFormat } = LAYOUTS[layout];
   const all = certificatesByExpiry(clusters, generatedAt);
   const now = DateTime.fromISO(generatedAt, { zone: 'utc' });
   const horizon = now.plus({ days: TIMELINE_DAYS });
   const within = all.filter((certificate) => DateTime.fromISO(certificate.notAfter, { zone: 'utc' }) <= horizon);
-  const track = width - labelWidth - 10;
+  const track = width - LABEL_WIDTH - 10;
   const xOfDays = (days: number) =>
-    Math.round((labelWidth + (Math.min(Math.max(days, 0), TIMELINE_DAYS) / TIMELINE_DAYS) * track) * 10) / 10;
+    Math.round((LABEL_WIDTH + (Math.min(Math.max(days, 0), TIMELINE_DAYS) / TIMELINE_DAYS) * track) * 10) / 10;
 
   const rows = within.map((certificate, index) => {
     const exactDays = DateTime.fromISO(certificate.notAfter, { zone: 'utc' }).diff(now, 'days').days;
     const x = xOfDays(exactDays);
-    const y = AXIS + index * row;
+    const y = AXIS + index * ROW;
     return {
       ...certificate,
       y,
-      label: labelOf(certificate, layout),
-      labelY: y,
-      barY: y + barOffset,
-      centerY: y + barOffset + 7,
+      centerY: y + 7,
       x,
-      barX: labelWidth,
-      barWidth: Math.round((x - labelWidth) * 10) / 10,
+      barX: LABEL_WIDTH,
+      barWidth: Math.round((x - LABEL_WIDTH) * 10) / 10,
     };
   });
   const ticks = [0, 30, 60, 90].map((days) => ({
     x: xOfDays(days),
-    label: days === 0 ? 'today' : now.plus({ days }).setLocale('en-US').toFormat(tickFormat),
-    // The last label would overflow the right edge if centred on its tick, and so would the first
-    // where the axis starts at the chart's left edge (stacked).
-    anchor:
-      days === TIMELINE_DAYS
-        ? ('end' as const)
-        : days === 0 && layout === 'stacked'
-          ? ('start' as const)
-          : ('middle' as const),
+    label: days === 0 ? 'today' : now.plus({ days }).toFormat('yyyy-MM-dd'),
+    // The last label would overflow the right edge if centred on its tick.
+    anchor: days === TIMELINE_DAYS ? ('end' as const) : ('middle' as const),
   }));
   return {
     width,
-    height: AXIS + Math.max(Math.min(rows.length, TIMELINE_MAX_ROWS), 1) * row + 6,
-    labelWidth,
-    rowHeight: row,
+    height: AXIS + Math.max(Math.min(rows.length, TIMELINE_MAX_ROWS), 1) * ROW + 6,
+    labelWidth: LABEL_WIDTH,
+    rowHeight: ROW,
     ticks,
     rows,
     drawn: rows.slice(0, TIMELINE_MAX_ROWS),

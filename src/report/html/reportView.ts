@@ -36,9 +36,9 @@ const STATE_LABELS: Record<AreaResult['state'], string> = {
 };
 
 /**
- * Each chart with text comes in two drawings: `wide` for a laptop or print, `narrow` for a phone
- * column (about 300 px), each shown when it fits (styles.css: container queries), so that chart
- * text is drawn at its size rather than scaled down with a desktop drawing.
+ * The fleet trend comes in two drawings: `wide` for a laptop or print, `narrow` for a phone column
+ * (about 300 px), each shown where it fits (styles.css: a container query on the chart's box), so
+ * that its text is drawn at its size rather than scaled down with the desktop drawing.
  */
 const TREND_CHART = { width: 640, height: 220, minLabelSpacing: 30 } as const;
 const TREND_CHART_NARROW = {
@@ -47,10 +47,6 @@ const TREND_CHART_NARROW = {
   margin: { left: 40, right: 12, top: 12, bottom: 30 },
   minLabelSpacing: 34,
 } as const;
-const SEVERITY_BARS = { width: 360, columns: { label: 72, count: 44 } } as const;
-const SEVERITY_BARS_NARROW = { width: 280, columns: { label: 64, count: 36 } } as const;
-const TIMELINE = { width: 880 } as const;
-const TIMELINE_NARROW = { width: 300 } as const;
 
 /** The per-cluster compliance trend in the matrix: no axes, just the lines. */
 const SPARKLINE = { width: 120, height: 36, margin: { left: 3, right: 3, top: 3, bottom: 3 } } as const;
@@ -242,8 +238,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.rule.localeCompare(b.rule))
     .map((finding) => ({ ...findingView(finding, tz), title: describeRule(catalog, finding.rule).title }));
 
-  const timeline = buildCertificateTimeline(doc.clusters, doc.generatedAt, TIMELINE.width);
-  const narrowTimeline = buildCertificateTimeline(doc.clusters, doc.generatedAt, TIMELINE_NARROW.width, 'stacked');
+  const timeline = buildCertificateTimeline(doc.clusters, doc.generatedAt);
   const networkMap = buildNetworkMap(doc.clusters, doc.findings);
   const drift = driftView(doc);
   const openTotal = SEVERITIES.reduce((sum, severity) => sum + doc.fleet.open[severity], 0);
@@ -275,10 +270,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       })),
       openTotal,
       waivedTotal,
-      severityBars: {
-        wide: buildSeverityBars(doc.fleet.open, SEVERITY_BARS.width, SEVERITY_BARS.columns),
-        narrow: buildSeverityBars(doc.fleet.open, SEVERITY_BARS_NARROW.width, SEVERITY_BARS_NARROW.columns),
-      },
+      severityBars: buildSeverityBars(doc.fleet.open),
       chart: {
         wide: buildLineChart(doc.trend.series.fleet, TREND_CHART),
         narrow: buildLineChart(doc.trend.series.fleet, TREND_CHART_NARROW),
@@ -324,7 +316,6 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
     network: networkMap,
     certificates: {
       timeline,
-      narrowTimeline,
       hasRows: timeline.rows.length > 0,
       rows: timeline.rows.map((row) => ({ ...row, notAfterText: formatInstant(row.notAfter, tz) })),
     },

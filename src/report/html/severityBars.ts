@@ -19,13 +19,8 @@ export interface SeverityBars {
   bars: SeverityBar[];
 }
 
-/** Room for the severity label and for the count; the track takes the rest. */
-export interface SeverityBarColumns {
-  label: number;
-  count: number;
-}
-
-const COLUMNS: SeverityBarColumns = { label: 72, count: 44 };
+const LABEL_WIDTH = 72;
+const COUNT_WIDTH = 44;
 const ROW = 26;
 const BAR_HEIGHT = 16;
 
@@ -33,13 +28,9 @@ const BAR_HEIGHT = 16;
  * One bar per severity, critical first, widths proportional to the largest count; a non-zero
  * count always gets at least 2px so it stays visible next to a large one.
  */
-export function buildSeverityBars(
-  counts: SeverityCounts,
-  width = 360,
-  columns: SeverityBarColumns = COLUMNS,
-): SeverityBars {
+export function buildSeverityBars(counts: SeverityCounts, width = 360): SeverityBars {
   const max = Math.max(...SEVERITIES.map((severity) => counts[severity]), 0);
-  const track = width - columns.label - columns.count;
+  const track = width - LABEL_WIDTH - COUNT_WIDTH;
   const bars = SEVERITIES.map((severity, index) => {
     const count = counts[severity];
     const scaled = max === 0 ? 0 : (count / max) * track;
@@ -53,7 +44,7 @@ export function buildSeverityBars(
   return {
     width,
     height: SEVERITIES.length * ROW,
-    barLeft: columns.label,
+    barLeft: LABEL_WIDTH,
     trackWidth: track,
     barHeight: BAR_HEIGHT,
     bars,
