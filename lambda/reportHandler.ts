@@ -4,14 +4,16 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createLogger } from '../src/core/logger.js';
+import { waiverLimits } from '../src/evaluate/waivers.js';
 import { type ReportFile, reportKey } from '../src/ledger/keys.js';
 import { createMailTransport } from '../src/report/email/mailTransport.js';
 import { renderEmail } from '../src/report/email/renderEmail.js';
 import { type SentReportEmail, sendReportEmail } from '../src/report/email/sendReportEmail.js';
 import { reportLinks } from '../src/report/email/storedReport.js';
+import { EmptyPeriodError } from '../src/report/emptyPeriod.js';
 import { generateReport } from '../src/report/generateReport.js';
 import { reportFleetOf } from '../src/report/reportFleet.js';
-import { loadFleet, loadWaivers } from './configFiles.js';
+import { readFleet, readWaivers } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
 import { parseInvocationEvent } from './invocationEvent.js';
 import { createLedgerClients } from './ledgerClients.js';
@@ -30,19 +32,24 @@ export interface ReportRunSummary {
 
 export async function handler(event: unknown): Promise<ReportRunSummary> {
   const { now, period } = parseInvocationEvent(event, environment.timeZone);
-  const [fleet, waivers] = await Promise.all([
-    loadFleet(environment.fleetFile, s3, { checkAccess: false }),
-    loadWaivers(environment.waiversFile, s3),
-  ]);
+  const fleetFile = await readFleet(environment.fleetFile, s3, { checkAccess: false });
+  // The fleet file bounds the waivers (rules.waiverMaxTermDays).
+  const waiversFile = await readWaivers(environment.waiversFile, s3, waiverLimits(now, fleetFile.fleet.rules));
   const { timeZone } = environment;
   const generated = await generateReport({
     store,
     now,
     timeZone,
-    waivers,
-    fleet: reportFleetOf(fleet),
+    waivers: waiversFile.waivers,
+    fleet: reportFleetOf(fleetFile.fleet),
+    configurationFiles: { fleetFile: fleetFile.source, waiversFile: waiversFile.source },
     logger,
     ...(period ? { period } : {}),
+  }).catch((error: unknown) => {
+    // Nothing was stored and nothing is sent; the invocation fails so the schedule's retries and
+    // the function's error metric show it (a retry stores nothing either, until snapshots arrive).
+    if (error instanceof EmptyPeriodError) logger.error('no report: the period has no data', { error: error.message });
+    throw error;
   });
 
   let email: SentReportEmail | null = null;

@@ -75,3 +75,32 @@ export function periodUpTo(period: Period, now: DateTime): Period {
   const bound = now.plus({ milliseconds: 1 }) as DateTime<true>;
   return bound < period.end ? { ...period, end: bound } : period;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEK_MS = 7 * DAY_MS;
+// 1970-01-01 was a Thursday: the Monday of its ISO week is 3 days earlier.
+const EPOCH_MONDAY_OFFSET_MS = 3 * DAY_MS;
+
+/**
+ * The position of an ISO week on a time axis: consecutive weeks differ by 1, whatever the year
+ * (52 or 53 weeks). Null when the id is no ISO week. The time zone does not matter: an ISO week
+ * id names the same week in every zone.
+ *
+ * @example
+ * isoWeekOrdinal('2027-W01')! - isoWeekOrdinal('2026-W53')! // 1
+ */
+export function isoWeekOrdinal(id: string): number | null {
+  const match = PERIOD_PATTERN.exec(id);
+  if (!match) return null;
+  const start = DateTime.fromObject(
+    { weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 },
+    { zone: 'utc' },
+  );
+  if (!start.isValid || start.weekNumber !== Number(match[2])) return null;
+  return Math.floor((start.toMillis() + EPOCH_MONDAY_OFFSET_MS) / WEEK_MS);
+}
+
+/** The ISO week id at a position of isoWeekOrdinal. */
+export function isoWeekIdAt(ordinal: number): string {
+  return DateTime.fromMillis(ordinal * WEEK_MS - EPOCH_MONDAY_OFFSET_MS, { zone: 'utc' }).toFormat("kkkk-'W'WW");
+}

@@ -14,8 +14,8 @@ import type { DateTime } from 'luxon';
 import { type FleetRunResult, snapshotFleet } from '../collect/snapshotFleet.js';
 import type { Logger } from '../core/logger.js';
 import { periodContaining } from '../core/period.js';
-import { loadWaivers } from '../evaluate/waivers.js';
-import { loadFleetFile } from '../fleet/fleetFile.js';
+import { readWaiversFile, waiverLimits } from '../evaluate/waivers.js';
+import { readFleetFile } from '../fleet/fleetFile.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type GeneratedReport, generateReport } from '../report/generateReport.js';
 import { reportFleetOf } from '../report/reportFleet.js';
@@ -116,18 +116,26 @@ async function runWeek(
   try {
     // examples/fleet.yaml names ./kubeconfig: run it beside the kubeconfig this fleet wrote.
     await copyFile(join(options.examplesDir, 'fleet.yaml'), join(fleetDir, 'fleet.yaml'));
-    const fleet = loadFleetFile(join(fleetDir, 'fleet.yaml'));
+    const { fleet, source: fleetSource } = readFleetFile(join(fleetDir, 'fleet.yaml'));
     const snapshot = await snapshotFleet(fleet, { store: options.store, now, logger: options.logger });
     options.onStep?.({ kind: 'snapshot', week, result: snapshot });
-    const waivers = await loadWaivers(join(options.examplesDir, 'waivers.yaml'));
+    const waiversFile = await readWaiversFile(
+      join(options.examplesDir, 'waivers.yaml'),
+      waiverLimits(now, fleet.rules),
+    );
     const report = await generateReport({
       store: options.store,
       period: periodContaining(now).id,
       // After the last snapshot was collected (collection times are now + elapsed), as `run` does:
       // a report only sees the snapshots collected by its now.
       now: now.plus({ milliseconds: snapshot.elapsedMs + 1 }),
-      waivers,
+      waivers: waiversFile.waivers,
       fleet: reportFleetOf(fleet),
+      // The fleet file was copied beside this week's kubeconfig: the same bytes as examples/fleet.yaml.
+      configurationFiles: {
+        fleetFile: { ...fleetSource, path: join(options.examplesDir, 'fleet.yaml') },
+        waiversFile: waiversFile.source,
+      },
       logger: options.logger,
       ...(week === 'this' ? { out: options.out } : {}),
     });

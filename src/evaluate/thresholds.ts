@@ -38,6 +38,11 @@ export const RuleThresholds = z
     extraPlatformNamespaces: z.array(z.string().min(1)).default([]),
     /** Platform namespaces (globs) the tenant-hygiene rules check anyway, e.g. [default]; excludeNamespaces still wins. */
     checkPlatformNamespaces: z.array(z.string().min(1)).default([]),
+    /**
+     * The longest a waiver may run: its `expires` day at most this many days after the day of the
+     * run (UTC). A longer one is a configuration error of the waivers file.
+     */
+    waiverMaxTermDays: z.number().int().positive().default(365),
   })
   .superRefine((t, ctx) => {
     if (t.certExpiringCriticalDays > t.certExpiringHighDays) {

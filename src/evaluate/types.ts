@@ -15,6 +15,10 @@ export const Waiver = z.object({
   reason: z.string(),
   owner: z.string(),
   expires: z.string().describe('YYYY-MM-DD; the waiver applies up to and including this day (UTC)'),
+  allClusters: z
+    .boolean()
+    .optional()
+    .describe('true: a fleet-wide waiver, declared as such (required when the cluster glob matches every cluster)'),
 });
 export type Waiver = z.infer<typeof Waiver>;
 

@@ -20,13 +20,14 @@
  * ConfigError, before anything is collected. Relative paths are resolved against the fleet file's
  * directory here, so the rest of the program only sees absolute paths.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
-import { ConfigError, errorMessage } from '../core/errors.js';
+import { type ConfigFile, readConfigFile } from '../core/configFile.js';
+import { ConfigError } from '../core/errors.js';
 import { firstLine } from '../core/text.js';
 import { withoutUrlCredentials } from '../core/urls.js';
 import { normalizeServerUrl } from '../evaluate/endpoints.js';
@@ -363,15 +364,18 @@ export interface FleetFileOptions {
   checkAccess?: boolean;
 }
 
+/**
+ * Reads and validates a fleet file (see the module header), keeping the bytes it read: a report
+ * records what produced it (src/report/configuration.ts).
+ */
+export function readFleetFile(file: string, options: FleetFileOptions = {}): { fleet: Fleet; source: ConfigFile } {
+  const source = readConfigFile('--fleet', file);
+  return { fleet: parseFleetFile(source.text, file, options), source };
+}
+
 /** Reads and validates a fleet file (see the module header). */
 export function loadFleetFile(file: string, options: FleetFileOptions = {}): Fleet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`--fleet: cannot read ${file}: ${errorMessage(error)}`);
-  }
-  return parseFleetFile(text, file, options);
+  return readFleetFile(file, options).fleet;
 }
 
 /**

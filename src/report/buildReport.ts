@@ -26,13 +26,15 @@ import {
   type ClusterProblem,
   REPORT_SCHEMA_VERSION,
   type ReportCluster,
+  type ReportConfiguration,
   ReportDocument,
   type ReportFinding,
   type SeriesPoint,
+  type SupersededReport,
 } from './schema.js';
 import { secretReadsOf } from './secretReads.js';
 import { skippedNamespacesReport } from './skippedNamespaces.js';
-import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry } from './trendIndex.js';
+import { sectionsNotCollected, type TrendFinding, type TrendIndexEntry, trendEntryHasData } from './trendIndex.js';
 
 /** How many periods the series shows, this one included. */
 export const SERIES_LENGTH = 12;
@@ -68,6 +70,12 @@ export interface BuildReportInput {
   waivers: readonly Waiver[];
   /** The rule settings the evaluation used (default: the defaults): which namespaces were skipped, which rules ran. */
   thresholds?: Partial<RuleThresholds>;
+  /** What produced the report (configuration.ts); recorded as given. */
+  configuration?: ReportConfiguration;
+  /** The earlier report of the period this one replaces (recordedReports.ts); default none. */
+  supersedes?: SupersededReport | null;
+  /** Why this report was generated (--reason); default none. */
+  reason?: string | null;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -151,6 +159,11 @@ function seriesPoint(
   return { period, compliance: scores.compliance, coverage: scores.coverage, open: scores.open };
 }
 
+/** A period without data in the series: a gap in the chart, never a 0% point. */
+function noDataPoint(period: string): SeriesPoint {
+  return { period, compliance: null, coverage: null, open: zeroCounts() };
+}
+
 function sameWaiver(a: Waiver, b: Waiver): boolean {
   return (
     a.rule === b.rule &&
@@ -163,14 +176,35 @@ function sameWaiver(a: Waiver, b: Waiver): boolean {
 }
 
 /**
- * Builds and validates the report document.
+ * Whether the period has no data: no snapshot of any expected cluster could be loaded. Such a
+ * period is no report (generateReport stops) unless explicitly stored as a no-data report.
+ */
+export function isNoDataPeriod(current: readonly ReportSnapshot[]): boolean {
+  return current.length === 0;
+}
+
+/**
+ * Builds and validates the report document. A period without data (isNoDataPeriod) gives a
+ * no-data report: the expected clusters listed as missing, every score null (not 0%: nothing was
+ * evaluated), no findings, no trend and no delta, so nothing can be read as a result.
  *
  * @example
  * const doc = buildReport({ period, now, storeLocation: store.location, current, gaps, evaluation,
  *   previous: history.entries.at(-1) ?? null, history: history.entries, waivers });
  */
 export function buildReport(input: BuildReportInput): ReportDocument {
-  const { period, evaluation } = input;
+  const { period } = input;
+  const noData = isNoDataPeriod(input.current);
+  // Nothing was evaluated: findings a rule made about the absence itself (SNAPSHOT-MISSING, ...)
+  // are not results of this period, and scores are unknown rather than zero.
+  const evaluation: ReportEvaluation = noData
+    ? {
+        ...input.evaluation,
+        findings: [],
+        scores: { fleet: { ...input.evaluation.scores.fleet, open: zeroCounts(), waived: zeroCounts() }, clusters: {} },
+      }
+    : input.evaluation;
+  const previous = noData ? null : input.previous;
   const asOf = reportAsOf(period, input.now);
   const periodStart = isoUtc(period.start);
   const snapshots = new Map(input.current.map((c) => [c.snapshot.meta.cluster, c]));
@@ -197,7 +231,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
   // Findings, with when each was first seen (carried in the trend index from period to period): a
   // new finding was first seen when its cluster's snapshot (the earliest, for a fleet finding) was
   // collected; without one (a missing cluster, a waiver), at the start of the period.
-  const previousFindings = new Map((input.previous?.findings ?? []).map((f) => [f.id, f]));
+  const previousFindings = new Map((previous?.findings ?? []).map((f) => [f.id, f]));
   const collectedAt = (cluster: string) => snapshots.get(cluster)?.snapshot.meta.collectionStart;
   const seenNow = (f: (typeof evaluation.findings)[number]): string =>
     [...(f.cluster !== undefined ? [f.cluster] : []), ...(f.clusters ?? [])]
@@ -231,7 +265,7 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     .sort((a, b) => byText(a.id, b.id));
 
   // Clusters.
-  const previousClusters = input.previous?.clusters ?? {};
+  const previousClusters = previous?.clusters ?? {};
   const clusterTallies = new Map<string, CheckTally[]>();
   for (const tally of evaluation.tallies) {
     if (tally.cluster !== null)
@@ -242,9 +276,10 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     const score = evaluation.scores.clusters[name];
     const stored = snapshots.get(name);
     const openFindings = findings.filter((f) => f.status === 'open' && findingClusters(f).includes(name));
-    const before = previousClusters[name];
+    // A cluster that was missing then had no data to compare with: its deltas are null.
+    const before = previousClusters[name]?.status === 'missing' ? undefined : previousClusters[name];
     const compliance = ctx.status === 'missing' ? null : (score?.compliance ?? null);
-    const coverage = ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
+    const coverage = noData ? null : ctx.status === 'missing' ? 0 : (score?.coverage ?? 0);
     const facts: ClusterFacts | null =
       ctx.snapshot && ctx.status !== 'unreachable' ? clusterFacts(ctx.snapshot, input.thresholds ?? {}) : null;
     const problems = ctx.snapshot ? clusterProblemsOf(ctx.snapshot.meta) : [];
@@ -283,11 +318,8 @@ export function buildReport(input: BuildReportInput): ReportDocument {
   const currentFacts: Record<string, ClusterFactsAt> = Object.fromEntries(
     clusters.map((c) => [c.name, { facts: c.facts, notCollected: contexts.get(c.name)!.notCollected }]),
   );
-  const changes = input.previous
-    ? diffFacts(
-        { asOf: input.previous.asOf, clusters: input.previous.clusters },
-        { asOf: isoUtc(asOf), clusters: currentFacts },
-      )
+  const changes = previous
+    ? diffFacts({ asOf: previous.asOf, clusters: previous.clusters }, { asOf: isoUtc(asOf), clusters: currentFacts })
     : [];
 
   // The series: earlier periods from the trend index, oldest first, this one last.
@@ -295,16 +327,19 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     .filter((entry) => entry.periodStart < periodStart)
     .sort((a, b) => byText(a.periodStart, b.periodStart))
     .slice(-(SERIES_LENGTH - 1));
-  const fleetScore = evaluation.scores.fleet;
+  const fleetScore = noData
+    ? { ...evaluation.scores.fleet, compliance: null, coverage: null }
+    : evaluation.scores.fleet;
   const clusterSeries = Object.fromEntries(
     clusters.map((c) => [
       c.name,
       [
         ...earlier.flatMap((entry) => {
           const point = entry.clusters[c.name];
-          return point ? [seriesPoint(entry.period, point)] : [];
+          if (!point) return [];
+          return [point.status === 'missing' ? noDataPoint(entry.period) : seriesPoint(entry.period, point)];
         }),
-        seriesPoint(period.id, c),
+        c.status === 'missing' ? noDataPoint(period.id) : seriesPoint(period.id, c),
       ],
     ]),
   );
@@ -320,13 +355,13 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     generatedAt: isoUtc(input.now),
     fleetledgerVersion: FLEETLEDGER_VERSION,
     store: input.storeLocation,
-    previousPeriod: input.previous?.period ?? null,
+    previousPeriod: previous?.period ?? null,
     fleet: {
       compliance: fleetScore.compliance,
       coverage: fleetScore.coverage,
       delta: {
-        compliance: ratioDelta(fleetScore.compliance, input.previous?.fleet.compliance),
-        coverage: ratioDelta(fleetScore.coverage, input.previous?.fleet.coverage),
+        compliance: ratioDelta(fleetScore.compliance, previous?.fleet.compliance),
+        coverage: ratioDelta(fleetScore.coverage, previous?.fleet.coverage),
       },
       open: fleetScore.open,
       waived: fleetScore.waived,
@@ -352,7 +387,12 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       })),
       changes,
       series: {
-        fleet: [...earlier.map((entry) => seriesPoint(entry.period, entry.fleet)), seriesPoint(period.id, fleetScore)],
+        fleet: [
+          ...earlier.map((entry) =>
+            trendEntryHasData(entry) ? seriesPoint(entry.period, entry.fleet) : noDataPoint(entry.period),
+          ),
+          seriesPoint(period.id, fleetScore),
+        ],
         clusters: clusterSeries,
       },
     },
@@ -372,6 +412,10 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       .sort((a, b) => byText(a.cluster, b.cluster) || byText(a.key, b.key)),
     gaps: [...input.gaps],
     ...(evaluation.connectivity ? { connectivity: reportConnectivity(evaluation.connectivity) } : {}),
+    noData,
+    ...(input.configuration ? { configuration: input.configuration } : {}),
+    supersedes: input.supersedes ?? null,
+    reason: input.reason ?? null,
   };
   return ReportDocument.parse(doc);
 }

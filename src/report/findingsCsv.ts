@@ -29,22 +29,32 @@ export function neutralizeFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
+/**
+ * The one row of a no-data report: a header-only file would read as "no findings" (clean), so
+ * the file says that nothing was evaluated, in the status column importers key on.
+ */
+function noDataRow(doc: ReportDocument): string[] {
+  const message = `no snapshot of any expected cluster in ${doc.period}: nothing was evaluated`;
+  return ['', '', 'no-data', '', doc.clusters.map((c) => c.name).join(';'), '', message, '', '', '', ''];
+}
+
 /** The CSV text (UTF-8, header row first); cells keep their line breaks but no other control characters. */
 export function renderFindingsCsv(doc: ReportDocument): string {
-  const rows = doc.findings.map((f) =>
-    [
-      f.id,
-      f.severity,
-      f.status,
-      f.rule,
-      (f.clusters ?? (f.cluster ? [f.cluster] : [])).join(';'),
-      f.resource,
-      f.message,
-      f.firstSeen,
-      String(f.ageDays),
-      f.waiver?.owner ?? '',
-      f.waiver?.expires ?? '',
-    ].map((cell) => neutralizeFormula(withoutTerminalControls(cell))),
+  const findingRows = doc.findings.map((f) => [
+    f.id,
+    f.severity,
+    f.status,
+    f.rule,
+    (f.clusters ?? (f.cluster ? [f.cluster] : [])).join(';'),
+    f.resource,
+    f.message,
+    f.firstSeen,
+    String(f.ageDays),
+    f.waiver?.owner ?? '',
+    f.waiver?.expires ?? '',
+  ]);
+  const rows = [...(doc.noData ? [noDataRow(doc)] : []), ...findingRows].map((row) =>
+    row.map((cell) => neutralizeFormula(withoutTerminalControls(cell))),
   );
   // csv-stringify quotes fields holding the record delimiter (CRLF) but not a bare LF, which
   // RFC 4180 readers would take for the end of the row: quote every field with a line break.

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { errorMessage, OperationalError } from '../core/errors.js';
+import { ConfigError, errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { prepareOutputDirectory } from '../core/outputDirectory.js';
 import { assertPeriodStarted, type Period, parsePeriod, periodContaining, periodUpTo } from '../core/period.js';
@@ -23,14 +23,23 @@ import { readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.
 import { describeWritten, type WrittenObject } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
-import { buildReport, type ReportSnapshot, reportAsOf } from './buildReport.js';
+import { type BuildReportInput, buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
+import { type ConfigurationSources, NO_CONFIGURATION_FILES, reportConfiguration } from './configuration.js';
 import { DigestingLedgerStore } from './digestingStore.js';
 import { renderEmail } from './email/renderEmail.js';
+import { EmptyPeriodError } from './emptyPeriod.js';
 import { renderFindingsCsv } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
 import { renderPolicyReportYaml } from './policyReport.js';
+import { latestReportBefore, recordedReportsOf } from './recordedReports.js';
 import { REPORT_SCHEMA_VERSION, ReportDocument } from './schema.js';
-import { loadHistory, type TrendIndexEntry, trendEntryFromReport, writeTrendEntry } from './trendIndex.js';
+import {
+  loadHistory,
+  type TrendIndexEntry,
+  trendEntryFromReport,
+  trendEntryHasData,
+  writeTrendEntry,
+} from './trendIndex.js';
 
 /** How many earlier periods the trend reads (the series shows them plus this one, at most 12). */
 export const HISTORY_PERIODS = 12;
@@ -55,6 +64,19 @@ export interface GenerateReportOptions {
   /** A local directory to copy the files to. */
   out?: string;
   logger?: Logger;
+  /**
+   * Store an explicit no-data report (null scores, no trend entry) for a period without any
+   * snapshot of an expected cluster; otherwise such a period throws EmptyPeriodError and nothing
+   * is stored.
+   */
+  allowEmpty?: boolean;
+  /** The fleet and waivers files as read (each once), recorded with their SHA-256 in `configuration`. */
+  configurationFiles?: ConfigurationSources;
+  /**
+   * Why the report is generated (`--reason`), recorded with the earlier report of the period it
+   * supersedes. Without it a report that supersedes another says that no reason was given.
+   */
+  reason?: string;
 }
 
 export interface GeneratedReport {
@@ -90,6 +112,7 @@ interface EvaluationSettings {
   thresholds: RuleThresholds;
   fleet: ReportFleet | undefined;
   storeLocation: string;
+  configurationFiles: ConfigurationSources;
 }
 
 function reportOn(
@@ -99,6 +122,7 @@ function reportOn(
   settings: EvaluationSettings,
   previous: TrendIndexEntry | null,
   history: readonly TrendIndexEntry[],
+  succession: Pick<BuildReportInput, 'supersedes' | 'reason'> = {},
 ): ReportDocument {
   const evaluation = evaluateFleet(
     loaded.current.map((c) => c.snapshot),
@@ -133,6 +157,8 @@ function reportOn(
     ...(settings.fleet ? { fleetClusters: settings.fleet.clusters } : {}),
     waivers: settings.waivers,
     thresholds: settings.thresholds,
+    configuration: reportConfiguration(settings.configurationFiles, settings.thresholds),
+    ...succession,
   });
 }
 
@@ -200,6 +226,13 @@ async function putOnce(store: LedgerStore, key: string, text: string, contentTyp
   return describeWritten(key, bytes);
 }
 
+/** The reason as recorded (trimmed); ConfigError when it says nothing. */
+export function checkedReason(reason: string | undefined): string | undefined {
+  const text = reason?.trim();
+  if (text === '') throw new ConfigError('--reason: expected a text saying why the report is generated');
+  return text;
+}
+
 /**
  * Generates, stores and (with `out`) exports the report of a period.
  *
@@ -215,8 +248,10 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     thresholds: options.fleet?.rules ?? DEFAULT_THRESHOLDS,
     fleet: options.fleet,
     storeLocation: store.location,
+    configurationFiles: options.configurationFiles ?? NO_CONFIGURATION_FILES,
   };
   assertPeriodStarted(period, now);
+  const reason = checkedReason(options.reason);
   // Checked before anything is read or stored (see core/outputDirectory.ts).
   const outDir = options.out ? await prepareOutputDirectory('--out', options.out) : undefined;
 
@@ -228,14 +263,26 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   const known = { listed, recorded };
   // Only what had been collected by `now`: a report as of an earlier instant ignores later snapshots.
   const loaded = await loadPeriod(store, periodUpTo(period, now), known);
+  if (isNoDataPeriod(loaded.current) && !options.allowEmpty) {
+    throw new EmptyPeriodError(
+      period,
+      now,
+      loaded.gaps.map((gap) => gap.key),
+    );
+  }
   const history = await loadHistory(store, period, HISTORY_PERIODS, recorded);
-  let previous = history.entries.at(-1) ?? null;
+  // Deltas and the trend compare with the latest earlier period that had data (named in the report
+  // as previousPeriod), never with a period without data, nor with a week that has no report.
+  let previous = history.entries.findLast(trendEntryHasData) ?? null;
   const previousSource = previous ? 'trend-index' : null;
   if (!previous) previous = await previousFromSnapshots(store, period, settings, known);
   for (const gap of [...loaded.gaps, ...history.gaps]) {
     options.logger?.warn('unreadable object skipped', { key: gap.key, error: gap.error });
   }
 
+  // A report names the one it replaces, by the hash its run manifest recorded: never itself (a
+  // re-run at the same instant stores identical bytes), never a later one.
+  const superseded = latestReportBefore(recordedReportsOf(recorded, period.id), now);
   const doc = reportOn(
     period,
     now,
@@ -243,6 +290,15 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     settings,
     previous,
     history.entries,
+    {
+      supersedes: superseded && {
+        folder: superseded.folder,
+        generatedAt: superseded.generatedAt,
+        reportJsonSha256: superseded.reportJson.sha256,
+        manifest: superseded.reportJson.manifestKey,
+      },
+      reason: reason ?? null,
+    },
   );
   const files = renderReportFiles(doc);
   const written: WrittenObject[] = [];
@@ -250,15 +306,18 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     for (const [file, text] of Object.entries(files) as [ReportFile, string][]) {
       written.push(await putOnce(store, reportKey(period.id, now, file), text, CONTENT_TYPES[file]));
     }
-    written.push(
-      await writeTrendEntry(
-        store,
-        trendEntryFromReport(
-          doc,
-          loaded.current.map((c) => c.snapshot),
+    // A no-data report has no trend entry: later reports never compare with a period without data.
+    if (!doc.noData) {
+      written.push(
+        await writeTrendEntry(
+          store,
+          trendEntryFromReport(
+            doc,
+            loaded.current.map((c) => c.snapshot),
+          ),
         ),
-      ),
-    );
+      );
+    }
   } catch (error) {
     if (error instanceof ObjectExistsError) {
       throw new OperationalError(

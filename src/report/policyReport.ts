@@ -24,8 +24,9 @@ interface PolicyReportResult {
   policy: string;
   rule: string;
   category?: string;
-  result: 'fail' | 'skip';
-  severity: ReportFinding['severity'];
+  result: 'fail' | 'skip' | 'error';
+  /** Absent on the no-data result (no rule was evaluated). */
+  severity?: ReportFinding['severity'];
   scored: boolean;
   message: string;
   timestamp: { seconds: number; nanos: number };
@@ -150,6 +151,7 @@ function policyReport(
         ...scope,
         'fleetledger.dev/period': doc.period,
         'fleetledger.dev/generated-at': doc.generatedAt,
+        ...(doc.noData ? { 'fleetledger.dev/no-data': 'true' } : {}),
       },
     },
     // pass stays 0: the report carries findings, not every check that passed.
@@ -157,16 +159,47 @@ function policyReport(
       pass: 0,
       fail: results.filter((r) => r.result === 'fail').length,
       warn: 0,
-      error: 0,
+      error: results.filter((r) => r.result === 'error').length,
       skip: results.filter((r) => r.result === 'skip').length,
     },
     results,
   };
 }
 
+/**
+ * A no-data report has no findings, and empty reports would read as "everything passed": each
+ * report instead carries one `error` result saying that nothing was evaluated.
+ */
+function noDataResult(doc: ReportDocument, seconds: number, reason: string): PolicyReportResult {
+  return {
+    source: POLICY_REPORT_SOURCE,
+    policy: 'SNAPSHOT-MISSING',
+    rule: 'SNAPSHOT-MISSING',
+    result: 'error',
+    scored: false,
+    message: `${reason}: nothing was evaluated`,
+    timestamp: { seconds, nanos: 0 },
+    properties: { noData: 'true', period: doc.period },
+  };
+}
+
 /** One ClusterPolicyReport per cluster of the report, in cluster order, then the fleet report if any. */
 export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
   const seconds = Math.floor(DateTime.fromISO(doc.generatedAt).toSeconds());
+  if (doc.noData) {
+    const clusterReports = doc.clusters.map((cluster) =>
+      policyReport(doc, policyReportName(cluster.name), { 'fleetledger.dev/cluster': cluster.name }, [
+        noDataResult(doc, seconds, cluster.statusReason ?? `no snapshot in ${doc.period}`),
+      ]),
+    );
+    return clusterReports.length > 0
+      ? clusterReports
+      : [
+          policyReport(doc, FLEET_POLICY_REPORT_NAME, { 'fleetledger.dev/scope': 'fleet' }, [
+            noDataResult(doc, seconds, `no snapshot of any cluster in ${doc.period}`),
+          ]),
+        ];
+  }
   const names = [...new Set([...doc.clusters.map((c) => c.name), ...doc.findings.flatMap(clustersOf)])].sort();
   const reports = names.map((cluster) =>
     policyReport(

@@ -145,7 +145,7 @@ export const ReportCluster = z.object({
   status: ReportClusterStatus,
   statusReason: z.string().nullable(),
   compliance: ratio.nullable(),
-  coverage: ratio,
+  coverage: ratio.nullable().describe('null only in a no-data report (noData): nothing was evaluated'),
   delta: ScoreDelta,
   open: SeverityCounts,
   snapshotKey: z.string().nullable(),
@@ -238,6 +238,65 @@ export const ReportConnectivity = z.object({
 });
 export type ReportConnectivity = z.infer<typeof ReportConnectivity>;
 
+/** A configuration file a report was generated with. */
+export const ConfigurationFile = z.object({
+  path: z.string().describe('where the run read it, as given (command line, FLEET_FILE, WAIVERS_FILE)'),
+  sha256: z.string().describe('SHA-256 of the bytes the run read and used'),
+});
+
+/**
+ * What produced the report: the configuration files and the effective rule settings, so a
+ * reader can tell what settings hid (disabled rules, lowered severities, excluded namespaces).
+ */
+export const ReportConfiguration = z.object({
+  fleetFile: ConfigurationFile.nullable().describe(
+    'null: no fleet file (the expected clusters came from the ledger, the rule settings are the defaults)',
+  ),
+  waiversFile: ConfigurationFile.nullable().describe('null: no waivers file'),
+  rules: z.object({
+    disabled: z.array(z.string()).describe('rule ids that were not evaluated'),
+    severityOverrides: z
+      .array(z.object({ rule: z.string(), severity: Severity, defaultSeverity: Severity }))
+      .describe('severities set by the fleet file, with the catalog default they replace'),
+    thresholds: z
+      .record(z.string(), z.object({ value: z.number(), default: z.number() }))
+      .describe('every numeric rule setting in effect, with its default (e.g. quotaNearLimit)'),
+  }),
+  excludedNamespaces: z
+    .array(
+      z.object({
+        pattern: z.string().describe('a namespace name or glob'),
+        reason: z
+          .enum(['excluded', 'platform'])
+          .describe('excluded: left out of every namespace check; platform: skipped by the tenant-hygiene rules'),
+        source: z.enum([
+          'rules.excludeNamespaces',
+          'built-in',
+          'rules.platformNamespaces',
+          'rules.extraPlatformNamespaces',
+        ]),
+        addOn: z.string().nullable().describe('the add-on a built-in platform namespace belongs to'),
+      }),
+    )
+    .describe(
+      'namespace globs left out of namespace-scoped checks: the excludeNamespaces globs, then the platform namespace list (built-in unless replaced) the tenant-hygiene rules skip',
+    ),
+  checkedPlatformNamespaces: z
+    .array(z.string())
+    .optional()
+    .describe('rules.checkPlatformNamespaces: platform namespaces the tenant-hygiene rules check anyway'),
+});
+export type ReportConfiguration = z.infer<typeof ReportConfiguration>;
+
+/** The earlier report of the same period that a report replaces. */
+export const SupersededReport = z.object({
+  folder: z.string().describe('its store folder, e.g. reports/2026-W48/2026-11-25T09-00-00.000Z/'),
+  generatedAt: isoTimestamp,
+  reportJsonSha256: z.string().describe('SHA-256 of its report.json as the run manifest recorded it'),
+  manifest: z.string().describe('the key of the run manifest that recorded it'),
+});
+export type SupersededReport = z.infer<typeof SupersededReport>;
+
 export const ReportDocument = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   period: z.string(),
@@ -250,7 +309,7 @@ export const ReportDocument = z.object({
   previousPeriod: z.string().nullable(),
   fleet: z.object({
     compliance: ratio.nullable(),
-    coverage: ratio,
+    coverage: ratio.nullable().describe('null only in a no-data report (noData): nothing was evaluated'),
     delta: ScoreDelta,
     open: SeverityCounts,
     waived: SeverityCounts,
@@ -296,6 +355,25 @@ export const ReportDocument = z.object({
   connectivity: ReportConnectivity.optional().describe(
     'which clusters were compared with which, and why (absent in reports of earlier versions)',
   ),
+  noData: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: no snapshot of any expected cluster in the period (stored only with --allow-empty): nothing was evaluated, every score is null, there are no findings and no trend entry. Absent in reports of earlier versions',
+    ),
+  configuration: ReportConfiguration.optional().describe(
+    'what produced the report; absent in reports of earlier versions',
+  ),
+  supersedes: SupersededReport.nullable()
+    .optional()
+    .describe(
+      'the latest report of the same period generated before this one, which this one replaces; null: the first report of the period; absent in reports of earlier versions',
+    ),
+  reason: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('why this report was generated (--reason), null when none was given'),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 

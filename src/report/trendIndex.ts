@@ -80,6 +80,8 @@ export function sectionsNotCollected(snapshot: Snapshot): TrendCluster['notColle
  * @param snapshots the snapshots the report was built from (for the sections that were not collected)
  */
 export function trendEntryFromReport(doc: ReportDocument, snapshots: readonly Snapshot[]): TrendIndexEntry {
+  // The index summarises periods with data; a no-data report is never compared against.
+  if (doc.noData) throw new Error(`programmer error: the no-data report of ${doc.period} has no trend index entry`);
   // As buildReport judged ages: at generation time, at most the end of the period.
   const asOf = Date.parse(doc.generatedAt) < Date.parse(doc.periodEnd) ? doc.generatedAt : doc.periodEnd;
   const notCollected = new Map(snapshots.map((s) => [s.meta.cluster, sectionsNotCollected(s)]));
@@ -122,6 +124,15 @@ export function trendEntryFromReport(doc: ReportDocument, snapshots: readonly Sn
       firstSeen: f.firstSeen,
     })),
   });
+}
+
+/**
+ * Whether the entry's period had data: a snapshot of at least one cluster. Reports of this version
+ * write no entry for a period without data, but earlier versions did (every cluster missing,
+ * coverage 0): such an entry is never compared against and shows as a gap in the trend.
+ */
+export function trendEntryHasData(entry: Pick<TrendIndexEntry, 'clusters'>): boolean {
+  return Object.values(entry.clusters).some((cluster) => cluster.status !== 'missing');
 }
 
 /** Stores an entry once at its key (identical re-writes are no-ops, see LedgerStore.put). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +119,17 @@ describe('the demo (npm start)', () => {
     expect(doc.clusters.find((c) => c.name === 'host')?.statusReason).toBe(
       'cannot list ApplicationSets (forbidden for the reader role)',
     );
+  });
+
+  it('records the example fleet and waivers files it used, with the SHA-256 of their bytes', async () => {
+    const sha256 = async (file: string) =>
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+    expect(result.thisWeek.report.doc.configuration).toMatchObject({
+      fleetFile: { path: join(EXAMPLES, 'fleet.yaml'), sha256: await sha256(join(EXAMPLES, 'fleet.yaml')) },
+      waiversFile: { path: join(EXAMPLES, 'waivers.yaml'), sha256: await sha256(join(EXAMPLES, 'waivers.yaml')) },
+    });
   });
 
   it("writes this week's report files to --out and leaves a ledger that verifies", async () => {

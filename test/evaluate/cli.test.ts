@@ -153,7 +153,8 @@ describe('fleetledger evaluate and rules', () => {
     );
     expect(result).toBe(2);
     expect(stderr).toBe(
-      `error: ${waivers}: waivers[0].rule: unknown rule id "NOPE" (see fleetledger rules)\nerror: ${waivers}: waivers[0].expires: required\n`,
+      `error: ${waivers}: waivers[0].rule: unknown rule id "NOPE" (see fleetledger rules)\nerror: ${waivers}: waivers[0].expires: required\n` +
+        `error: ${waivers}: waivers[0].cluster: "*" matches every cluster: a fleet-wide waiver needs allClusters: true\n`,
     );
   });
 

@@ -1,10 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { ConfigError } from '../../src/core/errors.js';
-import { loadWaivers } from '../../src/evaluate/waivers.js';
+import { readWaiversFile, waiverLimits } from '../../src/evaluate/waivers.js';
 
-describe('loadWaivers', () => {
+const NOW = DateTime.fromISO('2026-11-25T09:00:00Z', { zone: 'utc' });
+const loadWaivers = async (file: string) => (await readWaiversFile(file, waiverLimits(NOW, null))).waivers;
+
+describe('readWaiversFile', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fleetledger-waivers-'));

@@ -6,16 +6,19 @@
  * The handlers read their configuration at module scope, so the environment is set before the
  * modules are imported.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
-import { loadFleet, loadWaivers } from '../../lambda/configFiles.js';
+import { loadFleet, readWaivers } from '../../lambda/configFiles.js';
 import { readHandlerEnvironment } from '../../lambda/handlerEnvironment.js';
 import { parseInvocationEvent } from '../../lambda/invocationEvent.js';
+import { waiverLimits } from '../../src/evaluate/waivers.js';
 import { emailSubject } from '../../src/report/email/emailView.js';
 import { ReportDocument } from '../../src/report/schema.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
@@ -31,6 +34,8 @@ let reportHandler: typeof import('../../lambda/reportHandler.js').handler;
 const savedEnvironment = { ...process.env };
 
 const FLEET_KEY = 'config/fleet.yaml';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+let fleetYaml: string;
 
 beforeAll(async () => {
   const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
@@ -41,7 +46,7 @@ beforeAll(async () => {
       { name: 'prod-west', objects: [namespace('web')] },
     ]),
   ]);
-  const fleetYaml = [
+  fleetYaml = [
     'clusters:',
     `  - { name: prod-east, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }`,
     `  - { name: prod-west, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-west } }`,
@@ -101,6 +106,11 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
     const doc = ReportDocument.parse(JSON.parse(Buffer.from(reportJson).toString('utf8')));
     expect(doc.timeZone).toBe('Europe/Berlin');
     expect(doc.fleet.clusters.total).toBe(2);
+    // What produced it: the files as the handler read them (FLEET_FILE from S3, WAIVERS_FILE from the bundle).
+    expect(doc.configuration).toMatchObject({
+      fleetFile: { path: `s3://${s3.bucket}/${FLEET_KEY}`, sha256: sha256(fleetYaml) },
+      waiversFile: { path: 'waivers.yaml', sha256: sha256('waivers: []\n') },
+    });
 
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
@@ -120,12 +130,27 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
   it('reports the period the event names instead of the week containing now', async () => {
     ses.reset();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-2' });
+    // A period without snapshots is no report: give W47 one.
+    await snapshotHandler({ now: '2026-11-18T04:00:00Z' });
 
     const summary = await reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W47' });
 
     expect(summary.period).toBe('2026-W47');
     expect(summary.reportFolder).toMatch(/^reports\/(period=)?2026-W47\//);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('stores and sends nothing for a period without any snapshot, and fails naming the period', async () => {
+    ses.reset();
+    const before = (await s3.store('ledger').list('')).map((o) => o.key).sort();
+
+    const outcome = reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W40' });
+
+    await expect(outcome).rejects.toThrow(
+      'no snapshot of any expected cluster in 2026-W40 (Europe/Berlin, 2026-09-28 to 2026-10-04): no report stored (--allow-empty stores an explicit no-data report)',
+    );
+    expect((await s3.store('ledger').list('')).map((o) => o.key).sort()).toEqual(before);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
 
@@ -180,8 +205,9 @@ describe('handler configuration', () => {
 
   it('reads the waivers file from the bundle, relative to the function root', async () => {
     const client = new S3Client(s3.clientConfig);
-    await expect(loadWaivers('waivers.yaml', client)).resolves.toEqual([]);
-    await expect(loadWaivers('absent.yaml', client)).rejects.toThrow(
+    const limits = waiverLimits(DateTime.utc(), null);
+    await expect(readWaivers('waivers.yaml', client, limits)).resolves.toMatchObject({ waivers: [] });
+    await expect(readWaivers('absent.yaml', client, limits)).rejects.toThrow(
       /^WAIVERS_FILE: cannot read absent.yaml: .*ENOENT/,
     );
     client.destroy();

@@ -215,7 +215,8 @@ describe('fleetledger email', () => {
     expect(result).toBe(0);
     expect(stdout).toMatch(
       new RegExp(
-        `^sent "${SUBJECT.replace(/[()+.]/g, '\\$&')}" to secops@example.com, ciso@example.com \\(<.+>\\)\\n$`,
+        '^report 2026-W48 \\(UTC\\) generated at 2026-11-26T09:00:00\\.000Z: reports/2026-W48/2026-11-26T09-00-00\\.000Z/\\n' +
+          `sent "${SUBJECT.replace(/[()+.]/g, '\\$&')}" to secops@example.com, ciso@example.com \\(<.+>\\)\\n$`,
       ),
     );
     const { envelope, parsed } = smtp.messages[0]!;

@@ -83,7 +83,7 @@ describeWithChromium('report.html in headless Chromium', () => {
       expect(text).toContain(expected);
     }
     // The charts are drawn: lines, bars, ranges and certificate markers.
-    expect(await page.locator('#summary svg path.line-compliance').count()).toBe(2);
+    expect(await page.locator('#summary svg.chart-wide path.line-compliance').count()).toBe(2);
     expect(await page.locator('svg.sparkline').count()).toBe(2);
     expect(await page.locator('svg.chart-wide rect.range-overlap').count()).toBe(3);
     expect(await page.locator('svg.chart-wide circle.cert-critical').count()).toBe(1);

@@ -12,8 +12,8 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(makeReportDocument());
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<style>');
-    // Four charts (the network map and the certificate timeline drawn twice: wide and for a phone) and a sparkline per cluster.
-    expect(html.match(/<svg /g)).toHaveLength(8);
+    // Four charts (the fleet trend, the network map and the certificate timeline drawn twice: wide and for a phone) and a sparkline per cluster.
+    expect(html.match(/<svg /g)).toHaveLength(9);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     // Every href is an in-page anchor.
     expect([...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1]!.startsWith('#'))).not.toContain(false);

@@ -13,6 +13,7 @@ import type { Waiver } from '../../src/evaluate/types.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { snapshotKey } from '../../src/ledger/keys.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
+import { EmptyPeriodError } from '../../src/report/emptyPeriod.js';
 import { renderFindingsCsv } from '../../src/report/findingsCsv.js';
 import { generateReport, type ReportFleet } from '../../src/report/generateReport.js';
 import { buildPolicyReports } from '../../src/report/policyReport.js';
@@ -125,21 +126,21 @@ describe('a cluster without a readable snapshot in the period', () => {
     ]);
   });
 
-  it('a store with snapshots but none in the period still reports, every expected cluster missing', async () => {
+  it('a store with snapshots but none in the period is no report; allowed, it lists every expected cluster missing with null scores', async () => {
     await generateReport({ store, period: '2026-W48', now: W48_NOW });
+    const w49 = { store, period: '2026-W49', now: DateTime.fromISO('2026-12-02T09:00:00.000Z', { zone: 'utc' }) };
 
-    const { doc } = await generateReport({
-      store,
-      period: '2026-W49',
-      now: DateTime.fromISO('2026-12-02T09:00:00.000Z', { zone: 'utc' }),
-    });
+    await expect(generateReport(w49)).rejects.toBeInstanceOf(EmptyPeriodError);
+    const { doc } = await generateReport({ ...w49, allowEmpty: true });
 
-    expect(doc.clusters.map((c) => [c.name, c.status])).toEqual([
-      ['a', 'missing'],
-      ['b', 'missing'],
+    // The expected clusters are those of the previous report (no fleet file).
+    expect(doc.clusters.map((c) => [c.name, c.status, c.compliance, c.coverage])).toEqual([
+      ['a', 'missing', null, null],
+      ['b', 'missing', null, null],
     ]);
-    // Per cluster: one failed SNAPSHOT-MISSING check evaluated out of 22 applicable.
-    expect(doc.fleet).toMatchObject({ compliance: 0, coverage: 2 / 44, open: { high: 2 } });
+    expect(doc.noData).toBe(true);
+    expect(doc.fleet).toMatchObject({ compliance: null, coverage: null, open: { high: 0 } });
+    expect(doc.findings).toEqual([]);
   });
 });
 

@@ -12,6 +12,7 @@ import { sendReportEmail } from '../../report/email/sendReportEmail.js';
 import { readLatestReport, reportLinks } from '../../report/email/storedReport.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
+import { supersessionLines } from './report.js';
 
 interface EmailFlags {
   store: string;
@@ -65,6 +66,13 @@ export function register(program: Command, run: RunState): void {
 
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);
+      // Which report goes out: several may exist for a period, the latest replacing the others.
+      process.stdout.write(
+        `${[
+          `report ${report.doc.period} (${report.doc.timeZone}) generated at ${report.doc.generatedAt}: ${report.folder}`,
+          ...supersessionLines(report.doc),
+        ].join('\n')}\n`,
+      );
       const links = await reportLinks(store, report, { now, expiresInSeconds });
       const email = renderEmail(report.doc, links);
       const attachments = flags.attach

@@ -6,9 +6,10 @@ import { evaluateFleet } from '../../evaluate/evaluate.js';
 import { listLedgerSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
 import { renderEvaluationTable } from '../../evaluate/renderTable.js';
 import { DEFAULT_THRESHOLDS } from '../../evaluate/thresholds.js';
-import { loadWaivers } from '../../evaluate/waivers.js';
-import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
+import { readFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
+import { reportConfiguration } from '../../report/configuration.js';
 import { previousPeriodClusters } from '../../report/previousClusters.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { EXIT } from '../exit.js';
@@ -47,9 +48,12 @@ export function register(program: Command, run: RunState): void {
       const now = resolveNow(flags.now);
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
       assertPeriodStarted(period, now);
-      const fleet = flags.fleet ? reportFleetOf(loadFleetFile(flags.fleet, { checkAccess: false })) : null;
-      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
+      const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : null;
       const thresholds = fleet?.rules ?? DEFAULT_THRESHOLDS;
+      const limits = waiverLimits(now, thresholds);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
+      const waivers = waiversFile?.waivers ?? [];
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const listed = await listLedgerSnapshots(store);
       // Only what had been collected by --now, as in `report`.
@@ -77,6 +81,11 @@ export function register(program: Command, run: RunState): void {
           snapshots: snapshots.map(({ ref }) => ({ cluster: ref.cluster, key: ref.key, collectedAt: ref.collectedAt })),
           gaps,
           ...evaluation,
+          // As report.json records it: what produced these findings.
+          configuration: reportConfiguration(
+            { fleetFile: fleetFile?.source ?? null, waiversFile: waiversFile?.source ?? null },
+            thresholds,
+          ),
         };
         process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       } else {

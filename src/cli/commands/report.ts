@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { SEVERITIES } from '../../evaluate/types.js';
-import { loadWaivers } from '../../evaluate/waivers.js';
-import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
+import { readFleetFile } from '../../fleet/fleetFile.js';
 import { openStore } from '../../ledger/open.js';
 import { type GeneratedReport, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
+import type { ReportDocument } from '../../report/schema.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
@@ -19,6 +20,8 @@ export interface ReportFlags {
   out?: string;
   now?: string;
   s3Endpoint?: string;
+  allowEmpty?: boolean;
+  reason?: string;
 }
 
 // Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
@@ -27,24 +30,37 @@ const percent = (ratio: number | null) => (ratio === null ? 'n/a' : `${(ratio * 
 const points = (delta: number | null) =>
   delta === null ? '' : ` (${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} pts)`;
 
+/** Which earlier report of the period this one replaces, and why (`report`, `run`, `email`). */
+export function supersessionLines(doc: ReportDocument): string[] {
+  if (!doc.supersedes) return [];
+  const why = doc.reason ? `reason: ${doc.reason}` : 'no reason given (--reason)';
+  return [`  supersedes ${doc.supersedes.folder} (generated at ${doc.supersedes.generatedAt}); ${why}`];
+}
+
 /** What the command prints: where everything went and what the report says, in a few lines. */
 export function reportSummary(result: GeneratedReport, storeLocation: string): string[] {
   const { doc } = result;
   const c = doc.fleet.clusters;
   const open = SEVERITIES.map((s) => `${doc.fleet.open[s]} ${s}`).join(', ');
   const waived = SEVERITIES.reduce((sum, s) => sum + doc.fleet.waived[s], 0);
-  const since = doc.previousPeriod
-    ? `since ${doc.previousPeriod}: ${doc.trend.new.length} new, ${doc.trend.resolved.length} resolved, ` +
-      `${doc.trend.persisting.length} persisting, ${doc.trend.changes.length} fact change(s)`
-    : 'no earlier period with data: no trend yet';
+  const since = doc.noData
+    ? 'no trend: nothing was evaluated'
+    : doc.previousPeriod
+      ? `since ${doc.previousPeriod}: ${doc.trend.new.length} new, ${doc.trend.resolved.length} resolved, ` +
+        `${doc.trend.persisting.length} persisting, ${doc.trend.changes.length} fact change(s)`
+      : 'no earlier period with data: no trend yet';
+  const scores = doc.noData
+    ? '  no data: no snapshot of any expected cluster in the period; compliance and coverage are unknown (null), not 0%'
+    : `  fleet compliance ${percent(doc.fleet.compliance)}${points(doc.fleet.delta.compliance)}, ` +
+      `coverage ${percent(doc.fleet.coverage)}${points(doc.fleet.delta.coverage)}`;
   return [
     `report ${doc.period} (${doc.timeZone}) generated at ${doc.generatedAt}`,
-    `  fleet compliance ${percent(doc.fleet.compliance)}${points(doc.fleet.delta.compliance)}, ` +
-      `coverage ${percent(doc.fleet.coverage)}${points(doc.fleet.delta.coverage)}`,
+    scores,
     `  clusters: ${c.total} (${c.ok} ok, ${c.partial} partial, ${c.unreachable} unreachable, ${c.missing} missing)`,
     `  open findings: ${open}; ${waived} waived`,
     `  ${since}`,
     ...doc.gaps.map((gap) => `  gap: ${gap.key}: ${gap.error}`),
+    ...supersessionLines(doc),
     `stored in ${storeLocation}: ${result.reportFolder} (${result.writtenKeys.length} objects)`,
     ...result.writtenKeys.map((key) => `  ${key}`),
     ...(result.outDir ? [`copied to ${result.outDir}`] : []),
@@ -64,20 +80,30 @@ export function register(program: Command, run: RunState): void {
     .option('--out <dir>', 'also copy the report files to this directory')
     .option('--now <iso>', 'generate as of this instant (reproducible runs)')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option('--reason <text>', 'why the report is generated (again): recorded with the earlier report it supersedes')
+    .option(
+      '--allow-empty',
+      'store an explicit no-data report (null scores) when no expected cluster has a snapshot in the period (default: exit 1, store nothing)',
+    )
     .action(async (flags: ReportFlags) => {
       const now = resolveNow(flags.now);
-      const fleet = flags.fleet ? reportFleetOf(loadFleetFile(flags.fleet, { checkAccess: false })) : undefined;
-      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
+      const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : undefined;
+      const limits = waiverLimits(now, fleet?.rules ?? null);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await generateReport({
         store,
         now,
         timeZone: flags.timeZone,
-        waivers,
+        waivers: waiversFile?.waivers ?? [],
+        configurationFiles: { fleetFile: fleetFile?.source ?? null, waiversFile: waiversFile?.source ?? null },
         logger: cliLogger(),
         ...(flags.period ? { period: flags.period } : {}),
         ...(fleet ? { fleet } : {}),
         ...(flags.out ? { out: flags.out } : {}),
+        ...(flags.allowEmpty ? { allowEmpty: true } : {}),
+        ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       // Unreadable objects were skipped: the report is complete as far as the ledger allowed.

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { snapshotFleet } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
-import { loadWaivers } from '../../evaluate/waivers.js';
-import { loadFleetFile } from '../../fleet/fleetFile.js';
+import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
+import { readFleetFile } from '../../fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
 import { openStore } from '../../ledger/open.js';
-import { generateReport } from '../../report/generateReport.js';
+import { checkedReason, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
@@ -24,6 +24,7 @@ interface RunFlags {
   s3Endpoint?: string;
   /** false with --no-read-secrets. */
   readSecrets: boolean;
+  reason?: string;
 }
 
 /** `fleetledger run`: snapshot the fleet, then report on the week containing the run. */
@@ -39,11 +40,15 @@ export function register(program: Command, run: RunState): void {
     .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .option('--no-read-secrets', 'read no Secrets (as the fleet file setting defaults.readSecrets: false)')
+    .option('--reason <text>', 'why the week is reported (again): recorded with the earlier report it supersedes')
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
-      const fleet = withSecretReadsFlag(loadFleetFile(flags.fleet), flags.readSecrets);
-      const waivers = flags.waivers ? await loadWaivers(flags.waivers) : [];
+      const { fleet: configured, source: fleetSource } = readFleetFile(flags.fleet);
+      const fleet = withSecretReadsFlag(configured, flags.readSecrets);
       const now = resolveNow(flags.now);
+      const limits = waiverLimits(now, fleet.rules);
+      const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
+      checkedReason(flags.reason);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', flags.store);
@@ -57,10 +62,12 @@ export function register(program: Command, run: RunState): void {
         store,
         now: now.plus({ milliseconds: snapshots.elapsedMs + 1 }),
         timeZone: flags.timeZone,
-        waivers,
+        waivers: waiversFile?.waivers ?? [],
         fleet: reportFleetOf(fleet),
+        configurationFiles: { fleetFile: fleetSource, waiversFile: waiversFile?.source ?? null },
         logger,
         ...(flags.out ? { out: flags.out } : {}),
+        ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       const complete = snapshots.counts.ok === snapshots.clusters.length && result.doc.gaps.length === 0;

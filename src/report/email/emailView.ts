@@ -3,7 +3,14 @@
  * the same content. Pure.
  */
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
-import { formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from '../html/format.js';
+import {
+  formatDeltaPoints,
+  formatInstant,
+  formatPercent,
+  formatScore,
+  trendArrow,
+  trendDirection,
+} from '../html/format.js';
 import { secretReadsSentence } from '../html/secretReadsView.js';
 import type { ReportDocument, ReportFinding } from '../schema.js';
 
@@ -60,11 +67,14 @@ export function newUrgentFindings(doc: ReportDocument): ReportFinding[] {
  * Built from numbers and the period id only, never from cluster-supplied text.
  */
 export function emailSubject(doc: ReportDocument): string {
+  // A revised report says so first: its readers received the one it replaces.
+  const period = doc.supersedes ? `${doc.period} (revised)` : doc.period;
+  if (doc.noData) return singleLine(`fleetledger ${period}: no data (no snapshot of any expected cluster)`);
   const delta = formatDeltaPoints(doc.fleet.delta.compliance);
   const urgent = newUrgentFindings(doc).length;
   const findings = `${urgent} new critical/high finding${urgent === 1 ? '' : 's'}`;
   return singleLine(
-    `fleetledger ${doc.period}: fleet compliance ${formatPercent(doc.fleet.compliance)}${delta ? ` (${delta})` : ''}, ${findings}`,
+    `fleetledger ${period}: fleet compliance ${formatPercent(doc.fleet.compliance)}${delta ? ` (${delta})` : ''}, ${findings}`,
   );
 }
 
@@ -73,8 +83,8 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
   const score = (value: number | null, delta: number | null) => {
     const direction = trendDirection(delta);
     return {
-      value: formatPercent(value),
-      delta: formatDeltaPoints(delta) ?? 'no previous data',
+      value: formatScore(value, doc.noData),
+      delta: doc.noData ? 'nothing was evaluated' : (formatDeltaPoints(delta) ?? 'no previous data'),
       arrow: trendArrow(direction),
       color: direction === 'up' ? '#2f7a4b' : direction === 'down' ? '#b42318' : '#5f6b7a',
     };
@@ -110,6 +120,14 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
   return {
     subject: emailSubject(doc),
     period: doc.period,
+    noData: doc.noData ?? false,
+    supersedes: doc.supersedes
+      ? {
+          folder: singleLine(doc.supersedes.folder),
+          generatedAt: formatInstant(doc.supersedes.generatedAt, tz),
+          reason: doc.reason ? singleLine(doc.reason) : null,
+        }
+      : null,
     previousPeriod: doc.previousPeriod,
     generatedAt: formatInstant(doc.generatedAt, tz),
     compliance: score(doc.fleet.compliance, doc.fleet.delta.compliance),

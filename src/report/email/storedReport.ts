@@ -6,17 +6,20 @@
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { OperationalError } from '../../core/errors.js';
-import { compareKeys, parseReportKey, type ReportFile, reportKey, reportPrefix } from '../../ledger/keys.js';
+import { parseReportKey, type ReportFile, reportKey, reportPrefix } from '../../ledger/keys.js';
 import { type RecordedObject, readManifests, recordedObjectsOf } from '../../ledger/manifest.js';
 import { sha256Hex } from '../../ledger/objects.js';
 import { S3LedgerStore } from '../../ledger/s3Store.js';
 import { shareObjects } from '../../ledger/share.js';
 import { type LedgerStore, ObjectNotFoundError } from '../../ledger/store.js';
+import { recordedReportsOf } from '../recordedReports.js';
 import { ReportDocument } from '../schema.js';
 import type { ReportLinks } from './emailView.js';
 
 export interface StoredReport {
   doc: ReportDocument;
+  /** The store folder of its files, e.g. `reports/2026-W48/2026-11-26T09-00-00.000Z/`. */
+  folder: string;
   /** The stored bytes of report.json, exactly as written. */
   reportJson: Uint8Array;
   /** The key of each file of this report (same period and generation). */
@@ -58,14 +61,8 @@ async function readRecorded(
  */
 export async function readLatestReport(store: LedgerStore, periodId: string): Promise<StoredReport> {
   const recorded = recordedObjectsOf((await readManifests(store)).manifests);
-  const latestKey = [...recorded.keys()]
-    .filter((key) => {
-      const parts = parseReportKey(key);
-      return parts?.periodId === periodId && parts.file === 'report.json';
-    })
-    .sort(compareKeys)
-    .at(-1);
-  if (latestKey === undefined) {
+  const latest = recordedReportsOf(recorded, periodId).at(-1);
+  if (latest === undefined) {
     const prefix = reportPrefix(periodId);
     const unrecorded = (await store.list(prefix)).some(({ key }) => parseReportKey(key)?.file === 'report.json');
     throw new OperationalError(
@@ -74,7 +71,7 @@ export async function readLatestReport(store: LedgerStore, periodId: string): Pr
         : `${store.location}: no report for ${periodId} (run fleetledger report --period ${periodId} first)`,
     );
   }
-  const generatedAt = DateTime.fromISO(parseReportKey(latestKey)!.generatedAt, { zone: 'utc' });
+  const generatedAt = DateTime.fromISO(latest.generatedAt, { zone: 'utc' });
   const keyOf = (file: ReportFile) => reportKey(periodId, generatedAt, file);
   const read = (file: ReportFile) => readRecorded(store, keyOf(file), recorded.get(keyOf(file)));
   const reportJson = await read('report.json');
@@ -90,7 +87,7 @@ export async function readLatestReport(store: LedgerStore, periodId: string): Pr
     const where = first ? ` (${first.path.join('.') || 'document'}: ${first.message})` : '';
     throw new OperationalError(`${store.location}: ${keyOf('report.json')} is not a valid report${where}`);
   }
-  return { doc: result.data, reportJson, keyOf, read };
+  return { doc: result.data, folder: latest.folder, reportJson, keyOf, read };
 }
 
 export interface LinkOptions {

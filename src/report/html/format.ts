@@ -9,6 +9,14 @@ export function formatPercent(ratio: number | null): string {
   return ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`;
 }
 
+/** What a no-data report shows wherever a score would be: it is unknown, not 0%. */
+export const NO_DATA = 'no data';
+
+/** A score as the report shows it: NO_DATA in a no-data report, else formatPercent. */
+export function formatScore(ratio: number | null, noData: boolean | undefined): string {
+  return noData ? NO_DATA : formatPercent(ratio);
+}
+
 /** A ratio delta in percentage points: 0.031 -> "+3.1 pts", -0.02 -> "-2.0 pts", null -> null. */
 export function formatDeltaPoints(delta: number | null): string | null {
   if (delta === null) return null;

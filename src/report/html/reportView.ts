@@ -2,12 +2,14 @@
  * The report document turned into what the HTML templates lay out: every number formatted, every
  * chart's geometry computed, every list grouped and sorted. Pure; the templates add no logic.
  */
+import { isoWeekOrdinal } from '../../core/period.js';
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
+import { describeHiddenBySettings, hiddenBySettings } from '../configuration.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
 import { connectedClustersView } from './connectedClustersView.js';
 import { findingView, groupFindingRows } from './findingRows.js';
-import { formatDay, formatDeltaPoints, formatInstant, formatPercent, trendArrow, trendDirection } from './format.js';
+import { formatDay, formatDeltaPoints, formatInstant, formatScore, trendArrow, trendDirection } from './format.js';
 import { buildLineChart } from './lineChart.js';
 import { buildNetworkMap } from './networkMap.js';
 import { collectionProblemsView, skippedNamespacesView } from './notCheckedView.js';
@@ -37,16 +39,29 @@ const STATE_LABELS: Record<AreaResult['state'], string> = {
   'not-applicable': 'n/a',
 };
 
+/**
+ * The fleet trend comes in two drawings: `wide` for a laptop or print, `narrow` for a phone column
+ * (about 300 px), each shown where it fits (styles.css: a container query on the chart's box), so
+ * that its text is drawn at its size rather than scaled down with the desktop drawing.
+ */
+const TREND_CHART = { width: 640, height: 220, minLabelSpacing: 30 } as const;
+const TREND_CHART_NARROW = {
+  width: 300,
+  height: 200,
+  margin: { left: 40, right: 12, top: 12, bottom: 30 },
+  minLabelSpacing: 34,
+} as const;
+
 /** The per-cluster compliance trend in the matrix: no axes, just the lines. */
 const SPARKLINE = { width: 120, height: 36, margin: { left: 3, right: 3, top: 3, bottom: 3 } } as const;
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
-function scoreView(value: number | null, delta: number | null) {
+function scoreView(value: number | null, delta: number | null, noData: boolean | undefined) {
   const direction = trendDirection(delta);
   return {
-    value: formatPercent(value),
-    delta: formatDeltaPoints(delta) ?? 'no previous data',
+    value: formatScore(value, noData),
+    delta: noData ? 'nothing was evaluated' : (formatDeltaPoints(delta) ?? 'no previous data'),
     direction,
     arrow: trendArrow(direction),
   };
@@ -141,6 +156,67 @@ function appendixView(doc: ReportDocument, catalog: readonly RuleDescription[], 
 }
 
 /**
+ * Deltas compare with the latest earlier period that had data: when that is not the week just
+ * before, say so ("the latest period with data: 2 weeks in between had none").
+ */
+function weeksWithoutDataBefore(doc: ReportDocument): string | null {
+  if (doc.previousPeriod === null) return null;
+  const now = isoWeekOrdinal(doc.period);
+  const before = isoWeekOrdinal(doc.previousPeriod);
+  if (now === null || before === null || now - before <= 1) return null;
+  const between = now - before - 1;
+  return `the latest period with data: ${between} week${between === 1 ? '' : 's'} in between had none`;
+}
+
+/** The appendix's record of what produced the report; null for a report of an earlier version. */
+function configurationView(doc: ReportDocument) {
+  const configuration = doc.configuration;
+  if (!configuration) return null;
+  const file = (label: string, recorded: { path: string; sha256: string } | null) => ({
+    label,
+    path: recorded?.path ?? null,
+    sha256: recorded?.sha256 ?? null,
+  });
+  return {
+    files: [file('Fleet file', configuration.fleetFile), file('Waivers file', configuration.waiversFile)],
+    disabled: configuration.rules.disabled,
+    severityOverrides: configuration.rules.severityOverrides.map((override) => ({
+      ...override,
+      lowered: SEVERITIES.indexOf(override.severity) > SEVERITIES.indexOf(override.defaultSeverity),
+    })),
+    thresholds: Object.entries(configuration.rules.thresholds)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, { value, default: fallback }]) => ({ name, value, default: fallback, changed: value !== fallback })),
+    excludedNamespaces: configuration.excludedNamespaces.filter((entry) => entry.reason === 'excluded'),
+    platformNamespaces: configuration.excludedNamespaces.filter((entry) => entry.reason === 'platform'),
+    checkedPlatformNamespaces: configuration.checkedPlatformNamespaces ?? [],
+  };
+}
+
+/** What the reader must know before reading the report: it holds no data. */
+function noticesView(doc: ReportDocument) {
+  return {
+    noData: doc.noData
+      ? {
+          period: doc.period,
+          timeZone: doc.timeZone,
+          expected: doc.clusters.map((cluster) => cluster.name).join(', '),
+        }
+      : null,
+    supersedes: doc.supersedes
+      ? {
+          folder: doc.supersedes.folder,
+          generatedAt: formatInstant(doc.supersedes.generatedAt, doc.timeZone),
+          reportJsonSha256: doc.supersedes.reportJsonSha256,
+          reason: doc.reason ?? null,
+        }
+      : null,
+    // A reason given for the first report of a period is shown too.
+    reason: doc.supersedes ? null : (doc.reason ?? null),
+  };
+}
+
+/**
  * Builds the view of a whole report.
  *
  * @example
@@ -173,10 +249,12 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       version: doc.fleetledgerVersion,
       store: doc.store,
       previousPeriod: doc.previousPeriod,
+      previousGap: weeksWithoutDataBefore(doc),
     },
+    notices: noticesView(doc),
     summary: {
-      compliance: scoreView(doc.fleet.compliance, doc.fleet.delta.compliance),
-      coverage: scoreView(doc.fleet.coverage, doc.fleet.delta.coverage),
+      compliance: scoreView(doc.fleet.compliance, doc.fleet.delta.compliance, doc.noData),
+      coverage: scoreView(doc.fleet.coverage, doc.fleet.delta.coverage, doc.noData),
       clusters: doc.fleet.clusters,
       severityCounts: SEVERITIES.map((severity) => ({
         severity,
@@ -186,7 +264,10 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       openTotal,
       waivedTotal,
       severityBars: buildSeverityBars(doc.fleet.open),
-      chart: buildLineChart(doc.trend.series.fleet),
+      chart: {
+        wide: buildLineChart(doc.trend.series.fleet, TREND_CHART),
+        narrow: buildLineChart(doc.trend.series.fleet, TREND_CHART_NARROW),
+      },
       newCount: doc.trend.new.length,
       resolvedCount: doc.trend.resolved.length,
       persistingCount: doc.trend.persisting.length,
@@ -197,6 +278,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
         title: describeRule(catalog, finding.rule).title,
       })),
       changes: doc.trend.changes.map((change) => ({ ...change, cluster: change.cluster ?? 'fleet' })),
+      hiddenBySettings: doc.configuration ? describeHiddenBySettings(hiddenBySettings(doc.configuration)) : null,
     },
     matrix: {
       areas: AREAS.map((area) => ({ id: area, title: AREA_TITLES[area] })),
@@ -207,8 +289,8 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
           .map(([key, value]) => ({ key, value })),
         status: cluster.status,
         statusReason: cluster.statusReason,
-        compliance: scoreView(cluster.compliance, cluster.delta.compliance),
-        coverage: formatPercent(cluster.coverage),
+        compliance: scoreView(cluster.compliance, cluster.delta.compliance, doc.noData),
+        coverage: formatScore(cluster.coverage, doc.noData),
         kubernetesVersion: cluster.facts?.kubernetesVersion ?? null,
         sparkline: buildLineChart(doc.trend.series.clusters[cluster.name] ?? [], SPARKLINE),
         collectedAt: cluster.collectedAt ? formatInstant(cluster.collectedAt, tz) : null,
@@ -229,7 +311,8 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
     },
     waivers: doc.waivers.map((waiver) => ({
       rule: waiver.rule,
-      cluster: waiver.cluster,
+      // A fleet-wide waiver says so (allClusters: true), not only by its glob.
+      cluster: waiver.allClusters ? `${waiver.cluster} (all clusters)` : waiver.cluster,
       resource: waiver.resource ?? '*',
       reason: waiver.reason,
       owner: waiver.owner,
@@ -241,6 +324,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
     secretReads: buildSecretReadsView(doc),
     collectionProblems: collectionProblemsView(doc),
     skippedNamespaces: skippedNamespacesView(doc),
+    configuration: configurationView(doc),
   };
 }
 
