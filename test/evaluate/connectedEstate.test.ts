@@ -262,7 +262,7 @@ describe('the same two clusters, once shop holds an Istio remote secret naming l
       unreadSources: [],
     });
     expect(renderReportHtml(estate.report.doc)).toContain(
-      `<tr><td>lab</td><td><ul class="reasons"><li><span class="reason-kind">discovered</span> ${detail}</li></ul></td></tr>`,
+      `<tr><td data-label="Cluster">lab</td><td data-label="Why it is in the group"><ul class="reasons"><li><span class="reason-kind">discovered</span> ${detail}</li></ul></td></tr>`,
     );
   });
 

@@ -133,15 +133,15 @@ describe('report.html connected clusters', () => {
       '<p class="note">Every two members compared by CIDR-OVERLAP, MESH-ROOT-CA-MISMATCH, POLICY-DRIFT.</p>',
     );
     expect(html).toContain(
-      '<tr><td>cluster-a</td><td><ul class="reasons"><li><span class="reason-kind">declared</span> label <code>mesh&#x3D;corp</code></li></ul></td></tr>',
+      '<tr><td data-label="Cluster">cluster-a</td><td data-label="Why it is in the group"><ul class="reasons"><li><span class="reason-kind">declared</span> label <code>mesh&#x3D;corp</code></li></ul></td></tr>',
     );
     expect(html).toContain('<h3>Managed by <code>host</code></h3>');
     expect(html).toContain('<p class="note">The manager compared with each member by CIDR-OVERLAP.</p>');
     expect(html).toContain(
-      '<tr><td>host <span class="badge muted">manager</span></td><td>its objects name the API servers of the members below</td></tr>',
+      '<tr><td data-label="Cluster">host <span class="badge muted">manager</span></td><td data-label="Why it is in the group">its objects name the API servers of the members below</td></tr>',
     );
     expect(html).toContain(
-      '<tr><td>cluster-a</td><td><ul class="reasons"><li><span class="reason-kind">discovered</span> Argo CD cluster &quot;cluster-a&quot; on host names the API server https://cluster-a.k8s.example.com:6443 of cluster-a</li></ul></td></tr>',
+      '<tr><td data-label="Cluster">cluster-a</td><td data-label="Why it is in the group"><ul class="reasons"><li><span class="reason-kind">discovered</span> Argo CD cluster &quot;cluster-a&quot; on host names the API server https://cluster-a.k8s.example.com:6443 of cluster-a</li></ul></td></tr>',
     );
     expect(html).toContain('<h3>Compared with none</h3>');
     expect(html).toContain('<ul class="unconnected"><li>lab</li></ul>');

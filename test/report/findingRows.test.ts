@@ -59,8 +59,8 @@ describe('the findings of report.html', () => {
     // Assess
     const rows = block.split('<tr>').slice(2); // after the header row
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toContain('<td>prod-east</td>');
-    expect(rows[0]).toContain('<td class="num">5</td>');
+    expect(rows[0]).toContain('<td data-label="Cluster">prod-east</td>');
+    expect(rows[0]).toContain('<td class="num" data-label="Findings">5</td>');
     expect(rows[0]).toContain(
       '<details><summary>Namespace/batch, Namespace/ledger, Namespace/reports and 2 more</summary>',
     );
@@ -70,13 +70,13 @@ describe('the findings of report.html', () => {
       expect(rows[0]).toContain(`<div>namespace ${namespace} has no ResourceQuota</div>`);
     }
     // The oldest first-seen date and age of the row; each subject keeps its own.
-    expect(rows[0]).toContain('<td>2026-10-01<br><span class="reason">56 days</span></td>');
+    expect(rows[0]).toContain('<td data-label="First seen">2026-10-01<br><span class="reason">56 days</span></td>');
     expect(rows[0]).toContain('<div class="reason">first seen 2026-11-24, 2 days</div>');
     expect(rows[0]).toContain(
-      '<td>4 open · <span class="badge waived">1 waived</span><div><span class="badge new">1 new</span></div></td>',
+      '<td data-label="Status">4 open · <span class="badge waived">1 waived</span><div><span class="badge new">1 new</span></div></td>',
     );
-    expect(rows[1]).toContain('<td>prod-west</td>');
-    expect(rows[1]).toContain('<td class="num">1</td>');
+    expect(rows[1]).toContain('<td data-label="Cluster">prod-west</td>');
+    expect(rows[1]).toContain('<td class="num" data-label="Findings">1</td>');
     // A single subject: the details are open.
     expect(rows[1]).toContain('<details open><summary>Namespace/legacy</summary>');
     expect(block).not.toContain('<script');
@@ -103,7 +103,9 @@ describe('the findings of report.html', () => {
     expect(critical.indexOf('<code>CERT-EXPIRING</code>')).toBeLessThan(critical.indexOf('sev-high">high</span> '));
     const block = ruleBlock(html, 'CERT-EXPIRING');
     expect(block.split('<tr>').slice(2)).toHaveLength(1);
-    expect(block).toContain('<td class="num">2<div class="reason">1 critical · 1 high</div></td>');
+    expect(block).toContain(
+      '<td class="num" data-label="Findings">2<div class="reason">1 critical · 1 high</div></td>',
+    );
     expect(block).toContain('<li><code>Secret/a/x</code> <span class="badge sev-critical">critical</span> ');
     expect(block).toContain('<li><code>Secret/a/y</code> <span class="badge sev-high">high</span> ');
   });

@@ -64,6 +64,26 @@ const measureCharts = (selector: string): string => `(() => {
     });
 })()`;
 
+/**
+ * Table cells holding at least 40 characters of text whose lines average fewer than 9 characters:
+ * a column squeezed to a word or two per line. One line per problem, as "section: text".
+ */
+const SQUEEZED_CELLS = `[...document.querySelectorAll('td')]
+  .filter((td) => td.getClientRects().length > 0)
+  .flatMap((td) => {
+    // A cluster's label tags are a list of tags, not text: left out.
+    const tags = td.querySelector('.labels');
+    const text = (td.innerText || '').replace(tags ? tags.innerText : '', '').trim();
+    const style = getComputedStyle(td);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+    const box = td.getBoundingClientRect();
+    const height = box.height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (tags ? tags.getBoundingClientRect().height : 0);
+    const lines = Math.max(1, Math.round(height / lineHeight));
+    return text.length >= 40 && text.length / lines < 9
+      ? [(td.closest('section')?.id ?? '?') + ': ' + text.slice(0, 60).replace(/\\s+/g, ' ') + ' (' + lines + ' lines in ' + Math.round(box.width) + ' px)']
+      : [];
+  })`;
+
 /** Boxes that share more than a hair (0.5 px: anti-aliasing) of area. */
 function intersects(a: Box, b: Box): boolean {
   return (
@@ -146,6 +166,18 @@ describeWithChromium('report.html layout in headless Chromium', () => {
       await page.close();
       expect(charts.length).toBeGreaterThanOrEqual(3);
       expect(labelProblems(charts)).toEqual([]);
+    });
+
+    it.each([
+      ['a desktop', DESKTOP],
+      ['a phone', PHONE],
+    ])('gives text in tables room on %s: no cell wraps its text a word or two per line', async (_, viewport) => {
+      const page = await open(name.replace(/\W+/g, '-'), build(), viewport);
+      // Every finding's subjects shown, as a reader who opens them sees them.
+      await page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })");
+      const squeezed = (await page.evaluate(SQUEEZED_CELLS)) as string[];
+      await page.close();
+      expect(squeezed).toEqual([]);
     });
 
     it('shows every area column of the clusters × areas matrix within a 1280 px window', async () => {

@@ -101,7 +101,7 @@ describe('a cluster with platform add-ons and two tenants', () => {
   it('lists them in the appendix of report.html and counts the tenants in the matrix', () => {
     const appendix = html.split('<section id="appendix">')[1]!;
     expect(appendix).toContain(
-      `<tr><td>estate</td><td>${PLATFORM.map(([name, addOn]) => `<code>${name}</code> <span class="reason">${addOn}</span>`).join(', ')}</td><td><code>kube-node-lease</code>, <code>kube-public</code>, <code>kube-system</code></td></tr>`,
+      `<tr><td data-label="Cluster">estate</td><td data-label="Platform namespaces">${PLATFORM.map(([name, addOn]) => `<code>${name}</code> <span class="reason">${addOn}</span>`).join(', ')}</td><td data-label="Excluded"><code>kube-node-lease</code>, <code>kube-public</code>, <code>kube-system</code></td></tr>`,
     );
     expect(appendix).not.toContain('<code>team-a</code>');
     // Quotas: QUOTA-MISSING (medium) and LIMITRANGE-MISSING (low) on two namespaces each.

@@ -193,10 +193,10 @@ describe('problems in people words, with the raw error kept', () => {
     expect(beforeAppendix).not.toContain('HTTP 403');
     expect(appendix).toContain('<h3>Collection problems</h3>');
     expect(appendix).toContain(
-      '<tr><td>host</td><td><code>argocdApplicationSets</code></td><td>forbidden</td><td>cannot list ApplicationSets (forbidden for the reader role)</td><td class="raw"><code>GET /apis/argoproj.io/v1alpha1/applicationsets: HTTP 403: applicationsets.argoproj.io is forbidden: User &quot;system:serviceaccount:fleetledger:fleetledger-reader&quot; cannot list resource &quot;applicationsets&quot; in API group &quot;argoproj.io&quot; at the cluster scope</code></td></tr>',
+      '<tr><td data-label="Cluster">host</td><td data-label="Section"><code>argocdApplicationSets</code></td><td data-label="State">forbidden</td><td data-label="Problem">cannot list ApplicationSets (forbidden for the reader role)</td><td class="raw" data-label="Error"><code>GET /apis/argoproj.io/v1alpha1/applicationsets: HTTP 403: applicationsets.argoproj.io is forbidden: User &quot;system:serviceaccount:fleetledger:fleetledger-reader&quot; cannot list resource &quot;applicationsets&quot; in API group &quot;argoproj.io&quot; at the cluster scope</code></td></tr>',
     );
     expect(appendix).toContain(
-      '<tr><td>lab</td><td>whole cluster</td><td>unreachable</td><td>could not reach the API server (connection refused)</td><td class="raw"><code>GET /version: connect ECONNREFUSED 10.0.0.9:6443</code></td></tr>',
+      '<tr><td data-label="Cluster">lab</td><td data-label="Section">whole cluster</td><td data-label="State">unreachable</td><td data-label="Problem">could not reach the API server (connection refused)</td><td class="raw" data-label="Error"><code>GET /version: connect ECONNREFUSED 10.0.0.9:6443</code></td></tr>',
     );
   });
 });
@@ -210,7 +210,7 @@ describe('the skipped namespaces in report.html', () => {
     const appendix = renderReportHtml(doc).split('<section id="appendix">')[1]!;
     expect(appendix).toContain('<h3>Namespaces the tenant-hygiene rules skipped</h3>');
     expect(appendix).toContain(
-      '<tr><td>host</td><td><code>argocd</code> <span class="reason">Argo CD</span>, <code>ops-&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</code> <span class="reason">rules.extraPlatformNamespaces: ops-*</span></td><td>–</td></tr>',
+      '<tr><td data-label="Cluster">host</td><td data-label="Platform namespaces"><code>argocd</code> <span class="reason">Argo CD</span>, <code>ops-&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</code> <span class="reason">rules.extraPlatformNamespaces: ops-*</span></td><td data-label="Excluded">–</td></tr>',
     );
     expect(appendix).not.toContain('<code>payments</code>');
   });

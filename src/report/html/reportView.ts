@@ -100,6 +100,7 @@ function matrixCell(area: Area, given: AreaResult | undefined) {
   const reason = result.state === 'not-evaluated' ? (result.reason ?? null) : null;
   return {
     area,
+    areaTitle: AREA_TITLES[area],
     state: result.state,
     label,
     worstSeverity: result.worstSeverity,
