@@ -69,6 +69,21 @@ export function evaluation(
 }
 
 /** A snapshot of `cluster` collected at `at`, with the overrides. */
+/** Namespaces of the given names, as a snapshot holds them. */
+export const namespacesNamed = (...names: string[]) => names.map((name) => ({ name, labels: {}, phase: 'Active' }));
+
+/** A snapshot's quotas with one ResourceQuota (pods 1 of 10) in `namespace`. */
+export const quotaFor = (namespace: string) => ({
+  resourceQuotas: [
+    {
+      namespace,
+      name: 'compute',
+      resources: [{ resource: 'pods', hard: '10', used: '1', hardValue: 10, usedValue: 1 }],
+    },
+  ],
+  limitRanges: [],
+});
+
 export function snapshotAt(cluster: string, at: string, overrides: SnapshotOverrides = {}): Snapshot {
   const end = DateTime.fromISO(at, { zone: 'utc' }).plus({ seconds: 5 }).toISO()!;
   return makeSnapshot({ ...overrides, meta: { cluster, collectionStart: at, collectionEnd: end, ...overrides.meta } });

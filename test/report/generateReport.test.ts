@@ -15,7 +15,7 @@ import { ReportDocument } from '../../src/report/schema.js';
 import { readLatestTrendEntry, TrendIndexEntry } from '../../src/report/trendIndex.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
-import { snapshotAt } from './fixtures.js';
+import { namespacesNamed, quotaFor, snapshotAt } from './fixtures.js';
 
 /** Records every read and write, to assert how much a report reads. */
 class CountingStore implements LedgerStore {
@@ -58,17 +58,7 @@ const fleet: ReportFleet = {
   ],
   rules: null,
 };
-const ns = (...names: string[]) => names.map((name) => ({ name, labels: {}, phase: 'Active' }));
-const quotaFor = (namespace: string) => ({
-  resourceQuotas: [
-    {
-      namespace,
-      name: 'compute',
-      resources: [{ resource: 'pods', hard: '10', used: '1', hardValue: 10, usedValue: 1 }],
-    },
-  ],
-  limitRanges: [],
-});
+const ns = namespacesNamed;
 
 const W47_AT = '2026-11-18T08:00:00.000Z';
 const W48_AT = '2026-11-25T08:00:00.000Z';

@@ -17,7 +17,7 @@ import { buildLineChart } from '../../src/report/html/lineChart.js';
 import type { SeriesPoint } from '../../src/report/schema.js';
 import { writeTrendEntry } from '../../src/report/trendIndex.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
-import { snapshotAt } from './fixtures.js';
+import { namespacesNamed, quotaFor, snapshotAt } from './fixtures.js';
 
 const zero = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 const point = (period: string, compliance: number | null, coverage: number | null): SeriesPoint => ({
@@ -101,17 +101,7 @@ describe('deltas and the series around a period without data', () => {
     ],
     rules: null,
   };
-  const ns = (...names: string[]) => names.map((name) => ({ name, labels: {}, phase: 'Active' }));
-  const quotaFor = (namespace: string) => ({
-    resourceQuotas: [
-      {
-        namespace,
-        name: 'compute',
-        resources: [{ resource: 'pods', hard: '10', used: '1', hardValue: 10, usedValue: 1 }],
-      },
-    ],
-    limitRanges: [],
-  });
+  const ns = namespacesNamed;
   const at = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
 
   beforeEach(async () => {
