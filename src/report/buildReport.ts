@@ -416,6 +416,16 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     ...(input.configuration ? { configuration: input.configuration } : {}),
     supersedes: input.supersedes ?? null,
     reason: input.reason ?? null,
+    // Nothing was evaluated in a no-data report: the checks made about the absence are no result.
+    checks: noData
+      ? []
+      : evaluation.tallies.map((t) => ({
+          rule: t.rule,
+          cluster: t.cluster,
+          applicable: t.applicable,
+          evaluated: t.evaluated,
+          passed: t.passed,
+        })),
   };
   return ReportDocument.parse(doc);
 }

@@ -297,6 +297,24 @@ export const SupersededReport = z.object({
 });
 export type SupersededReport = z.infer<typeof SupersededReport>;
 
+/**
+ * How the checks of one rule came out on one cluster (or fleet-wide): the counts the scores are
+ * made of, per rule, so a reader (and the OSCAL observations) can tell a rule that passed from one
+ * that could not be evaluated or made no check at all (absent: it did not apply).
+ */
+export const RuleChecks = z.object({
+  rule: z.string(),
+  cluster: z.string().nullable().describe('null: fleet-level checks about a group of clusters or the fleet as a whole'),
+  applicable: z.number().int().nonnegative().describe('checks the rule made'),
+  evaluated: z.number().int().nonnegative().describe('checks that passed or failed'),
+  passed: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('checks that passed; a failed check whose findings are all waived counts'),
+});
+export type RuleChecks = z.infer<typeof RuleChecks>;
+
 export const ReportDocument = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   period: z.string(),
@@ -374,6 +392,12 @@ export const ReportDocument = z.object({
     .nullable()
     .optional()
     .describe('why this report was generated (--reason), null when none was given'),
+  checks: z
+    .array(RuleChecks)
+    .optional()
+    .describe(
+      'per rule and cluster, the checks the rule made; none in a no-data report; absent in reports of earlier versions',
+    ),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 
