@@ -4,10 +4,19 @@
  * Policy WG ecosystem can ingest them. Open findings are `fail` results, waived ones `skip`;
  * a fleet finding appears in the report of every cluster it names, and one that names no cluster
  * (an expired waiver whose glob matches none) in a fleet report, `fleetledger.fleet`.
+ *
+ * What Policy Reporter and Kubernetes need from the files:
+ * - each result's `properties.resultID` is the finding id, which stays the same week after week,
+ *   so Policy Reporter takes a persisting finding for the same result and does not notify again;
+ * - every string is double-quoted: YAML 1.1 readers (Go's, as kubectl and Policy Reporter use;
+ *   PyYAML) would otherwise read `2026-11-25T09:00:00.000Z` as a timestamp, `2026-12-31` as a date,
+ *   `yes` as a boolean, and refuse them as the string values the API wants;
+ * - above MAX_RESULTS_PER_REPORT results, a cluster's results are split across several reports.
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
+import { findingId } from '../evaluate/findingId.js';
 import type { ReportDocument, ReportFinding } from './schema.js';
 
 export const POLICY_REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
@@ -34,6 +43,13 @@ interface PolicyReportResult {
   resources?: ResourceReference[];
   properties: Record<string, string>;
 }
+
+/**
+ * Above this many results a cluster's results are split across several reports: one object per
+ * cluster grows with the fleet's findings, and the API server refuses objects past its request
+ * limit (1.5 MiB by default), while Policy Reporter and kubectl handle many small reports well.
+ */
+export const MAX_RESULTS_PER_REPORT = 500;
 
 export interface ClusterPolicyReport {
   apiVersion: typeof POLICY_REPORT_API_VERSION;
@@ -83,6 +99,8 @@ export function resourceReference(resource: string): ResourceReference | null {
   return rest.length === 1 ? { kind, name: rest[0]! } : null;
 }
 
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+
 /**
  * A DNS-1123 subdomain for metadata.name. A cluster name that had to be changed gets a short
  * hash of the original, so two clusters never share a report name.
@@ -93,7 +111,7 @@ export function policyReportName(cluster: string): string {
     .replace(/[^a-z0-9.-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
     .slice(0, 200);
-  const suffix = cleaned === cluster ? '' : `-${createHash('sha256').update(cluster).digest('hex').slice(0, 8)}`;
+  const suffix = cleaned === cluster ? '' : `-${shortHash(cluster)}`;
   return `fleetledger-${cleaned || 'cluster'}${suffix}`;
 }
 
@@ -101,6 +119,7 @@ const clustersOf = (f: ReportFinding): string[] => f.clusters ?? (f.cluster ? [f
 
 function result(finding: ReportFinding, seconds: number): PolicyReportResult {
   const properties: Record<string, string> = {
+    resultID: finding.id,
     findingId: finding.id,
     resource: finding.resource,
     firstSeen: finding.firstSeen,
@@ -170,7 +189,18 @@ function policyReport(
  * A no-data report has no findings, and empty reports would read as "everything passed": each
  * report instead carries one `error` result saying that nothing was evaluated.
  */
-function noDataResult(doc: ReportDocument, seconds: number, reason: string): PolicyReportResult {
+function noDataResult(
+  doc: ReportDocument,
+  seconds: number,
+  reason: string,
+  cluster: string | null,
+): PolicyReportResult {
+  // The id a SNAPSHOT-MISSING finding of the cluster has: the same result, whichever report says it.
+  const resultID = findingId(
+    'SNAPSHOT-MISSING',
+    cluster === null ? [] : [cluster],
+    cluster === null ? 'Fleet' : `Cluster/${cluster}`,
+  );
   return {
     source: POLICY_REPORT_SOURCE,
     policy: 'SNAPSHOT-MISSING',
@@ -179,8 +209,52 @@ function noDataResult(doc: ReportDocument, seconds: number, reason: string): Pol
     scored: false,
     message: `${reason}: nothing was evaluated`,
     timestamp: { seconds, nanos: 0 },
-    properties: { noData: 'true', period: doc.period },
+    properties: { resultID, noData: 'true', period: doc.period },
   };
+}
+
+/** The results of one report name (a cluster's, or the fleet's), before any split. */
+interface ReportResults {
+  name: string;
+  scope: Record<string, string>;
+  results: PolicyReportResult[];
+}
+
+/**
+ * Which part a result goes to: by its id, not by its position, so a result stays in its part when
+ * other findings of the cluster come and go (Policy Reporter compares a report with its previous
+ * version: a result that moved would be new in one part). The number of parts is the least from
+ * ceil(results / max) up for which no part holds more than the maximum.
+ */
+function partsOf(results: readonly PolicyReportResult[]): PolicyReportResult[][] {
+  for (let count = Math.ceil(results.length / MAX_RESULTS_PER_REPORT); ; count += 1) {
+    const parts: PolicyReportResult[][] = Array.from({ length: count }, () => []);
+    for (const result of results) {
+      parts[Number.parseInt((result.properties['resultID'] ?? '').slice(0, 8) || '0', 16) % count]!.push(result);
+    }
+    if (parts.every((part) => part.length <= MAX_RESULTS_PER_REPORT)) return parts;
+  }
+}
+
+/**
+ * The reports of one name: itself up to the maximum; above it, `<name>-1`, `<name>-2` ... (with
+ * `fleetledger.dev/part` and `/parts`). A part name that another report already has (the parts of
+ * cluster "a" and the report of cluster "a-1") gets a short hash of the original name first.
+ */
+function splitReports(doc: ReportDocument, entry: ReportResults, taken: ReadonlySet<string>): ClusterPolicyReport[] {
+  if (entry.results.length <= MAX_RESULTS_PER_REPORT)
+    return [policyReport(doc, entry.name, entry.scope, entry.results)];
+  const parts = partsOf(entry.results);
+  const clash = parts.some((_, i) => taken.has(`${entry.name}-${i + 1}`));
+  const base = clash ? `${entry.name}-${shortHash(entry.name)}` : entry.name;
+  return parts.map((results, i) =>
+    policyReport(
+      doc,
+      `${base}-${i + 1}`,
+      { ...entry.scope, 'fleetledger.dev/part': String(i + 1), 'fleetledger.dev/parts': String(parts.length) },
+      results,
+    ),
+  );
 }
 
 /** One ClusterPolicyReport per cluster of the report, in cluster order, then the fleet report if any. */
@@ -189,36 +263,42 @@ export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
   if (doc.noData) {
     const clusterReports = doc.clusters.map((cluster) =>
       policyReport(doc, policyReportName(cluster.name), { 'fleetledger.dev/cluster': cluster.name }, [
-        noDataResult(doc, seconds, cluster.statusReason ?? `no snapshot in ${doc.period}`),
+        noDataResult(doc, seconds, cluster.statusReason ?? `no snapshot in ${doc.period}`, cluster.name),
       ]),
     );
     return clusterReports.length > 0
       ? clusterReports
       : [
           policyReport(doc, FLEET_POLICY_REPORT_NAME, { 'fleetledger.dev/scope': 'fleet' }, [
-            noDataResult(doc, seconds, `no snapshot of any cluster in ${doc.period}`),
+            noDataResult(doc, seconds, `no snapshot of any cluster in ${doc.period}`, null),
           ]),
         ];
   }
   const names = [...new Set([...doc.clusters.map((c) => c.name), ...doc.findings.flatMap(clustersOf)])].sort();
-  const reports = names.map((cluster) =>
-    policyReport(
-      doc,
-      policyReportName(cluster),
-      { 'fleetledger.dev/cluster': cluster },
-      doc.findings.filter((f) => clustersOf(f).includes(cluster)).map((f) => result(f, seconds)),
-    ),
-  );
+  const entries: ReportResults[] = names.map((cluster) => ({
+    name: policyReportName(cluster),
+    scope: { 'fleetledger.dev/cluster': cluster },
+    results: doc.findings.filter((f) => clustersOf(f).includes(cluster)).map((f) => result(f, seconds)),
+  }));
   const fleetLevel = doc.findings.filter((f) => clustersOf(f).length === 0).map((f) => result(f, seconds));
   if (fleetLevel.length > 0) {
-    reports.push(policyReport(doc, FLEET_POLICY_REPORT_NAME, { 'fleetledger.dev/scope': 'fleet' }, fleetLevel));
+    entries.push({ name: FLEET_POLICY_REPORT_NAME, scope: { 'fleetledger.dev/scope': 'fleet' }, results: fleetLevel });
   }
-  return reports;
+  const taken = new Set(entries.map((entry) => entry.name));
+  return entries.flatMap((entry) => splitReports(doc, entry, taken));
+}
+
+/** A multi-document YAML stream of the objects, every string double-quoted (see above). */
+export function yamlStream(objects: readonly object[]): string {
+  return objects
+    .map(
+      (object) =>
+        `---\n${stringify(object, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`,
+    )
+    .join('');
 }
 
 /** The multi-document YAML stream. */
 export function renderPolicyReportYaml(doc: ReportDocument): string {
-  return buildPolicyReports(doc)
-    .map((report) => `---\n${stringify(report, { lineWidth: 0 })}`)
-    .join('');
+  return yamlStream(buildPolicyReports(doc));
 }
