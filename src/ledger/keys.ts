@@ -28,6 +28,8 @@ export const REPORT_FILES = [
   'policyreport.yaml',
   'email.html',
   'email.txt',
+  'assessment-results.json',
+  'openreports.yaml',
 ] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 

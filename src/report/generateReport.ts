@@ -20,7 +20,7 @@ import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.
 import type { Waiver } from '../evaluate/types.js';
 import { type ReportFile, reportKey, reportPrefix, timestampForKey } from '../ledger/keys.js';
 import { readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.js';
-import { describeWritten, type WrittenObject } from '../ledger/objects.js';
+import { describeWritten, sha256Hex, type WrittenObject } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import { type BuildReportInput, buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
@@ -30,6 +30,8 @@ import { renderEmail } from './email/renderEmail.js';
 import { EmptyPeriodError } from './emptyPeriod.js';
 import { renderFindingsCsv } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
+import { renderOpenReportsYaml } from './openReports.js';
+import { renderAssessmentResultsJson } from './oscal/assessmentResults.js';
 import { renderPolicyReportYaml } from './policyReport.js';
 import { latestReportBefore, recordedReportsOf } from './recordedReports.js';
 import { REPORT_SCHEMA_VERSION, ReportDocument } from './schema.js';
@@ -195,19 +197,29 @@ const CONTENT_TYPES: Readonly<Record<ReportFile, string>> = {
   'policyreport.yaml': 'application/yaml',
   'email.html': 'text/html; charset=utf-8',
   'email.txt': 'text/plain; charset=utf-8',
+  'assessment-results.json': 'application/json',
+  'openreports.yaml': 'application/yaml',
 };
 
-/** Every file of the report. The e-mail links to its siblings by relative name. */
+/**
+ * Every file of the report. The e-mail links to its siblings by relative name. Throws (before
+ * anything is stored) when the OSCAL document does not validate: a bug, never the input's fault.
+ */
 export function renderReportFiles(doc: ReportDocument): Record<ReportFile, string> {
   const valid = ReportDocument.parse(doc);
   const email = renderEmail(valid, { report: 'report.html', json: 'report.json', csv: 'findings.csv' });
+  const reportJson = `${JSON.stringify(valid, null, 2)}\n`;
   return {
-    'report.json': `${JSON.stringify(valid, null, 2)}\n`,
+    'report.json': reportJson,
     'report.html': renderReportHtml(valid),
     'findings.csv': renderFindingsCsv(valid),
     'policyreport.yaml': renderPolicyReportYaml(valid),
     'email.html': email.html,
     'email.txt': email.text,
+    'assessment-results.json': renderAssessmentResultsJson(valid, {
+      reportJsonSha256: sha256Hex(new TextEncoder().encode(reportJson)),
+    }),
+    'openreports.yaml': renderOpenReportsYaml(valid),
   };
 }
 

@@ -134,9 +134,11 @@ describe('the demo (npm start)', () => {
 
   it("writes this week's report files to --out and leaves a ledger that verifies", async () => {
     expect((await readdir(join(dir, 'out'))).sort()).toEqual([
+      'assessment-results.json',
       'email.html',
       'email.txt',
       'findings.csv',
+      'openreports.yaml',
       'policyreport.yaml',
       'report.html',
       'report.json',
@@ -146,6 +148,30 @@ describe('the demo (npm start)', () => {
     const verified = await verifyLedger(store, {});
     expect(verified.problems).toEqual([]);
     expect(verified.ok).toBe(true);
+  });
+
+  it("writes the week as an OSCAL assessment-results document NIST's schema accepts, one finding per open finding", async () => {
+    // Prepare
+    const { assessmentResultsProblems } = await import('../../src/report/oscal/assessmentResultsSchema.js');
+    const { doc } = result.thisWeek.report;
+
+    // Act
+    const document = JSON.parse(await readFile(join(dir, 'out', 'assessment-results.json'), 'utf8'));
+
+    // Assess
+    expect(assessmentResultsProblems(document)).toEqual([]);
+    const week = document['assessment-results'].results[0];
+    const idOf = (f: { props: { name: string; value: string }[] }) =>
+      f.props.find((p) => p.name === 'finding-id')?.value;
+    expect(week.findings.map(idOf)).toEqual(doc.findings.filter((f) => f.status === 'open').map((f) => f.id));
+    // One observation per rule and cluster with checks: every finding rests on one of them.
+    expect(week.observations).toHaveLength(doc.checks!.length);
+    const overlap = week.findings.find((f: { title: string }) => f.title === 'CIDR-OVERLAP: IPPool/inter-cluster-pool');
+    const observed = overlap['related-observations'].map(
+      (r: { 'observation-uuid': string }) =>
+        week.observations.find((o: { uuid: string }) => o.uuid === r['observation-uuid']).title,
+    );
+    expect(observed).toEqual(['CIDR-OVERLAP on cluster-a', 'CIDR-OVERLAP on cluster-b']);
   });
 
   it('keeps the Secret values, private keys and Argo CD cluster credentials of the demo fleet out of the ledger and the report', async () => {

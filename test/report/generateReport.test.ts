@@ -49,7 +49,16 @@ class CountingStore implements LedgerStore {
   }
 }
 
-const REPORT_FILES = ['email.html', 'email.txt', 'findings.csv', 'policyreport.yaml', 'report.html', 'report.json'];
+const REPORT_FILES = [
+  'assessment-results.json',
+  'email.html',
+  'email.txt',
+  'findings.csv',
+  'openreports.yaml',
+  'policyreport.yaml',
+  'report.html',
+  'report.json',
+];
 const fleet: ReportFleet = {
   clusters: [
     { name: 'a', labels: {} },

@@ -39,9 +39,16 @@ describe('generateReport on an S3 ledger (s3rver)', () => {
     // Assess
     const listed = (await store.list(reportFolder)).map((o) => o.key);
     expect(listed).toEqual(
-      ['email.html', 'email.txt', 'findings.csv', 'policyreport.yaml', 'report.html', 'report.json'].map(
-        (f) => reportFolder + f,
-      ),
+      [
+        'assessment-results.json',
+        'email.html',
+        'email.txt',
+        'findings.csv',
+        'openreports.yaml',
+        'policyreport.yaml',
+        'report.html',
+        'report.json',
+      ].map((f) => reportFolder + f),
     );
     expect((await store.list('index/trend/')).map((o) => o.key)).toEqual([
       'index/trend/period=2026-W47/2026-11-18T09-00-00.000Z.json',

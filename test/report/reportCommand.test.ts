@@ -62,13 +62,15 @@ describe('fleetledger report', () => {
     expect(lines[0]).toBe('report 2026-W48 (UTC) generated at 2026-11-25T09:00:00.000Z');
     expect(lines[2]).toBe('  clusters: 2 (1 ok, 0 partial, 0 unreachable, 1 missing)');
     expect(lines[4]).toMatch(/^ {2}since 2026-W47: \d+ new, 3 resolved, \d+ persisting, 1 fact change\(s\)$/);
-    expect(result.stdout).toContain(`stored in ${root}: reports/2026-W48/2026-11-25T09-00-00.000Z/ (8 objects)`);
+    expect(result.stdout).toContain(`stored in ${root}: reports/2026-W48/2026-11-25T09-00-00.000Z/ (10 objects)`);
     expect(result.stdout).toContain('  reports/2026-W48/2026-11-25T09-00-00.000Z/report.html');
     expect(result.stdout).toContain(`copied to ${files}`);
     expect((await readdir(files)).sort()).toEqual([
+      'assessment-results.json',
       'email.html',
       'email.txt',
       'findings.csv',
+      'openreports.yaml',
       'policyreport.yaml',
       'report.html',
       'report.json',
@@ -124,9 +126,11 @@ describe('fleetledger run', () => {
     const reports = await readdir(join(store, 'reports', '2026-W48'));
     expect(reports).toHaveLength(1);
     expect((await readdir(join(store, 'reports', '2026-W48', reports[0]!))).sort()).toEqual([
+      'assessment-results.json',
       'email.html',
       'email.txt',
       'findings.csv',
+      'openreports.yaml',
       'policyreport.yaml',
       'report.html',
       'report.json',

@@ -42,7 +42,9 @@ export function register(program: Command, run: RunState): void {
         onStep: (step) => console.log(stepLines(step, store.location).join('\n')),
       });
       const outDir = result.thisWeek.report.outDir ?? flags.out;
-      console.log(`\nreport: ${outDir}/report.html (also report.json, findings.csv, policyreport.yaml, email.html)`);
+      console.log(
+        `\nreport: ${outDir}/report.html (also report.json, findings.csv, policyreport.yaml, openreports.yaml, assessment-results.json, email.html)`,
+      );
       const endpoint = flags.s3Endpoint ? ` --s3-endpoint ${flags.s3Endpoint}` : '';
       console.log(`verify the ledger: npx fleetledger verify --store ${store.location}${endpoint}`);
       run.exitCode = 0;

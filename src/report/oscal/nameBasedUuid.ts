@@ -1,0 +1,32 @@
+/**
+ * Name-based UUIDs (RFC 9562 version 5: SHA-1 of a namespace and a name). OSCAL asks for UUIDs
+ * everywhere; deriving them from stable inputs (the ledger, the period, a finding id) rather than
+ * drawing them at random makes the same report render the same document, byte for byte, and lets
+ * the same subject keep its UUID from one report to the next.
+ */
+import { createHash } from 'node:crypto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The RFC 9562 namespace for names that are URLs. */
+export const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+
+/**
+ * The version 5 UUID of `name` in `namespace` (itself a UUID).
+ *
+ * @example
+ * uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'); // '2ed6657d-e927-568b-95e1-2665a8aea6a2'
+ */
+export function uuidV5(namespace: string, name: string): string {
+  const lower = namespace.toLowerCase();
+  if (!UUID.test(lower)) throw new Error(`programmer error: namespace "${namespace}" is not a UUID`);
+  const bytes = createHash('sha1')
+    .update(Buffer.from(lower.replaceAll('-', ''), 'hex'))
+    .update(name, 'utf8')
+    .digest()
+    .subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
