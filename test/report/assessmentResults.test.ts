@@ -339,7 +339,7 @@ describe('assessment-results.json', () => {
     // Prepare
     const doc = makeReportDocument();
     const target = doc.findings.find((f) => f.status === 'open')!;
-    target.message = 'see [here](http://evil.example) <img src=x onerror=alert(1)>\n*now*';
+    target.message = '\u001b[31msee [here](http://evil.example) <img src=x onerror=alert(1)>\n*now*';
     target.resource = ' Namespace/pay\nments\u0007 ';
 
     // Act
@@ -348,7 +348,7 @@ describe('assessment-results.json', () => {
     // Assess
     const oscalFinding = result.findings.find((f: Json) => f.props[0].value === target.id);
     expect(oscalFinding.description).toBe(
-      'see \\[here\\](http://evil.example) \\<img src=x onerror=alert(1)\\>\n\\*now\\*',
+      '\\[31msee \\[here\\](http://evil.example) \\<img src=x onerror=alert(1)\\>\n\\*now\\*',
     );
     expect(oscalFinding.props.find((p: Json) => p.name === 'resource').value).toBe('Namespace/pay ments');
   });
