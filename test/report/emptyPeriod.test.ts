@@ -146,7 +146,7 @@ describe('a period without data', () => {
       '  clusters: 2 (0 ok, 0 partial, 0 unreachable, 2 missing)',
     ]);
     // Report files and the manifest; no trend index entry.
-    expect(result.stdout).toContain(`stored in ${root}: reports/2026-W46/2026-11-25T09-00-00.000Z/ (7 objects)`);
+    expect(result.stdout).toContain(`stored in ${root}: reports/2026-W46/2026-11-25T09-00-00.000Z/ (9 objects)`);
     expect(result.stdout).not.toContain('index/trend/');
     await expect(readdir(join(root, 'index', 'trend', 'period=2026-W46'))).rejects.toThrow(/ENOENT/);
 

@@ -261,7 +261,7 @@ describe('generateReport on a directory ledger', () => {
 
     // Assess
     const reportPuts = store.puts.filter((p) => p.key.startsWith('reports/2026-W48/2026-11-25T09-00-00.000Z/'));
-    expect(reportPuts.map((p) => p.result)).toEqual(Array(6).fill('unchanged'));
+    expect(reportPuts.map((p) => p.result)).toEqual(Array(REPORT_FILES.length).fill('unchanged'));
     expect(again.writtenKeys.filter((k) => !k.startsWith('manifests/'))).toEqual(
       first.writtenKeys.filter((k) => !k.startsWith('manifests/')),
     );

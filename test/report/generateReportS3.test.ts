@@ -84,7 +84,7 @@ describe('generateReport on an S3 ledger (s3rver)', () => {
 
     // Assess
     const files = (await store.list(reportFolder)).map((o) => o.key);
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(8);
     for (const key of files) {
       const head = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `metadata/${key}` }));
       expect({ key, metadata: head.Metadata }).toEqual({

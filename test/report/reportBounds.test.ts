@@ -147,7 +147,7 @@ describe('what a report or evaluation may see, and where it may go', () => {
     const result = await cli('report', '--store', root, '--now', '2026-11-25T09:00:00Z', '--out', out);
 
     expect(result.status).toBe(0);
-    expect((await readdir(out)).length).toBe(6);
+    expect((await readdir(out)).length).toBe(8);
   });
 
   it('masks the user and password of an --smtp URL it rejects', async () => {
