@@ -8,6 +8,7 @@ import { createMemoryLogger } from '../../src/core/logger.js';
 import type { DemoResult } from '../../src/demo/runDemo.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
+import { STORED_REPORT_FILES } from '../support/reportFiles.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
 const NOW = DateTime.fromISO('2026-11-25T09:00:00Z', { zone: 'utc' });
@@ -133,16 +134,7 @@ describe('the demo (npm start)', () => {
   });
 
   it("writes this week's report files to --out and leaves a ledger that verifies", async () => {
-    expect((await readdir(join(dir, 'out'))).sort()).toEqual([
-      'assessment-results.json',
-      'email.html',
-      'email.txt',
-      'findings.csv',
-      'openreports.yaml',
-      'policyreport.yaml',
-      'report.html',
-      'report.json',
-    ]);
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual(STORED_REPORT_FILES);
     const json = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
     expect(json.period).toBe('2026-W48');
     const verified = await verifyLedger(store, {});

@@ -127,3 +127,26 @@ export function reportOf(
   });
   return { doc, entry: trendEntryFromReport(doc, run.snapshots) };
 }
+
+/**
+ * The no-data report of a period (no snapshot at all) whose evaluation expected the clusters
+ * named: what `report --allow-empty` stores.
+ */
+export function noDataReportOf(run: {
+  period: string;
+  now: string;
+  missingClusters: string[];
+  checks?: CheckTally[];
+}): ReportDocument {
+  return buildReport({
+    period: parsePeriod(run.period),
+    now: DateTime.fromISO(run.now, { zone: 'utc' }),
+    storeLocation: '/ledger',
+    current: [],
+    gaps: [],
+    evaluation: evaluation([], {}, score(null, 0), run.missingClusters, run.checks ?? []),
+    previous: null,
+    history: [],
+    waivers: [],
+  });
+}

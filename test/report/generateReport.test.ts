@@ -15,6 +15,7 @@ import { ReportDocument } from '../../src/report/schema.js';
 import { readLatestTrendEntry, TrendIndexEntry } from '../../src/report/trendIndex.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
+import { STORED_REPORT_FILES } from '../support/reportFiles.js';
 import { namespacesNamed, quotaFor, snapshotAt } from './fixtures.js';
 
 /** Records every read and write, to assert how much a report reads. */
@@ -49,16 +50,6 @@ class CountingStore implements LedgerStore {
   }
 }
 
-const REPORT_FILES = [
-  'assessment-results.json',
-  'email.html',
-  'email.txt',
-  'findings.csv',
-  'openreports.yaml',
-  'policyreport.yaml',
-  'report.html',
-  'report.json',
-];
 const fleet: ReportFleet = {
   clusters: [
     { name: 'a', labels: {} },
@@ -123,10 +114,12 @@ describe('generateReport on a directory ledger', () => {
     // Assess: the files.
     const folder = 'reports/2026-W48/2026-11-25T09-00-00.000Z/';
     expect(result.reportFolder).toBe(folder);
-    expect(result.writtenKeys.filter((k) => k.startsWith(folder)).sort()).toEqual(REPORT_FILES.map((f) => folder + f));
+    expect(result.writtenKeys.filter((k) => k.startsWith(folder)).sort()).toEqual(
+      STORED_REPORT_FILES.map((f) => folder + f),
+    );
     expect(result.writtenKeys).toContain('index/trend/period=2026-W48/2026-11-25T09-00-00.000Z.json');
     expect(result.writtenKeys.filter((k) => k.startsWith('manifests/'))).toHaveLength(1);
-    expect((await readdir(out)).sort()).toEqual(REPORT_FILES);
+    expect((await readdir(out)).sort()).toEqual(STORED_REPORT_FILES);
     const stored = JSON.parse(new TextDecoder().decode(await store.get(`${folder}report.json`)));
     expect(stored).toEqual(result.doc);
     expect(await readFile(join(out, 'report.json'), 'utf8')).toBe(
@@ -261,7 +254,7 @@ describe('generateReport on a directory ledger', () => {
 
     // Assess
     const reportPuts = store.puts.filter((p) => p.key.startsWith('reports/2026-W48/2026-11-25T09-00-00.000Z/'));
-    expect(reportPuts.map((p) => p.result)).toEqual(Array(REPORT_FILES.length).fill('unchanged'));
+    expect(reportPuts.map((p) => p.result)).toEqual(Array(STORED_REPORT_FILES.length).fill('unchanged'));
     expect(again.writtenKeys.filter((k) => !k.startsWith('manifests/'))).toEqual(
       first.writtenKeys.filter((k) => !k.startsWith('manifests/')),
     );

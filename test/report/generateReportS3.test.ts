@@ -6,6 +6,7 @@ import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { generateReport } from '../../src/report/generateReport.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
+import { STORED_REPORT_FILES } from '../support/reportFiles.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 import { snapshotAt } from './fixtures.js';
 
@@ -38,18 +39,7 @@ describe('generateReport on an S3 ledger (s3rver)', () => {
 
     // Assess
     const listed = (await store.list(reportFolder)).map((o) => o.key);
-    expect(listed).toEqual(
-      [
-        'assessment-results.json',
-        'email.html',
-        'email.txt',
-        'findings.csv',
-        'openreports.yaml',
-        'policyreport.yaml',
-        'report.html',
-        'report.json',
-      ].map((f) => reportFolder + f),
-    );
+    expect(listed).toEqual(STORED_REPORT_FILES.map((f) => reportFolder + f));
     expect((await store.list('index/trend/')).map((o) => o.key)).toEqual([
       'index/trend/period=2026-W47/2026-11-18T09-00-00.000Z.json',
       'index/trend/period=2026-W48/2026-11-25T09-00-00.000Z.json',

@@ -6,12 +6,9 @@
  * reports of at most 500 results.
  */
 import { execFileSync } from 'node:child_process';
-import { DateTime } from 'luxon';
 import { parseAllDocuments } from 'yaml';
-import { parsePeriod } from '../../src/core/period.js';
 import { findingId } from '../../src/evaluate/findingId.js';
 import type { Finding, Waiver } from '../../src/evaluate/types.js';
-import { buildReport } from '../../src/report/buildReport.js';
 import { type OpenClusterReport, renderOpenReportsYaml } from '../../src/report/openReports.js';
 import {
   buildPolicyReports,
@@ -20,7 +17,7 @@ import {
   renderPolicyReportYaml,
 } from '../../src/report/policyReport.js';
 import type { ReportDocument } from '../../src/report/schema.js';
-import { evaluation, finding, reportOf, score, snapshotAt } from './fixtures.js';
+import { evaluation, finding, noDataReportOf, reportOf, score, snapshotAt } from './fixtures.js';
 
 const NOW = '2026-11-25T09:00:00.000Z';
 
@@ -212,17 +209,7 @@ describe('policyreport.yaml results', () => {
 
   it('give the no-data result of a cluster the id a SNAPSHOT-MISSING finding of it has', () => {
     // Prepare
-    const doc = buildReport({
-      period: parsePeriod('2026-W48'),
-      now: DateTime.fromISO(NOW, { zone: 'utc' }),
-      storeLocation: '/ledger',
-      current: [],
-      gaps: [],
-      evaluation: evaluation([], {}, score(null, 0), ['prod-east']),
-      previous: null,
-      history: [],
-      waivers: [],
-    });
+    const doc = noDataReportOf({ period: '2026-W48', now: NOW, missingClusters: ['prod-east'] });
     expect(doc.noData).toBe(true);
 
     // Act

@@ -6,6 +6,7 @@ import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { runCliInProcess } from '../support/cli.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
+import { STORED_REPORT_FILES } from '../support/reportFiles.js';
 import { snapshotAt } from './fixtures.js';
 
 const cli = (...argv: string[]) => runCliInProcess(argv);
@@ -65,16 +66,7 @@ describe('fleetledger report', () => {
     expect(result.stdout).toContain(`stored in ${root}: reports/2026-W48/2026-11-25T09-00-00.000Z/ (10 objects)`);
     expect(result.stdout).toContain('  reports/2026-W48/2026-11-25T09-00-00.000Z/report.html');
     expect(result.stdout).toContain(`copied to ${files}`);
-    expect((await readdir(files)).sort()).toEqual([
-      'assessment-results.json',
-      'email.html',
-      'email.txt',
-      'findings.csv',
-      'openreports.yaml',
-      'policyreport.yaml',
-      'report.html',
-      'report.json',
-    ]);
+    expect((await readdir(files)).sort()).toEqual(STORED_REPORT_FILES);
   });
 
   it('exits 2 naming the flag when the period is not an ISO week', async () => {
@@ -125,15 +117,6 @@ describe('fleetledger run', () => {
     expect(lines[4]).toBe('  clusters: 1 (0 ok, 0 partial, 1 unreachable, 0 missing)');
     const reports = await readdir(join(store, 'reports', '2026-W48'));
     expect(reports).toHaveLength(1);
-    expect((await readdir(join(store, 'reports', '2026-W48', reports[0]!))).sort()).toEqual([
-      'assessment-results.json',
-      'email.html',
-      'email.txt',
-      'findings.csv',
-      'openreports.yaml',
-      'policyreport.yaml',
-      'report.html',
-      'report.json',
-    ]);
+    expect((await readdir(join(store, 'reports', '2026-W48', reports[0]!))).sort()).toEqual(STORED_REPORT_FILES);
   });
 });

@@ -3,12 +3,9 @@
  * them, so a reader can tell a rule that passed from one that could not be evaluated or did not
  * apply; a no-data report has none (nothing was evaluated).
  */
-import { DateTime } from 'luxon';
-import { parsePeriod } from '../../src/core/period.js';
 import type { CheckTally } from '../../src/evaluate/scores.js';
-import { buildReport } from '../../src/report/buildReport.js';
 import { ReportDocument } from '../../src/report/schema.js';
-import { evaluation, reportOf, score, snapshotAt } from './fixtures.js';
+import { evaluation, noDataReportOf, reportOf, score, snapshotAt } from './fixtures.js';
 
 const NOW = '2026-11-25T09:00:00.000Z';
 
@@ -35,22 +32,11 @@ describe('report.json checks', () => {
 
   it('records none in a no-data report', () => {
     // Act
-    const doc = buildReport({
-      period: parsePeriod('2026-W48'),
-      now: DateTime.fromISO(NOW, { zone: 'utc' }),
-      storeLocation: '/ledger',
-      current: [],
-      gaps: [],
-      evaluation: evaluation(
-        [],
-        {},
-        score(null, 0),
-        ['prod-east'],
-        [{ rule: 'SNAPSHOT-MISSING', cluster: 'prod-east', applicable: 1, evaluated: 1, passed: 0 }],
-      ),
-      previous: null,
-      history: [],
-      waivers: [],
+    const doc = noDataReportOf({
+      period: '2026-W48',
+      now: NOW,
+      missingClusters: ['prod-east'],
+      checks: [{ rule: 'SNAPSHOT-MISSING', cluster: 'prod-east', applicable: 1, evaluated: 1, passed: 0 }],
     });
 
     // Assess
