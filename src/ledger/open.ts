@@ -18,7 +18,7 @@ export interface OpenStoreOptions {
  * const local = openStore('./ledger');
  */
 export function openStore(location: string, options: OpenStoreOptions = {}): LedgerStore {
-  const s3 = parseS3Location(location);
+  const s3 = parseS3Location(location, '--store');
   if (s3) {
     const client = createS3Client({
       ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
