@@ -275,6 +275,11 @@ export class S3LedgerStore implements LedgerStore {
     }
   }
 
+  /** One cheap request (a listing of at most one key): OperationalError when the store cannot be used. */
+  async checkAccess(): Promise<void> {
+    await this.probeBucket('opening the ledger');
+  }
+
   /** Lists at most one key: throws the OperationalError that explains a bare HEAD failure. */
   private async probeBucket(action: string): Promise<void> {
     if (this.bucketSeen) return;
