@@ -23,6 +23,7 @@ import {
   type PutOptions,
   type PutResult,
   type StoredObjectInfo,
+  type StoreEntry,
 } from './store.js';
 
 export interface S3Location {
@@ -293,7 +294,18 @@ export class S3LedgerStore implements LedgerStore {
 
   async list(prefix: string): Promise<StoredObjectInfo[]> {
     assertValidPrefix(prefix);
-    const found: StoredObjectInfo[] = [];
+    return (await this.listEntries(prefix))
+      .filter((entry) => entry.foreign === undefined)
+      .map(({ key, size }) => ({ key, size }));
+  }
+
+  inventory(): Promise<StoreEntry[]> {
+    return this.listEntries('');
+  }
+
+  /** Every key under the prefix, sorted; keys no ledger key can be (`a\\b`, `a//b`) marked foreign. */
+  private async listEntries(prefix: string): Promise<StoreEntry[]> {
+    const found: StoreEntry[] = [];
     try {
       for await (const page of paginateListObjectsV2(
         { client: this.client },
@@ -301,7 +313,13 @@ export class S3LedgerStore implements LedgerStore {
       )) {
         for (const object of page.Contents ?? []) {
           if (!object.Key?.startsWith(this.prefix)) continue;
-          found.push({ key: object.Key.slice(this.prefix.length), size: object.Size ?? 0 });
+          const key = object.Key.slice(this.prefix.length);
+          const problem = keyProblemOf(key);
+          found.push({
+            key,
+            size: object.Size ?? 0,
+            ...(problem ? { foreign: `a name no ledger key can have (${problem})` } : {}),
+          });
         }
       }
     } catch (error) {
