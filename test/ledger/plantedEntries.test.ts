@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { main } from '../../src/cli/main.js';
-import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
+import type { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { recordRun } from '../../src/ledger/manifest.js';
 import type { WrittenObject } from '../../src/ledger/objects.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
@@ -18,6 +18,7 @@ import type { RunningS3rver } from '../support/s3rver.js';
 import { makeSnapshot } from '../support/snapshotFixture.js';
 import {
   captureOutput,
+  createDirectoryStore,
   STORE_KINDS,
   type StoreUnderTest,
   startSharedS3rver,
@@ -125,23 +126,13 @@ describe('verify of a directory store', () => {
   let store: DirectoryLedgerStore;
   let subject: StoreUnderTest;
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'planted-ledger-'));
+    subject = await createDirectoryStore();
+    root = subject.location;
+    store = subject.store as DirectoryLedgerStore;
     outside = await mkdtemp(join(tmpdir(), 'planted-outside-'));
-    store = new DirectoryLedgerStore(root);
-    subject = {
-      store,
-      location: root,
-      cliArgs: [],
-      overwrite: async (key, body) => {
-        await mkdir(join(root, ...key.split('/').slice(0, -1)), { recursive: true });
-        await writeFile(join(root, ...key.split('/')), body);
-      },
-      remove: (key) => unlink(join(root, ...key.split('/'))),
-      dispose: async () => undefined,
-    };
   });
   afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
+    await subject.dispose();
     await rm(outside, { recursive: true, force: true });
   });
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeOutputFile } from '../../src/core/outputDirectory.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
+import { REPORT_FILES } from '../../src/ledger/keys.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { runCliInProcess } from '../support/cli.js';
 import { recordStoredSnapshots } from '../support/recordedSnapshots.js';
@@ -45,14 +46,7 @@ describe('report --out', () => {
     expect(await readFile(join(elsewhere, 'victim.html'), 'utf8')).toBe('victim');
     expect(await readFile(join(elsewhere, 'hard-linked.txt'), 'utf8')).toBe('hard-linked');
     expect((await readdir(elsewhere)).sort()).toEqual(['hard-linked.txt', 'victim.html']);
-    expect((await readdir(out)).sort()).toEqual([
-      'email.html',
-      'email.txt',
-      'findings.csv',
-      'policyreport.yaml',
-      'report.html',
-      'report.json',
-    ]);
+    expect((await readdir(out)).sort()).toEqual([...REPORT_FILES].sort());
     const folder = 'reports/2026-W48/2026-11-25T09-00-00.000Z';
     for (const file of ['report.html', 'report.json', 'email.txt']) {
       expect((await lstat(join(out, file))).isFile()).toBe(true);
