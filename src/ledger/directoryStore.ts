@@ -20,8 +20,9 @@ import {
 const TEMP_PREFIX = '.tmp-';
 
 // The ledger is regular files only: an object is never read through a symbolic link, which could
-// lead out of the store (Windows has no O_NOFOLLOW; there lstat in head() and list() still apply).
-const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+// lead out of the store, and opening a planted FIFO must not wait for a writer (Windows has
+// neither flag; there lstat in head() and list() still apply).
+const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** The bytes of a regular file; ObjectNotFoundError when there is none (a symbolic link counts as none). */
 async function readRegularFile(path: string, key: string): Promise<Uint8Array> {

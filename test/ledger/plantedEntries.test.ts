@@ -3,6 +3,7 @@
  * temporary-looking files, names no key can have, symbolic links (a link is itself a finding) and
  * anything under manifests/ that is not a manifest each fail verify, named.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,20 @@ describe('verify of a directory store', () => {
       },
     ]);
   });
+
+  it('names a FIFO planted at a recorded object’s name without waiting for a writer', async () => {
+    const { snapshot, manifest } = await oneRun(subject);
+    const path = join(root, ...snapshot.key.split('/'));
+    await unlink(path);
+    execFileSync('mkfifo', [path]);
+
+    const result = await verifyLedger(store);
+
+    expect(result.problems).toEqual([
+      { kind: 'missing', key: snapshot.key, detail: `recorded by ${manifest.key} but not in the store` },
+      { kind: 'unexpected', key: snapshot.key, detail: 'not a regular file' },
+    ]);
+  }, 10_000);
 
   it('never reads through a symbolic link, and lists none: readers see only the objects runs wrote', async () => {
     await oneRun(subject);
