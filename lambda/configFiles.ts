@@ -11,21 +11,24 @@ import { ConfigError, errorMessage } from '../src/core/errors.js';
 import type { Waiver } from '../src/evaluate/types.js';
 import { parseWaiversText, type WaiverLimits } from '../src/evaluate/waivers.js';
 import { type Fleet, type FleetFileOptions, parseFleetFile } from '../src/fleet/fleetFile.js';
-import { parseS3Location } from '../src/ledger/s3Store.js';
+import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
 
 /** The bytes of `s3://bucket/key`, or of a path relative to the function's root (LAMBDA_TASK_ROOT). */
 export async function readConfigLocation(variable: string, location: string, s3: S3Client): Promise<ConfigFile> {
-  const object = parseS3Location(location);
+  const object = parseS3ObjectLocation(location, variable);
+  let bytes: Uint8Array;
   try {
-    if (!object)
-      return configFileOf(location, await readFile(resolve(process.env['LAMBDA_TASK_ROOT'] ?? '.', location)));
-    if (object.prefix === '') throw new Error('expected s3://bucket/key, the key is missing');
-    const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.prefix }));
-    if (!response.Body) throw new Error('the object has no body');
-    return configFileOf(location, await response.Body.transformToByteArray());
+    if (!object) {
+      bytes = await readFile(resolve(process.env['LAMBDA_TASK_ROOT'] ?? '.', location));
+    } else {
+      const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
+      if (!response.Body) throw new Error('the object has no body');
+      bytes = await response.Body.transformToByteArray();
+    }
   } catch (error) {
     throw new ConfigError(`${variable}: cannot read ${location}: ${errorMessage(error)}`);
   }
+  return configFileOf(location, bytes);
 }
 
 /** The fleet of FLEET_FILE, with the bytes read (for the report's configuration record). */

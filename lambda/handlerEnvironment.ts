@@ -53,9 +53,15 @@ export function readHandlerEnvironment(environment: Environment): HandlerEnviron
   const problems: string[] = [];
 
   const ledgerText = value(environment, 'LEDGER');
-  const ledger = ledgerText ? parseS3Location(ledgerText) : null;
-  if (!ledger)
-    problems.push(`LEDGER: expected s3://bucket[/prefix], got ${ledgerText ? `"${ledgerText}"` : 'nothing'}`);
+  let ledger: S3Location | null = null;
+  try {
+    ledger = ledgerText ? parseS3Location(ledgerText, 'LEDGER') : null;
+    if (!ledger)
+      problems.push(`LEDGER: expected s3://bucket[/prefix], got ${ledgerText ? `"${ledgerText}"` : 'nothing'}`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+  }
 
   const s3Endpoint = value(environment, 'S3_ENDPOINT');
   if (s3Endpoint !== null && !URL.canParse(s3Endpoint)) {

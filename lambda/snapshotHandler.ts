@@ -6,6 +6,7 @@
  */
 import { snapshotFleet } from '../src/collect/snapshotFleet.js';
 import { createLogger } from '../src/core/logger.js';
+import { prepareStore } from '../src/ledger/open.js';
 import { loadFleet } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
 import { parseInvocationEvent } from './invocationEvent.js';
@@ -26,6 +27,8 @@ export interface SnapshotRunSummary {
 export async function handler(event: unknown): Promise<SnapshotRunSummary> {
   const { now } = parseInvocationEvent(event, environment.timeZone);
   const fleet = await loadFleet(environment.fleetFile, s3);
+  // One cheap request: a missing or refusing bucket fails the invocation before any cluster is contacted.
+  await prepareStore(store);
   const run = await snapshotFleet(fleet, { store, now, logger });
   const summary: SnapshotRunSummary = {
     manifest: run.manifest?.key ?? null,

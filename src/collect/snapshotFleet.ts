@@ -10,7 +10,7 @@
 import type { DateTime } from 'luxon';
 import { ZodError } from 'zod';
 import { mapBounded } from '../core/concurrency.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Fleet } from '../fleet/fleetFile.js';
 import { recordRun } from '../ledger/manifest.js';
@@ -150,6 +150,8 @@ async function storeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<Wr
       const issue = error.issues[0];
       return `not a valid snapshot (${issue?.path.join('.')}: ${issue?.message})`;
     }
+    // A store's own operational errors already start with its location.
+    if (error instanceof OperationalError) return error.message;
     return `${store.location}: ${errorMessage(error)}`;
   }
 }

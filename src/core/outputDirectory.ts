@@ -1,10 +1,12 @@
 /**
  * An output directory (`--out`) is checked, and created, before any work: finding out it is
- * unusable after the report was stored (write-once) would leave the run half done.
+ * unusable after the report was stored (write-once) would leave the run half done. Files are
+ * written into it by writeOutputFile, the one way output files are written.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { access, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { firstLine } from './text.js';
 
@@ -25,6 +27,36 @@ export async function prepareOutputDirectory(flag: string, dir: string): Promise
     throw new ConfigError(`${flag}: cannot use ${dir} as an output directory: ${firstLine(messageOf(error))}`);
   }
   return absolute;
+}
+
+/**
+ * Writes one file of an output directory without ever following a link planted there: the bytes
+ * go to a new file created exclusively ('wx': O_CREAT|O_EXCL, which refuses any existing name,
+ * a symbolic link included) in the same directory, which is then renamed over the name. A
+ * symbolic or hard link at the name is replaced, its target never written; a reader sees the old
+ * file or the new one, never half of it. A directory in the way fails (EISDIR) and nothing is left.
+ *
+ * @example
+ * await writeOutputFile(outDir, 'report.html', html);
+ */
+export async function writeOutputFile(dir: string, name: string, content: string | Uint8Array): Promise<void> {
+  // One file of the directory, never a path into another one.
+  if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
+    throw new Error(`not a file name: "${name}"`);
+  }
+  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx');
+  try {
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, join(dir, name));
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
 }
 
 // Node's fs errors come from another realm under some runners (instanceof Error fails there).

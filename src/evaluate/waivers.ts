@@ -18,11 +18,9 @@
  * (`waivers[1].owner: required`).
  */
 import { DateTime } from 'luxon';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type ConfigFile, readConfigFile } from '../core/configFile.js';
-import { ConfigError, errorMessage } from '../core/errors.js';
-import { firstLine } from '../core/text.js';
+import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
+import { ConfigError } from '../core/errors.js';
 import { RULE_IDS } from './catalog.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
 import type { Waiver } from './types.js';
@@ -66,6 +64,9 @@ const WaiversFile = z.strictObject(
   { waivers: z.array(z.unknown(), { error: 'expected a list of waivers' }) },
   { error: (issue) => (issue.code === 'invalid_type' ? 'expected a mapping with a waivers: list' : undefined) },
 );
+
+/** The list of a file whose other keys are wrong, so its entries are still checked. */
+const WaiversList = z.looseObject({ waivers: z.array(z.unknown()) });
 
 function pathText(path: readonly PropertyKey[]): string {
   return path
@@ -134,15 +135,13 @@ function limitProblems(entry: unknown, limits: WaiverLimits): { key: string; mes
 export function parseWaivers(document: unknown, file: string, limits: WaiverLimits): Waiver[] {
   if (document === null || document === undefined) return [];
   const top = WaiversFile.safeParse(document);
-  if (!top.success) {
-    const problems = top.error.issues.map(
-      (issue) => `${file}: ${pathText(issue.path) || '(top level)'}: ${issue.message}`,
-    );
-    throw new ConfigError(problems[0]!, problems);
-  }
-  const problems: string[] = [];
+  const problems = top.success
+    ? []
+    : top.error.issues.map((issue) => `${file}: ${pathText(issue.path) || '(top level)'}: ${issue.message}`);
+  // A mistake beside the list (a misspelt key) does not hide the mistakes in it: all come at once.
+  const entries = top.success ? top.data.waivers : (WaiversList.safeParse(document).data?.waivers ?? []);
   const waivers: Waiver[] = [];
-  top.data.waivers.forEach((entry, index) => {
+  entries.forEach((entry, index) => {
     const parsed = WaiverEntry.safeParse(entry);
     const beyond = limitProblems(entry, limits);
     if (parsed.success && beyond.length === 0) {
@@ -162,14 +161,7 @@ export function parseWaivers(document: unknown, file: string, limits: WaiverLimi
 
 /** Parses the text of a waivers file (YAML) and validates it; `file` names the source in messages. */
 export function parseWaiversText(text: string, file: string, limits: WaiverLimits): Waiver[] {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    // Only the first line ("... at line 3, column 9"): the parser's source snippet would break the one-line rule.
-    throw new ConfigError(`${file}: not valid YAML: ${firstLine(errorMessage(error))}`);
-  }
-  return parseWaivers(document, file, limits);
+  return parseWaivers(parseConfigYaml({ path: file, text }), file, limits);
 }
 
 /**

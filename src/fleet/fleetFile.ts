@@ -23,12 +23,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
-import { type ConfigFile, readConfigFile } from '../core/configFile.js';
+import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
-import { firstLine } from '../core/text.js';
 import { withoutUrlCredentials } from '../core/urls.js';
 import { normalizeServerUrl } from '../evaluate/endpoints.js';
 import { RuleThresholds } from '../evaluate/thresholds.js';
@@ -183,23 +181,10 @@ function issueProblems(file: string, error: z.ZodError, prefix: readonly Propert
  * Throws one ConfigError holding every problem found.
  */
 export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): Fleet {
-  // prettyErrors would add the offending source lines: one line per problem, with its position instead.
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      `${file}: not valid YAML`,
-      document.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return `${file}: not valid YAML: ${firstLine(e.message)} (${line}:${col})`;
-      }),
-    );
-  }
-  const parsed = FleetInput.safeParse(document.toJS() ?? {});
+  const document = parseConfigYaml({ path: file, text });
+  const parsed = FleetInput.safeParse(document ?? {});
   const problems = parsed.success ? [] : issueProblems(file, parsed.error);
-  const rawClusters: unknown[] = Array.isArray(parsed.data?.clusters)
-    ? parsed.data.clusters
-    : rawClusterList(document.toJS());
+  const rawClusters: unknown[] = Array.isArray(parsed.data?.clusters) ? parsed.data.clusters : rawClusterList(document);
 
   const base = dirname(resolve(file));
   const seen = new Map<string, number>();
@@ -236,7 +221,7 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
     source: file,
     clusters,
     defaults,
-    rules: rules ? withCollectionExcludes(rules, document.toJS(), defaults) : null,
+    rules: rules ? withCollectionExcludes(rules, document, defaults) : null,
   };
 }
 

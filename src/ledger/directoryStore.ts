@@ -2,10 +2,10 @@
  * The embedded ledger: a directory on the local disk, one file per key.
  */
 import { randomBytes } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { constants, type Dirent } from 'node:fs';
+import { link, lstat, mkdir, open, readdir, readlink, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { assertValidKey, assertValidPrefix, compareKeys } from './keys.js';
+import { assertValidKey, assertValidPrefix, compareKeys, keyProblemOf } from './keys.js';
 import {
   type LedgerStore,
   ObjectExistsError,
@@ -13,10 +13,44 @@ import {
   type PutOptions,
   type PutResult,
   type StoredObjectInfo,
+  type StoreEntry,
 } from './store.js';
 
 // Temporary files start with this; list() skips them (a crashed writer may leave one behind).
 const TEMP_PREFIX = '.tmp-';
+
+// The ledger is regular files only: an object is never read through a symbolic link, which could
+// lead out of the store, and opening a planted FIFO must not wait for a writer (Windows has
+// neither flag; there lstat in head() and list() still apply).
+const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** The bytes of a regular file; ObjectNotFoundError when there is none (a symbolic link counts as none). */
+async function readRegularFile(path: string, key: string): Promise<Uint8Array> {
+  try {
+    const handle = await open(path, READ_NO_FOLLOW);
+    try {
+      if (!(await handle.stat()).isFile()) throw new ObjectNotFoundError(key);
+      return new Uint8Array(await handle.readFile());
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    // ELOOP: the name is a symbolic link (O_NOFOLLOW).
+    if (['ENOENT', 'EISDIR', 'ENOTDIR', 'ELOOP'].some((code) => isErrno(error, code))) {
+      throw new ObjectNotFoundError(key);
+    }
+    throw error;
+  }
+}
+
+/** Why a directory entry is no object (see StoreEntry.foreign), or null when it is one. */
+async function foreignReason(entry: Dirent, path: string, key: string): Promise<string | null> {
+  if (entry.isSymbolicLink()) return `a symbolic link (to ${JSON.stringify(await readlink(path))})`;
+  if (!entry.isFile()) return 'not a regular file';
+  if (entry.name.startsWith(TEMP_PREFIX)) return 'a temporary file (left by an interrupted write, or planted)';
+  const problem = keyProblemOf(key);
+  return problem ? `a name no ledger key can have (${problem})` : null;
+}
 
 function isErrno(error: unknown, code: string): boolean {
   return (error as { code?: unknown } | null)?.code === code;
@@ -69,7 +103,12 @@ export class DirectoryLedgerStore implements LedgerStore {
       } catch (error) {
         if (!isErrno(error, 'EEXIST')) throw error;
       }
-      if (sameBytes(await readFile(path), body)) return 'unchanged';
+      const existing = await readRegularFile(path, key).catch((error: unknown) => {
+        // Something that is no object (a symbolic link) holds the name: it is not overwritten either.
+        if (error instanceof ObjectNotFoundError) return null;
+        throw error;
+      });
+      if (existing && sameBytes(existing, body)) return 'unchanged';
       throw new ObjectExistsError(key);
     } finally {
       await unlink(temp).catch(() => undefined);
@@ -77,19 +116,12 @@ export class DirectoryLedgerStore implements LedgerStore {
   }
 
   async get(key: string): Promise<Uint8Array> {
-    try {
-      return new Uint8Array(await readFile(this.pathOf(key)));
-    } catch (error) {
-      if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR') || isErrno(error, 'ENOTDIR')) {
-        throw new ObjectNotFoundError(key);
-      }
-      throw error;
-    }
+    return readRegularFile(this.pathOf(key), key);
   }
 
   async head(key: string): Promise<StoredObjectInfo | null> {
     try {
-      const info = await stat(this.pathOf(key));
+      const info = await lstat(this.pathOf(key));
       return info.isFile() ? { key, size: info.size } : null;
     } catch (error) {
       if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return null;
@@ -99,14 +131,26 @@ export class DirectoryLedgerStore implements LedgerStore {
 
   async list(prefix: string): Promise<StoredObjectInfo[]> {
     assertValidPrefix(prefix);
-    // Walk only the deepest directory the prefix names, then filter by the full prefix.
-    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-    const found: StoredObjectInfo[] = [];
-    await this.walk(folder, found);
-    return found.filter((object) => object.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key));
+    const found: StoreEntry[] = [];
+    await this.walk('', found, prefix);
+    return found
+      .filter((entry) => entry.foreign === undefined && entry.key.startsWith(prefix))
+      .map(({ key, size }) => ({ key, size }))
+      .sort((a, b) => compareKeys(a.key, b.key));
   }
 
-  private async walk(folder: string, found: StoredObjectInfo[]): Promise<void> {
+  async inventory(): Promise<StoreEntry[]> {
+    const found: StoreEntry[] = [];
+    await this.walk('', found, '');
+    return found.sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /**
+   * Every entry below the folder, descending only into directories on the way to `prefix` or
+   * under it. Always from the root: a symbolic link is an entry of its own, never followed, and
+   * no folder of a prefix is opened through one.
+   */
+  private async walk(folder: string, found: StoreEntry[], prefix: string): Promise<void> {
     const directory = folder === '' ? this.root : join(this.root, ...folder.split('/'));
     let entries: Dirent[];
     try {
@@ -116,15 +160,16 @@ export class DirectoryLedgerStore implements LedgerStore {
       throw error;
     }
     for (const entry of entries) {
-      // A backslash cannot be part of a key (see keys.ts): such a file was not written by the ledger.
-      if (entry.name.startsWith(TEMP_PREFIX) || entry.name.includes('\\')) continue;
       const key = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      const path = join(directory, entry.name);
       if (entry.isDirectory()) {
-        await this.walk(key, found);
-      } else if (entry.isFile()) {
-        const info = await stat(join(directory, entry.name));
-        found.push({ key, size: info.size });
+        if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix)) await this.walk(key, found, prefix);
+        continue;
       }
+      if (!key.startsWith(prefix)) continue;
+      const foreign = await foreignReason(entry, path, key);
+      if (foreign !== null) found.push({ key, size: 0, foreign });
+      else found.push({ key, size: (await lstat(path)).size });
     }
   }
 }

@@ -61,18 +61,27 @@ function keyProblem(key: string, allowTrailingSlash: boolean): string | null {
   return null;
 }
 
+/**
+ * Why the text cannot be a ledger key (or, as a `prefix`, a list prefix or the prefix of an S3
+ * location), or null when it can. The one statement of the rules: stores, locations and the
+ * keys users give (`share --key`) all ask here.
+ */
+export function keyProblemOf(key: string, kind: 'key' | 'prefix' = 'key'): string | null {
+  if (kind === 'prefix') return key === '' ? null : keyProblem(key, true);
+  if (key === '') return 'must not be empty';
+  if (key.endsWith('/')) return 'must not end with /';
+  return keyProblem(key, false);
+}
+
 /** Throws InvalidKeyError unless the key is a non-empty relative '/'-separated path without . or .. segments. */
 export function assertValidKey(key: string): void {
-  if (key === '') throw new InvalidKeyError(key, 'must not be empty');
-  if (key.endsWith('/')) throw new InvalidKeyError(key, 'must not end with /');
-  const problem = keyProblem(key, false);
+  const problem = keyProblemOf(key);
   if (problem) throw new InvalidKeyError(key, problem);
 }
 
 /** A list prefix: empty (everything) or a valid key, optionally ending with '/'. */
 export function assertValidPrefix(prefix: string): void {
-  if (prefix === '') return;
-  const problem = keyProblem(prefix, true);
+  const problem = keyProblemOf(prefix, 'prefix');
   if (problem) throw new InvalidKeyError(prefix, problem);
 }
 

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { isoUtc } from '../core/clock.js';
 import { mapBounded } from '../core/concurrency.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
-import { compareKeys, MANIFESTS_PREFIX, manifestKey, parseManifestKey } from './keys.js';
+import { compareKeys, keyProblemOf, MANIFESTS_PREFIX, manifestKey, parseManifestKey } from './keys.js';
 import {
   CorruptObjectError,
   encodeJson,
@@ -32,7 +32,13 @@ export const MANIFEST_HASH_DIGITS = 16;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const ManifestEntry = z.object({ key: z.string(), size: z.number().int().nonnegative(), sha256 });
+// A recorded key is looked up in the store: one that could lead out of it makes the manifest corrupt.
+const recordedKey = z.string().superRefine((key, ctx) => {
+  const problem = keyProblemOf(key);
+  if (problem) ctx.addIssue({ code: 'custom', message: `not a ledger key: ${problem}` });
+});
+
+export const ManifestEntry = z.object({ key: recordedKey, size: z.number().int().nonnegative(), sha256 });
 
 /** A manifest another one follows: its key and the SHA-256 of its bytes. */
 export const ManifestLink = z.object({ key: z.string(), sha256 });

@@ -14,8 +14,8 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { OperationalError } from '../core/errors.js';
-import { assertValidKey, assertValidPrefix, compareKeys } from './keys.js';
+import { ConfigError, OperationalError } from '../core/errors.js';
+import { assertValidKey, assertValidPrefix, compareKeys, keyProblemOf } from './keys.js';
 import {
   type LedgerStore,
   ObjectExistsError,
@@ -23,6 +23,7 @@ import {
   type PutOptions,
   type PutResult,
   type StoredObjectInfo,
+  type StoreEntry,
 } from './store.js';
 
 export interface S3Location {
@@ -31,12 +32,49 @@ export interface S3Location {
   prefix: string;
 }
 
-/** Parses `s3://bucket[/prefix]`; null when the text is not an s3:// URL. */
-export function parseS3Location(location: string): S3Location | null {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+// Bucket names as S3 has allowed them (legacy us-east-1 buckets included): nothing that is a path
+// segment of its own (`.`, `..`) or could end the bucket's part of a path-style URL.
+const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+const BUCKET_RULE =
+  '3 to 255 letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit';
+
+/** The bucket and the rest of `s3://bucket/rest`; null when the text is not an s3:// URL. */
+function splitS3Url(location: string, flag: string): { bucket: string; rest: string } | null {
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/s.exec(location);
   if (!match) return null;
-  const prefix = match[2]!.replace(/\/+$/, '');
-  return { bucket: match[1]!, prefix };
+  const bucket = match[1]!;
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new ConfigError(
+      `${flag}: ${JSON.stringify(bucket)} in ${JSON.stringify(location)} is not a bucket name (${BUCKET_RULE})`,
+    );
+  }
+  return { bucket, rest: match[2] ?? '' };
+}
+
+/**
+ * Parses `s3://bucket[/prefix]` (one trailing `/` is dropped); null when the text is not an s3://
+ * URL. A prefix with `.`, `..` or empty segments, a backslash or control characters is a
+ * ConfigError naming `flag`: on path-style endpoints `s3://bucket/../other` would reach another
+ * bucket, and no such prefix names the same place on every S3 implementation.
+ *
+ * @example
+ * parseS3Location('s3://audit-ledger/prod/', '--store') // { bucket: 'audit-ledger', prefix: 'prod' }
+ */
+export function parseS3Location(location: string, flag = '--store'): S3Location | null {
+  const url = splitS3Url(location, flag);
+  if (!url) return null;
+  const problem = keyProblemOf(url.rest, 'prefix');
+  if (problem) throw new ConfigError(`${flag}: the prefix of ${JSON.stringify(location)} ${problem}`);
+  return { bucket: url.bucket, prefix: url.rest.replace(/\/$/, '') };
+}
+
+/** Parses `s3://bucket/key` of one object (a configuration file), by the same rules; null when not s3://. */
+export function parseS3ObjectLocation(location: string, flag: string): { bucket: string; key: string } | null {
+  const url = splitS3Url(location, flag);
+  if (!url) return null;
+  const problem = keyProblemOf(url.rest);
+  if (problem) throw new ConfigError(`${flag}: the key of ${JSON.stringify(location)} ${problem}`);
+  return { bucket: url.bucket, key: url.rest };
 }
 
 export interface S3ClientOptions {
@@ -127,6 +165,9 @@ export class S3LedgerStore implements LedgerStore {
     /** Send `If-None-Match: *` on writes (S3 conditional writes); off for servers that reject it. */
     private readonly conditionalWrites = true,
   ) {
+    // Locations from users were checked by parseS3Location; this guards the ones built in code.
+    if (!BUCKET_NAME.test(where.bucket)) throw new Error(`not a bucket name: "${where.bucket}"`);
+    assertValidPrefix(where.prefix);
     this.bucket = where.bucket;
     this.prefix = where.prefix === '' ? '' : `${where.prefix}/`;
     this.location = `s3://${where.bucket}${where.prefix === '' ? '' : `/${where.prefix}`}`;
@@ -235,6 +276,11 @@ export class S3LedgerStore implements LedgerStore {
     }
   }
 
+  /** One cheap request (a listing of at most one key): OperationalError when the store cannot be used. */
+  async checkAccess(): Promise<void> {
+    await this.probeBucket('opening the ledger');
+  }
+
   /** Lists at most one key: throws the OperationalError that explains a bare HEAD failure. */
   private async probeBucket(action: string): Promise<void> {
     if (this.bucketSeen) return;
@@ -248,7 +294,18 @@ export class S3LedgerStore implements LedgerStore {
 
   async list(prefix: string): Promise<StoredObjectInfo[]> {
     assertValidPrefix(prefix);
-    const found: StoredObjectInfo[] = [];
+    return (await this.listEntries(prefix))
+      .filter((entry) => entry.foreign === undefined)
+      .map(({ key, size }) => ({ key, size }));
+  }
+
+  inventory(): Promise<StoreEntry[]> {
+    return this.listEntries('');
+  }
+
+  /** Every key under the prefix, sorted; keys no ledger key can be (`a\\b`, `a//b`) marked foreign. */
+  private async listEntries(prefix: string): Promise<StoreEntry[]> {
+    const found: StoreEntry[] = [];
     try {
       for await (const page of paginateListObjectsV2(
         { client: this.client },
@@ -256,7 +313,13 @@ export class S3LedgerStore implements LedgerStore {
       )) {
         for (const object of page.Contents ?? []) {
           if (!object.Key?.startsWith(this.prefix)) continue;
-          found.push({ key: object.Key.slice(this.prefix.length), size: object.Size ?? 0 });
+          const key = object.Key.slice(this.prefix.length);
+          const problem = keyProblemOf(key);
+          found.push({
+            key,
+            size: object.Size ?? 0,
+            ...(problem ? { foreign: `a name no ledger key can have (${problem})` } : {}),
+          });
         }
       }
     } catch (error) {

@@ -5,7 +5,7 @@ import { DateTime, Duration } from 'luxon';
 import { isoUtc } from '../core/clock.js';
 import { ConfigError, OperationalError } from '../core/errors.js';
 import { parsePeriod } from '../core/period.js';
-import { keyBelongsToPeriod, REPORTS_PREFIX, SNAPSHOTS_PREFIX } from './keys.js';
+import { keyBelongsToPeriod, keyProblemOf, REPORTS_PREFIX, SNAPSHOTS_PREFIX } from './keys.js';
 import { readManifests } from './manifest.js';
 import { type ResponseHeaderOverrides, S3LedgerStore } from './s3Store.js';
 import type { LedgerStore } from './store.js';
@@ -95,6 +95,8 @@ export async function shareObjects(store: S3LedgerStore, request: ShareRequest):
   }
   let keys: string[];
   if (request.key !== undefined) {
+    const problem = keyProblemOf(request.key);
+    if (problem) throw new ConfigError(`--key: ${JSON.stringify(request.key)} is not a ledger key: ${problem}`);
     if (!(await store.head(request.key))) throw new OperationalError(`${store.location}: no object at ${request.key}`);
     keys = [request.key];
   } else {

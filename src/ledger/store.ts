@@ -8,6 +8,15 @@ export interface StoredObjectInfo {
   size: number;
 }
 
+/** An entry under the store root as inventory() lists it: an object, or something no run writes. */
+export interface StoreEntry extends StoredObjectInfo {
+  /**
+   * Why the entry cannot be a ledger object: a symbolic link, a temporary file, a name no key can
+   * have, not a regular file. Absent for objects (what list() returns).
+   */
+  foreign?: string;
+}
+
 export interface PutOptions {
   contentType: string;
   /** 'gzip' when the bytes are gzip-compressed (snapshots). */
@@ -32,6 +41,11 @@ export interface LedgerStore {
   head(key: string): Promise<StoredObjectInfo | null>;
   /** Every key under the prefix (all pages), sorted. */
   list(prefix: string): Promise<StoredObjectInfo[]>;
+  /**
+   * Everything under the store root, sorted by key: the objects list('') returns and every entry it
+   * leaves out, marked `foreign` (verify names each one; readers never see them).
+   */
+  inventory(): Promise<StoreEntry[]>;
 }
 
 export class ObjectExistsError extends Error {

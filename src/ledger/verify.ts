@@ -228,7 +228,13 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
   // The whole store, not only the folders the ledger writes: a planted trend index entry or a file
   // at the root is as foreign as a planted snapshot. Manifests are the record itself (the chain
   // checks cover them); anything else under manifests/ was not written by a run.
-  for (const { key } of await store.list('')) {
+  // Entries no run writes (a symbolic link, a temporary file, a name no key can have) are named
+  // whatever their key says: such an entry is never evidence, in any period.
+  for (const { key, foreign } of await store.inventory()) {
+    if (foreign !== undefined) {
+      problems.push({ kind: 'unexpected', key, detail: foreign });
+      continue;
+    }
     if (parseManifestKey(key) !== null) continue;
     if (!recorded.has(key) && inScope(key)) {
       problems.push({ kind: 'unexpected', key, detail: 'in the store but recorded by no manifest' });

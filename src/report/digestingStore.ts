@@ -4,7 +4,7 @@
  * snapshot is read once and hashed on the way, never fetched a second time for its hash.
  */
 import { sha256Hex } from '../ledger/objects.js';
-import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from '../ledger/store.js';
+import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo, StoreEntry } from '../ledger/store.js';
 
 export interface ObjectDigest {
   sha256: string;
@@ -41,5 +41,9 @@ export class DigestingLedgerStore implements LedgerStore {
 
   list(prefix: string): Promise<StoredObjectInfo[]> {
     return this.inner.list(prefix);
+  }
+
+  inventory(): Promise<StoreEntry[]> {
+    return this.inner.inventory();
   }
 }

@@ -5,12 +5,11 @@
  * manifest. Nothing is overwritten: a run at another instant writes a new folder, and re-running
  * at the same instant (`--now`) with the same ledger content stores identical bytes (no-ops).
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { ConfigError, errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { prepareOutputDirectory } from '../core/outputDirectory.js';
+import { prepareOutputDirectory, writeOutputFile } from '../core/outputDirectory.js';
 import { assertPeriodStarted, type Period, parsePeriod, periodContaining, periodUpTo } from '../core/period.js';
 import { firstLine } from '../core/text.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
@@ -343,7 +342,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   if (outDir) {
     for (const [file, text] of Object.entries(files)) {
       try {
-        await writeFile(join(outDir, file), text);
+        await writeOutputFile(outDir, file, text);
       } catch (error) {
         throw new OperationalError(
           `--out: cannot write ${join(outDir, file)} (${firstLine(errorMessage(error))}); the report is stored in ${store.location} under ${reportPrefix(period.id)}${timestampForKey(now)}/`,

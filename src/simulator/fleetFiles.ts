@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { configFileOf, parseConfigYaml, yamlDocumentsOf } from '../core/configFile.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import { firstLine } from '../core/text.js';
 import { objectShapeProblem } from './objectIndex.js';
 import { relativeTimeTag } from './relativeTime.js';
 import { type SimulatorConfig, simulatorConfigProblems } from './simulatorConfig.js';
@@ -48,14 +47,14 @@ interface ParsedDocument {
 
 function parseDocuments(text: string, file: string, now: Date, problems: string[]): ParsedDocument[] {
   const values: ParsedDocument[] = [];
-  parseAllDocuments(text, { customTags: [relativeTimeTag(now)] }).forEach((document, index) => {
-    // One error per document: the parser's follow-up errors only restate the first one.
-    const [error] = document.errors;
-    if (error) {
-      problems.push(`${file} (document ${index + 1}): ${firstLine(error.message)}`);
+  yamlDocumentsOf(text, { customTags: [relativeTimeTag(now)] }).forEach((document, index) => {
+    // One problem per document: the parser's follow-up errors only restate the first one.
+    const [problem] = document.problems;
+    if (problem !== undefined) {
+      problems.push(`${file} (document ${index + 1}): ${problem}`);
       return;
     }
-    values.push({ index, value: document.toJS() });
+    if ('value' in document) values.push({ index, value: document.value });
   });
   return values;
 }
@@ -93,10 +92,9 @@ function collectObjects(text: string, file: string, now: Date, problems: string[
   return objects;
 }
 
-async function loadConfig(file: string, now: Date, problems: string[]): Promise<SimulatorConfig | undefined> {
-  const text = await readFile(file, 'utf8');
-  const documents = parseDocuments(text, file, now, problems);
-  const value = documents[0]?.value ?? {};
+/** simulator.yaml: one document; its YAML problems throw (ConfigError), its schema problems are collected. */
+function loadConfig(text: string, file: string, now: Date, problems: string[]): SimulatorConfig | undefined {
+  const value = parseConfigYaml({ path: file, text }, { customTags: [relativeTimeTag(now)] }) ?? {};
   const configProblems = simulatorConfigProblems(value);
   for (const problem of configProblems) problems.push(`${file}: ${problem}`);
   return configProblems.length === 0 ? (value as SimulatorConfig) : undefined;
@@ -124,14 +122,13 @@ export async function loadFleetDirectory(dir: string, options: { now?: Date } = 
     const objects: Record<string, unknown>[] = [];
     let config: SimulatorConfig | undefined;
     for (const file of await filesBelow(clusterDir)) {
-      if (file === configFile) {
-        config = await loadConfig(file, now, problems);
-        continue;
-      }
       try {
-        objects.push(...collectObjects(await readFile(file, 'utf8'), file, now, problems));
+        const { text } = configFileOf(file, await readFile(file));
+        if (file === configFile) config = loadConfig(text, file, now, problems);
+        else objects.push(...collectObjects(text, file, now, problems));
       } catch (error) {
-        problems.push(`${file}: ${errorMessage(error)}`);
+        if (error instanceof ConfigError) problems.push(...error.problems);
+        else problems.push(`${file}: ${errorMessage(error)}`);
       }
     }
     clusters.push({ name, objects, ...(config ? { config } : {}) });

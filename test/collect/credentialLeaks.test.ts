@@ -144,14 +144,14 @@ describe('credentials kept out of snapshots, output and logs', () => {
     const fromKubeconfig = await snapshotCli(['--kubeconfig', kubeconfig, '--store', join(dir, 'other-ledger')]);
 
     // Assess
-    const reason = `cannot load kubeconfig ${kubeconfig}: bad indentation of a mapping entry (9:39)`;
+    const reason = `cannot load kubeconfig ${kubeconfig}: not valid YAML: Nested mappings are not allowed in compact mappings at line 9, column 12`;
     expect(fromFleet.code).toBe(3);
     expect((await storedSnapshots(store)).get('broken')?.meta.unreachableReason).toBe(reason);
     expect(fromFleet.stdout.split('\n')[0]).toMatch(new RegExp(`^broken: unreachable \\(${escapeRegExp(reason)}\\) `));
     expect(fromKubeconfig).toEqual({
       code: 2,
       stdout: '',
-      stderr: `error: --kubeconfig: cannot load ${kubeconfig}: bad indentation of a mapping entry (9:39)\n`,
+      stderr: `error: --kubeconfig: cannot load ${kubeconfig}: not valid YAML: Nested mappings are not allowed in compact mappings at line 9, column 12\n`,
     });
     expectNoMarkers(allStoredText(store), fromFleet.stdout, fromFleet.stderr, fromKubeconfig.stderr);
   });

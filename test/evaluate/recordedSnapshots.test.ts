@@ -99,6 +99,7 @@ describe('loadLatestSnapshots takes only snapshots a run manifest records with t
       put: (key, body, options) => store.put(key, body, options),
       head: (key) => store.head(key),
       list: (prefix) => store.list(prefix),
+      inventory: () => store.inventory(),
     };
 
     const loaded = await loadLatestSnapshots(counting, parsePeriod('2026-W48'), { recorded });

@@ -79,7 +79,7 @@ describe('readWaiversFile', () => {
     await expect(loadWaivers(file)).rejects.toThrow(`${file}: (top level): expected a mapping with a waivers: list`);
   });
 
-  it('reports a YAML syntax error on one line, without the source snippet', async () => {
+  it('reports each YAML syntax error on one line, without the source snippet', async () => {
     const file = await fileWith('broken.yaml', 'waivers:\n  - rule: QUOTA-MISSING\n    owner: SNIPPET-TEXT: : [\n');
     const error = await loadWaivers(file).then(
       () => null,
@@ -88,6 +88,8 @@ describe('readWaiversFile', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       `${file}: not valid YAML: Nested mappings are not allowed in compact mappings at line 3, column 12`,
+      `${file}: not valid YAML: Nested mappings are not allowed in compact mappings at line 3, column 26`,
+      `${file}: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 4, column 1`,
     ]);
   });
 

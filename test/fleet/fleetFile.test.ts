@@ -258,7 +258,7 @@ defaults: { concurrency: 0 }
   it('reports YAML syntax errors with the file name', () => {
     const problems = problemsOf(() => parseFleetFile('clusters: [\n', 'broken.yaml'));
     expect(problems).toEqual([
-      'broken.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (2:1)',
+      'broken.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1',
     ]);
   });
 
@@ -268,9 +268,9 @@ defaults: { concurrency: 0 }
     );
 
     expect(problems).toEqual([
-      'broken.yaml: not valid YAML: Nested mappings are not allowed in compact mappings (3:12)',
-      'broken.yaml: not valid YAML: Nested mappings are not allowed in compact mappings (3:36)',
-      'broken.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (4:1)',
+      'broken.yaml: not valid YAML: Nested mappings are not allowed in compact mappings at line 3, column 12',
+      'broken.yaml: not valid YAML: Nested mappings are not allowed in compact mappings at line 3, column 36',
+      'broken.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 4, column 1',
     ]);
   });
 
@@ -284,7 +284,7 @@ defaults: { concurrency: 0 }
     );
 
     expect(problems).toEqual([
-      `${file}: clusters[0].kubeconfig.path: expected a kubeconfig file, ${join(dir, 'bad.kubeconfig')}: bad indentation of a mapping entry (9:39)`,
+      `${file}: clusters[0].kubeconfig.path: expected a kubeconfig file, ${join(dir, 'bad.kubeconfig')}: not valid YAML: Nested mappings are not allowed in compact mappings at line 9, column 12`,
     ]);
   });
 });
@@ -296,7 +296,9 @@ describe('fleet from a kubeconfig', () => {
 
     const problems = problemsOf(() => fleetFromKubeconfig(path));
 
-    expect(problems).toEqual([`--kubeconfig: cannot load ${path}: bad indentation of a mapping entry (9:39)`]);
+    expect(problems).toEqual([
+      `--kubeconfig: cannot load ${path}: not valid YAML: Nested mappings are not allowed in compact mappings at line 9, column 12`,
+    ]);
   });
 
   it('takes every context by default, named after the context', () => {

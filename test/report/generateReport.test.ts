@@ -9,7 +9,7 @@ import { findingId } from '../../src/evaluate/findingId.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { snapshotKey } from '../../src/ledger/keys.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
-import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from '../../src/ledger/store.js';
+import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo, StoreEntry } from '../../src/ledger/store.js';
 import { generateReport, type ReportFleet } from '../../src/report/generateReport.js';
 import { ReportDocument } from '../../src/report/schema.js';
 import { readLatestTrendEntry, TrendIndexEntry } from '../../src/report/trendIndex.js';
@@ -42,6 +42,9 @@ class CountingStore implements LedgerStore {
   async list(prefix: string): Promise<StoredObjectInfo[]> {
     this.lists.push(prefix);
     return this.inner.list(prefix);
+  }
+  inventory(): Promise<StoreEntry[]> {
+    return this.inner.inventory();
   }
   reset(): void {
     this.gets = [];

@@ -105,7 +105,7 @@ describe('loadFleetDirectory', () => {
     );
     const problems = await problemsOf(loadFleetDirectory(root, { now: NOW }));
     expect(problems).toEqual([
-      `${file} (document 2): Flow sequence in block collection must be sufficiently indented and end with a ] at line 6, column 1`,
+      `${file} (document 2): not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 6, column 1`,
     ]);
   });
 
@@ -117,7 +117,7 @@ describe('loadFleetDirectory', () => {
     );
     const problems = await problemsOf(loadFleetDirectory(root, { now: NOW }));
     expect(problems).toEqual([
-      `${objects} (document 1): !now: expected an offset such as +5d, -2h or -1d12h (units s, m, h, d, w), got "soon" at line 4, column 14`,
+      `${objects} (document 1): not valid YAML: !now: expected an offset such as +5d, -2h or -1d12h (units s, m, h, d, w), got "soon" at line 4, column 14`,
       `${config}: faults.latencyMs: Too small: expected number to be >=0`,
       `${config}: faults: Unrecognized key: "typo"`,
     ]);

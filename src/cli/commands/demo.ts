@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
-import { openStore } from '../../ledger/open.js';
+import { openStore, prepareStore } from '../../ledger/open.js';
 import { cliLogger } from '../cliLogger.js';
 import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
@@ -33,6 +33,7 @@ export function register(program: Command, run: RunState): void {
       // Checked before the demo fleet starts: an unusable --out must not fail after the ledger was written.
       await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      await prepareStore(store);
       const result = await runDemo({
         examplesDir: EXAMPLES,
         store,

@@ -4,8 +4,7 @@ import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
-import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
-import { openStore } from '../../ledger/open.js';
+import { openStore, prepareStore } from '../../ledger/open.js';
 import { checkedReason, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
@@ -51,7 +50,7 @@ export function register(program: Command, run: RunState): void {
       checkedReason(flags.reason);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
-      if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', flags.store);
+      await prepareStore(store);
       const logger = cliLogger();
       const snapshots = await snapshotFleet(fleet, { store, now, logger });
       for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);

@@ -7,12 +7,10 @@ import {
 } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
-import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { withoutControlCharacters } from '../../core/text.js';
 import { clusterProblemsOf } from '../../evaluate/sectionProblems.js';
 import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
-import { DirectoryLedgerStore } from '../../ledger/directoryStore.js';
-import { openStore } from '../../ledger/open.js';
+import { openStore, prepareStore } from '../../ledger/open.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
@@ -47,9 +45,9 @@ export function register(program: Command, run: RunState): void {
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
-      // Before any cluster is contacted: a ledger directory that cannot be written would only show
-      // once every snapshot was collected and refused.
-      if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', flags.store);
+      // Before any cluster is contacted: a store that cannot be used (a directory that cannot be
+      // written, a missing or refusing bucket) would only show once every snapshot was refused.
+      await prepareStore(store);
       const progress = createProgress(fleet.clusters.length);
       const result = await snapshotFleet(fleet, {
         store,

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { decodeUtf8, yamlValueOf } from '../../core/configFile.js';
 import { errorMessage } from '../../core/errors.js';
 import { withoutControlCharacters } from '../../core/text.js';
 import { withoutCredentialsInUrls } from '../../core/urls.js';
@@ -10,7 +13,7 @@ export class KubeconfigLoadError extends Error {
 
 /**
  * Loads a kubeconfig file. The YAML parser's messages quote the offending source lines, which in
- * a kubeconfig are tokens and passwords: only the first line (the reason and `(line:column)`) is
+ * a kubeconfig are tokens and passwords: only the first line (the reason, its line and column) is
  * kept, so a syntax error never carries credentials into a snapshot, a report or a terminal.
  *
  * @example
@@ -18,8 +21,19 @@ export class KubeconfigLoadError extends Error {
  */
 export function loadKubeconfigFile(path: string): KubeConfig {
   const config = new KubeConfig();
+  // Read as every configuration file is (src/core/configFile.ts: strict UTF-8, the YAML alias
+  // limit, no __proto__ keys), then handed to the client as JSON, which has no aliases to expand.
+  let parsed: ReturnType<typeof yamlValueOf>;
   try {
-    config.loadFromFile(path);
+    parsed = yamlValueOf(decodeUtf8(readFileSync(path)));
+  } catch (error) {
+    throw new KubeconfigLoadError(kubeconfigProblem(error));
+  }
+  if ('problems' in parsed) throw new KubeconfigLoadError(kubeconfigProblem(parsed.problems[0]));
+  try {
+    config.loadFromString(JSON.stringify(parsed.value ?? {}));
+    // As loadFromFile does: certificate and key files are relative to the kubeconfig's folder.
+    config.makePathsAbsolute(dirname(path));
   } catch (error) {
     throw new KubeconfigLoadError(kubeconfigProblem(error));
   }
