@@ -29,6 +29,7 @@ import {
   parseRetryAfterMs,
   type RetryPolicy,
 } from './retryPolicy.js';
+import { ExecPluginError, withBoundedExecPlugin } from './access/execCredentialPlugin.js';
 
 export type ReadFailureState = 'absent' | 'forbidden' | 'error' | 'unreachable';
 
@@ -128,11 +129,14 @@ export class KubeReader {
    * thousands per fleet run. The first one is kept and reused; close() ends its connections.
    */
   private dispatcher: ReturnType<RequestContext['getDispatcher']>;
+  private readonly kubeConfig: KubeConfig;
 
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    kubeConfig: KubeConfig,
     private readonly options: KubeReaderOptions,
   ) {
+    // Credentials are part of the request: an exec plugin gets no longer than the request.
+    this.kubeConfig = withBoundedExecPlugin(kubeConfig, options.requestTimeoutMs);
     this.pageSize = options.pageSize ?? 500;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
@@ -303,10 +307,11 @@ export class KubeReader {
       context.setHeaderParam('Accept', 'application/json');
       try {
         await this.kubeConfig.applySecurityAuthentication(context);
-      } catch {
+      } catch (error) {
         // An exec credential plugin's output (stdout parsed as JSON, stderr as the error) may hold
-        // the very token it failed to wrap: none of it is repeated.
-        throw new KubeReadError('unreachable', `GET ${path}: ${CREDENTIALS_UNAVAILABLE}`);
+        // the very token it failed to wrap: only ExecPluginError's own words are repeated.
+        const why = error instanceof ExecPluginError ? `: ${error.message}` : '';
+        throw new KubeReadError('unreachable', `GET ${path}: ${CREDENTIALS_UNAVAILABLE}${why}`);
       }
       let response: ResponseContext;
       try {

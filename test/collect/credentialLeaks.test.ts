@@ -156,7 +156,7 @@ describe('credentials kept out of snapshots, output and logs', () => {
     expectNoMarkers(allStoredText(store), fromFleet.stdout, fromFleet.stderr, fromKubeconfig.stderr);
   });
 
-  it("records a failing exec credential plugin with a fixed message, never the plugin's output", async () => {
+  it("records a failing exec credential plugin with fleetledger's reason, never the plugin's output", async () => {
     // Prepare: one plugin prints a bare token (not ExecCredential JSON), the other fails printing it to stderr
     const fleet = await startSimulatedFleet([{ name: 'plain', objects: [namespace('payments')] }]);
     running.push(fleet);
@@ -180,10 +180,16 @@ describe('credentials kept out of snapshots, output and logs', () => {
     // Assess
     expect(result.code).toBe(3);
     const snapshots = await storedSnapshots(store);
-    for (const name of ['bare-token', 'failing']) {
+    // Why, in fleetledger's own words: never the plugin's output.
+    const reasons = {
+      'bare-token':
+        'the exec credential plugin printed no ExecCredential (JSON with status.token or client certificate data)',
+      failing: 'the exec credential plugin exited with code 1',
+    };
+    for (const [name, reason] of Object.entries(reasons)) {
       expect(snapshots.get(name)?.meta.status).toBe('unreachable');
       expect(snapshots.get(name)?.meta.unreachableReason).toBe(
-        'GET /version: credentials of the kubeconfig user could not be obtained',
+        `GET /version: credentials of the kubeconfig user could not be obtained: ${reason}`,
       );
     }
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);
