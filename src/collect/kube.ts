@@ -322,7 +322,10 @@ export class KubeReader {
   async close(): Promise<void> {
     const dispatcher = this.dispatcher;
     this.dispatcher = undefined;
-    await dispatcher?.destroy().catch(() => undefined);
+    // Not awaited: undici's destroy() settles only when a connection to a server that accepted and
+    // never completed the TLS handshake gives up (its 10 s connect timeout), and the cluster's
+    // snapshot would wait that long after its request timeout.
+    void dispatcher?.destroy().catch(() => undefined);
   }
 
   /** One GET with the retry policy, within the request deadline. */

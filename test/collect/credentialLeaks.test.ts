@@ -195,7 +195,7 @@ describe('credentials kept out of snapshots, output and logs', () => {
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);
   });
 
-  it('keeps URLs without their user name and password: Argo CD servers and destinations, KubeFed endpoints, messages and the kubeconfig server', async () => {
+  it('replaces the user name and password of URLs by a marker: Argo CD servers and destinations, KubeFed endpoints, messages; drops them from the kubeconfig server', async () => {
     // Prepare
     const fleet = await startSimulatedFleet([{ name: 'gitops', objects: gitopsObjects() }]);
     running.push(fleet);
@@ -215,20 +215,30 @@ describe('credentials kept out of snapshots, output and logs', () => {
     const snapshots = await storedSnapshots(store);
     const gitops = snapshots.get('gitops')!;
     expect(gitops.meta.status).toBe('ok');
-    expect(gitops.gitops.clusters).toEqual([{ name: 'target', server: 'https://argocd-target.example:6443' }]);
+    expect(gitops.gitops.clusters).toEqual([
+      { name: 'target', server: 'https://[REDACTED:userinfo]@argocd-target.example:6443' },
+    ]);
     expect(gitops.gitops.applications.map((a) => [a.destination.server, a.operation?.message])).toEqual([
-      ['https://app-target.example:6443/', 'rpc error: failed to fetch https://git.example/corp/apps.git: 401'],
+      [
+        'https://[REDACTED:userinfo]@app-target.example:6443/',
+        'rpc error: failed to fetch https://[REDACTED:userinfo]@git.example/corp/apps.git: 401',
+      ],
     ]);
     expect(gitops.federation.kubefedClusters.map((c) => [c.apiEndpoint, c.message])).toEqual([
-      ['https://fed-target.example:6443', 'cannot reach https://fed-target.example:6443/healthz'],
+      [
+        'https://[REDACTED:userinfo]@fed-target.example:6443',
+        'cannot reach https://[REDACTED:userinfo]@fed-target.example:6443/healthz',
+      ],
     ]);
+    expect(gitops.meta.redactions).toEqual({ userinfo: 5 });
+    // The configured address is fleetledger's own: kept as an address, without the credentials.
     expect(snapshots.get('userinfo')?.meta.endpoint).toBe(cluster.server);
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);
   });
 });
 
 describe('Istio remote secrets', () => {
-  it('keeps only the API server of each remote kubeconfig, without its password: never the token, the client key, or a broken line', async () => {
+  it('keeps only the API server of each remote kubeconfig, its password replaced by a marker: never the token, the client key, or a broken line', async () => {
     // Prepare: a YAML kubeconfig, a JSON one, and one whose token line breaks the YAML
     const fleet = await startSimulatedFleet([{ name: 'mesh', objects: istioRemoteObjects() }]);
     running.push(fleet);
@@ -254,7 +264,11 @@ describe('Istio remote secrets', () => {
     expect(snapshot.federation.istioRemoteClusters).toEqual(['broken', 'east', 'west']);
     expect(snapshot.federation.istioRemotes).toEqual([
       { secret: 'istio-remote-secret-broken', name: 'broken', server: null },
-      { secret: 'istio-remote-secret-east', name: 'east', server: 'https://east.mesh.example:6443' },
+      {
+        secret: 'istio-remote-secret-east',
+        name: 'east',
+        server: 'https://[REDACTED:userinfo]@east.mesh.example:6443',
+      },
       { secret: 'istio-remote-secret-west', name: 'west', server: 'https://west.mesh.example:6443' },
     ]);
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);

@@ -372,7 +372,12 @@ describe('snapshotting a fleet', () => {
       ],
       istioRemoteClusters: ['cluster-b'],
       istioRemotes: [
-        { secret: 'istio-remote-secret-cluster-b', name: 'cluster-b', server: 'https://cluster-b.example:6443' },
+        {
+          secret: 'istio-remote-secret-cluster-b',
+          name: 'cluster-b',
+          // The remote kubeconfig's server carries a password (see istioRemoteKubeconfig).
+          server: 'https://[REDACTED:userinfo]@cluster-b.example:6443',
+        },
       ],
     });
   });
