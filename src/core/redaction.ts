@@ -96,7 +96,8 @@ const RULES: readonly Rule[] = [
     },
   ],
   [
-    new RegExp(String.raw`(^|[^\w.-])(${SECRET_NAME}=)${NOT_A_MARKER}[^\s&#"'<>]+`, 'gi'),
+    // Sentence punctuation right after the value ("...?token=abc: 401") is left to the sentence.
+    new RegExp(String.raw`(^|[^\w.-])(${SECRET_NAME}=)${NOT_A_MARKER}[^\s&#"'<>]*[^\s&#"'<>.,:;)\]]`, 'gi'),
     (_, before, name) => `${before}${name}${marker('parameter')}`,
   ],
   [
