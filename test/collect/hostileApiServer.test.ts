@@ -192,6 +192,25 @@ describe('redirects', () => {
   });
 });
 
+describe('error answers', () => {
+  it('keep their Status message with the credentials it quotes marked', async () => {
+    handler = (_path, response) =>
+      json(response, 422, {
+        kind: 'Status',
+        message: 'webhook https://hook:FAKE-pw@policy.example/validate refused Authorization: Bearer FAKE-token-0001',
+      });
+    const subject = reader();
+
+    await expect(subject.getJson('/api/v1/namespaces')).rejects.toEqual(
+      failure(
+        'GET /api/v1/namespaces: HTTP 422: webhook https://[REDACTED:userinfo]@policy.example/validate refused Authorization: Bearer [REDACTED:bearer]',
+        422,
+      ),
+    );
+    await subject.close();
+  });
+});
+
 describe('the response size limit', () => {
   it('stops reading an endless body at the limit and fails that request with the reason', async () => {
     // Prepare: a list whose items never end
