@@ -150,8 +150,9 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 }
 
 /**
- * A copy of plain data (objects, arrays, strings) with redactCredentials applied to every string
- * value (keys are names, not free text), and the markers it then holds counted by kind.
+ * Plain data (objects, arrays, strings) with redactCredentials applied to every string value (keys
+ * are names, not free text), and the markers it then holds counted by kind. Copy on write: what
+ * holds nothing to redact is returned as it is (a snapshot of 50,000 namespaces is not rebuilt).
  */
 export function redactCredentialsDeep<T>(value: T): { value: T; markers: Map<string, number> } {
   const markers = new Map<string, number>();
@@ -161,11 +162,25 @@ export function redactCredentialsDeep<T>(value: T): { value: T; markers: Map<str
       countRedactionMarkers(redacted, markers);
       return redacted;
     }
-    if (Array.isArray(entry)) return entry.map(visit);
+    if (Array.isArray(entry)) {
+      let copy: unknown[] | null = null;
+      entry.forEach((item, index) => {
+        const visited = visit(item);
+        if (visited === item) return;
+        copy ??= [...entry];
+        copy[index] = visited;
+      });
+      return copy ?? entry;
+    }
     if (entry !== null && typeof entry === 'object' && isPlainObject(entry)) {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(entry)) out[key] = visit(item);
-      return out;
+      let copy: Record<string, unknown> | null = null;
+      for (const [key, item] of Object.entries(entry)) {
+        const visited = visit(item);
+        if (visited === item) continue;
+        copy ??= { ...entry };
+        copy[key] = visited;
+      }
+      return copy ?? entry;
     }
     return entry;
   };
