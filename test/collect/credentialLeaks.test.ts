@@ -4,10 +4,9 @@
  * snapshots, the manifest, the command's output or its logs. The CLI runs as a separate process
  * against simulated API servers; every marker below is searched for in all of it.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { summaryLine } from '../../src/cli/commands/snapshot.js';
@@ -21,6 +20,7 @@ import { ObjectExistsError, type PutOptions, type PutResult } from '../../src/le
 import type { RunningCluster, RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { type CliResult, runFleetledger } from '../support/cli.js';
+import { allStoredText } from '../support/storedText.js';
 import { b64, crd, namespace } from './fixtures.js';
 
 let startSimulatedFleet: (clusters: SimulatedClusterDefinition[], options?: { now?: Date }) => Promise<RunningFleet>;
@@ -67,21 +67,6 @@ current-context: ctx
 
 function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Every file under the directory, gzip members unpacked, as one text. */
-function allStoredText(dir: string): string {
-  const texts: string[] = [];
-  const walk = (path: string) => {
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path)) walk(join(path, entry));
-      return;
-    }
-    const bytes = readFileSync(path);
-    texts.push(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8'));
-  };
-  walk(dir);
-  return texts.join('\n');
 }
 
 function expectNoMarkers(...texts: string[]): void {

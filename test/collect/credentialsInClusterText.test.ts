@@ -10,12 +10,12 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { readSnapshot } from '../../src/ledger/snapshots.js';
 import type { RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { type CliResult, runFleetledger } from '../support/cli.js';
+import { allStoredText } from '../support/storedText.js';
 import { b64, crd, namespace } from './fixtures.js';
 
 let startSimulatedFleet: (clusters: SimulatedClusterDefinition[], options?: { now?: Date }) => Promise<RunningFleet>;
@@ -235,21 +235,6 @@ function leakyCluster(): Record<string, unknown>[] {
   ];
 }
 
-/** Every file under the directory, gzip members unpacked, as one text. */
-function allText(dir: string): string {
-  const texts: string[] = [];
-  const walk = (path: string) => {
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path)) walk(join(path, entry));
-      return;
-    }
-    const bytes = readFileSync(path);
-    texts.push(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8'));
-  };
-  walk(dir);
-  return texts.join('\n');
-}
-
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (path: string) => {
@@ -370,7 +355,9 @@ describe('credentials in the text a cluster supplies', () => {
     // ... the log says that something was redacted ...
     expect(snapshot.stderr).toContain('credentials in cluster text were redacted cluster=leaky');
     // ... and no credential is anywhere.
-    const everything = [allText(store), allText(out), ...results.flatMap((r) => [r.stdout, r.stderr])].join('\n');
+    const everything = [allStoredText(store), allStoredText(out), ...results.flatMap((r) => [r.stdout, r.stderr])].join(
+      '\n',
+    );
     const found = FRAGMENTS.filter((fragment) => everything.includes(fragment));
     expect(found).toEqual([]);
   }, 120_000);

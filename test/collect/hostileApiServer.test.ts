@@ -49,22 +49,9 @@ const listen = (server: Server | HttpServer) =>
 
 beforeAll(async () => {
   ({ startSimulatedFleet } = await import('../../src/simulator/fleet.js'));
-  const { createCertificate } = await import('../../src/simulator/certificates.js');
-  const now = Date.now();
-  const ca = await createCertificate({
-    subject: 'CN=hostile-ca',
-    notBefore: new Date(now - 3600e3),
-    notAfter: new Date(now + 3600e3),
-    isCA: true,
-  });
-  const serving = await createCertificate({
-    subject: 'CN=apiserver',
-    ipAddresses: ['127.0.0.1'],
-    dnsNames: ['localhost'],
-    notBefore: new Date(now - 3600e3),
-    notAfter: new Date(now + 3600e3),
-    issuer: ca,
-  });
+  const { createServingIdentity } = await import('../../src/simulator/apiServer.js');
+  // A simulated API server's CA and serving certificate (localhost and 127.0.0.1), for hand-written servers.
+  const { ca, serving } = await createServingIdentity({ name: 'hostile', now: new Date(), servingCertValidDays: 1 });
   caPem = ca.certPem;
   const tls = { cert: serving.certPem, key: serving.keyPem };
   hostile = createServer(tls, (request, response) => {
