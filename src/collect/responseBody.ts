@@ -6,7 +6,7 @@
  * silently put in place of what the cluster sent.
  */
 
-/** Well above a real list page (500 objects of a few KiB, or of Secrets up to 1 MiB each, is rare). */
+/** Far above a real list page (500 objects of a few KiB each), far below what breaks a Lambda. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** What is read of an error answer: its Status message is all that is kept (300 characters). */
 const ERROR_BODY_BYTES = 64 * 1024;
