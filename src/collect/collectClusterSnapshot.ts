@@ -4,7 +4,8 @@
  * request timeout and yields an `unreachable` snapshot. Then every section is collected
  * concurrently (bounded); each records the outcome of each of its sources (sources.ts), keeps
  * what it read and is `partial` when some sources failed; a section that fails records its state
- * and the others go on.
+ * and the others go on. Last, credentials in the text the cluster supplied are redacted
+ * (redactSnapshot.ts): only then is anything about the cluster logged or returned.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DateTime } from 'luxon';
@@ -12,7 +13,7 @@ import { isoUtc } from '../core/clock.js';
 import { mapBounded } from '../core/concurrency.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { withoutCredentialsInUrls, withoutUrlCredentials } from '../core/urls.js';
+import { withoutUrlCredentials } from '../core/urls.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { ClusterTarget } from '../fleet/fleetFile.js';
 import {
@@ -32,6 +33,7 @@ import { COLLECTORS } from './collectors/index.js';
 import { at, type JsonRecord, str } from './fields.js';
 import { quarantineInvalidSections } from './invalidSections.js';
 import { KubeReadError, KubeReader } from './kube.js';
+import { redactSnapshot } from './redactSnapshot.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { readServingCertificate } from './servingCertificate.js';
 import { SourceRecorder } from './sources.js';
@@ -55,6 +57,8 @@ export interface CollectOptions {
    * `skipped`. @default true
    */
   readonly readSecrets?: boolean;
+  /** The largest API answer read; a larger one fails its request (that section's error). @default 64 MiB */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -67,14 +71,19 @@ export interface CollectOptions {
  * });
  */
 export async function collectClusterSnapshot(target: ClusterTarget, options: CollectOptions): Promise<Snapshot> {
+  // Redacted first: the schema check's messages and every log line then see only redacted text.
+  const snapshot = quarantineInvalidSections(redactSnapshot(await collectUnredacted(target, options)));
+  logProblems(snapshot, options.logger);
+  return snapshot;
+}
+
+async function collectUnredacted(target: ClusterTarget, options: CollectOptions): Promise<Snapshot> {
   const collectionStart = options.clock();
   let kubeConfig: KubeConfig;
   try {
     kubeConfig = await (options.access ?? clusterAccessFor(target)).kubeConfig();
   } catch (error) {
-    const reason = withoutCredentialsInUrls(
-      error instanceof ClusterAccessError ? error.message : `cannot build access: ${errorMessage(error)}`,
-    );
+    const reason = error instanceof ClusterAccessError ? error.message : `cannot build access: ${errorMessage(error)}`;
     return unreachableSnapshot(target, collectionStart, options.clock(), configuredEndpoint(target), reason);
   }
 
@@ -83,12 +92,33 @@ export async function collectClusterSnapshot(target: ClusterTarget, options: Col
     readSecrets: options.readSecrets ?? true,
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
   });
   try {
     return await collectWith(reader, target, options, collectionStart);
   } finally {
     await reader.close();
   }
+}
+
+/** What could not be read, from the redacted snapshot: a log line never carries what redaction removed. */
+function logProblems(snapshot: Snapshot, logger: Logger): void {
+  const { cluster, status, unreachableReason, sections, redactions } = snapshot.meta;
+  if (status === 'unreachable') {
+    logger.warn('cluster unreachable', { cluster, reason: unreachableReason });
+    return;
+  }
+  for (const name of SECTION_NAMES) {
+    const section = sections[name];
+    if (!sectionFailed(section)) continue;
+    logger.warn(section.state === 'partial' ? 'section partly collected' : 'section not collected', {
+      cluster,
+      section: name,
+      state: section.state,
+      message: section.message,
+    });
+  }
+  if (redactions) logger.warn('credentials in cluster text were redacted', { cluster, redactions });
 }
 
 async function collectWith(
@@ -108,7 +138,6 @@ async function collectWith(
     readServingCertificate(endpoint, options.requestTimeoutMs),
   ]);
   if (!version.ok && version.error instanceof KubeReadError && version.error.state === 'unreachable') {
-    logger.warn('cluster unreachable', { cluster: target.name, reason: version.error.message });
     return unreachableSnapshot(
       target,
       collectionStart,
@@ -141,14 +170,6 @@ async function collectWith(
       status = recorder.failure(error);
     }
     sections[collector.section] = status;
-    if (sectionFailed(status)) {
-      logger.warn(status.state === 'partial' ? 'section partly collected' : 'section not collected', {
-        cluster: target.name,
-        section: collector.section,
-        state: status.state,
-        message: status.message,
-      });
-    }
   });
   if (servingCertificate) {
     draft.certificates.bundles.push({
@@ -164,7 +185,7 @@ async function collectWith(
 
   // Sources skipped on purpose (Secret reads off) leave the cluster ok: the report states the mode.
   const status: ClusterStatus = Object.values(sections).some(sectionFailed) ? 'partial' : 'ok';
-  const snapshot: Snapshot = {
+  return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     meta: {
       cluster: target.name,
@@ -182,17 +203,6 @@ async function collectWith(
     },
     ...draft,
   };
-  const valid = quarantineInvalidSections(snapshot);
-  for (const name of SECTION_NAMES) {
-    if (valid.meta.sections[name] === snapshot.meta.sections[name]) continue;
-    logger.warn('section not collected', {
-      cluster: target.name,
-      section: name,
-      state: valid.meta.sections[name].state,
-      message: valid.meta.sections[name].message,
-    });
-  }
-  return valid;
 }
 
 function orderedSections(sections: Record<SectionName, SectionStatus>): Record<SectionName, SectionStatus> {

@@ -1,27 +1,37 @@
 /**
- * The one Kubernetes reading layer: GET requests through @kubernetes/client-node 2.x (its
- * KubeConfig authentication and TLS dispatcher, its fetch-based HTTP library), with
+ * The one Kubernetes reading layer: GET requests with @kubernetes/client-node 2.x's KubeConfig
+ * authentication and TLS dispatcher, sent with the undici fetch client-node itself uses, with
  * - a per-request timeout (retries included),
  * - the program's retry policy (429 / 5xx, backoff honouring Retry-After),
  * - paged lists (limit + continue, restarting from scratch when the token expired: 410),
  * - errors mapped to section states: 403 forbidden, 404 at discovery absent, network / TLS /
  *   timeout / 401 unreachable, anything else error with the message,
+ * - hostile answers refused: a redirect is an error, never followed (client-node's fetch would
+ *   follow it to any host, plain http included, and the answer would be stored as the cluster's);
+ *   a body is read up to the response size limit and no further; bytes that are not UTF-8 and
+ *   JSON of another shape than a list or discovery document are errors naming the request,
+ * - exec credential plugins bounded by the request timeout (access/execCredentialPlugin.ts),
  * - a count of the objects read.
  *
  * Generic paths rather than the typed API classes, because most of what fleetledger reads is
- * custom resources found by discovery; the typed classes go through the same HTTP stack.
+ * custom resources found by discovery.
  *
  * Lists are consumed item by item as each page arrives, so memory is bounded by the page size
- * and by what the caller keeps (Secrets are reduced to certificate metadata page by page).
+ * (and each answer by the response size limit) and by what the caller keeps (Secrets are reduced to certificate metadata page by page).
  */
-import {
-  IsomorphicFetchHttpLibrary,
-  type KubeConfig,
-  RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { fetch, type Response } from 'undici';
+import { redactCredentials } from '../core/redaction.js';
 import { withoutControlCharacters } from '../core/text.js';
-import { withoutCredentialsInUrls } from '../core/urls.js';
+import { ExecPluginError, withBoundedExecPlugin } from './access/execCredentialPlugin.js';
+import { discoveryResourcesOf, type ListPage, listPageOf } from './answerShapes.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  discardBody,
+  ResponseBodyError,
+  readBodyText,
+  readErrorBodyText,
+} from './responseBody.js';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
@@ -59,6 +69,8 @@ export interface KubeReaderOptions {
    * a bug: Secret sources are skipped when Secret reads are off). @default true
    */
   readonly readSecrets?: boolean;
+  /** The largest answer read; a larger one fails its request. @default 64 MiB */
+  readonly maxResponseBytes?: number;
 }
 
 export interface ListQuery {
@@ -77,7 +89,6 @@ const MAX_LIST_RESTARTS = 3;
 /** The core Secrets resource, listed or read, cluster-wide or in a namespace. */
 const SECRETS_PATH = /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets(\/|$)/;
 export const CREDENTIALS_UNAVAILABLE = 'credentials of the kubeconfig user could not be obtained';
-const http = new IsomorphicFetchHttpLibrary();
 
 /** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
 export function groupVersionPath(groupVersion: string): string {
@@ -99,16 +110,14 @@ function networkFailureReason(error: unknown, timeoutMs: number): string {
   const code = isRecord(cause) && typeof cause['code'] === 'string' ? cause['code'] : null;
   const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
   // fetch quotes the request URL in some errors, user-info included.
-  return withoutCredentialsInUrls(
-    withoutControlCharacters(code && !detail.includes(code) ? `${code}: ${detail}` : detail),
-  );
+  return redactCredentials(withoutControlCharacters(code && !detail.includes(code) ? `${code}: ${detail}` : detail));
 }
 
 function statusMessage(body: string): string {
   try {
     const parsed: unknown = JSON.parse(body);
     if (isRecord(parsed) && typeof parsed['message'] === 'string') {
-      return withoutCredentialsInUrls(withoutControlCharacters(parsed['message'])).slice(0, 300);
+      return redactCredentials(withoutControlCharacters(parsed['message'])).slice(0, 300);
     }
   } catch {
     // not a Status object: fall through to the status code alone
@@ -121,6 +130,7 @@ export class KubeReader {
   objectsRead = 0;
   private readonly pageSize: number;
   private readonly retryPolicy: RetryPolicy;
+  private readonly maxResponseBytes: number;
   private readonly discovered = new Map<string, Promise<DiscoveredResource[] | null>>();
   /**
    * One connection pool per cluster. client-node builds a new undici Agent for every request
@@ -128,13 +138,17 @@ export class KubeReader {
    * thousands per fleet run. The first one is kept and reused; close() ends its connections.
    */
   private dispatcher: ReturnType<RequestContext['getDispatcher']>;
+  private readonly kubeConfig: KubeConfig;
 
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    kubeConfig: KubeConfig,
     private readonly options: KubeReaderOptions,
   ) {
+    // Credentials are part of the request: an exec plugin gets no longer than the request.
+    this.kubeConfig = withBoundedExecPlugin(kubeConfig, options.requestTimeoutMs);
     this.pageSize = options.pageSize ?? 500;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** The API server URL of the current context. */
@@ -144,16 +158,45 @@ export class KubeReader {
 
   /** GET a JSON document; throws KubeReadError (404 is `error` here: use discover for optional APIs). */
   async getJson(path: string, query: Record<string, string> = {}): Promise<unknown> {
+    return (await this.getDocument(path, query)).document;
+  }
+
+  private async getDocument(
+    path: string,
+    query: Record<string, string>,
+  ): Promise<{ document: unknown; httpStatus: number }> {
     const response = await this.request(path, query);
-    const text = await response.body.text();
-    if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new KubeReadError('error', `GET ${path}: the answer is not JSON`, response.httpStatusCode);
-      }
+    const httpStatus = response.status;
+    if (httpStatus < 200 || httpStatus >= 300) {
+      throw this.failure(path, httpStatus, await readErrorBodyText(response));
     }
-    throw this.failure(path, response.httpStatusCode, text);
+    let text: string;
+    try {
+      text = await readBodyText(response, this.maxResponseBytes);
+    } catch (error) {
+      if (error instanceof ResponseBodyError)
+        throw new KubeReadError('error', `GET ${path}: ${error.message}`, httpStatus);
+      throw new KubeReadError(
+        'unreachable',
+        `GET ${path}: ${networkFailureReason(error, this.options.requestTimeoutMs)}`,
+      );
+    }
+    try {
+      return { document: JSON.parse(text) as unknown, httpStatus };
+    } catch {
+      throw new KubeReadError('error', `GET ${path}: the answer is not JSON`, httpStatus);
+    }
+  }
+
+  /** The document's expected part, or a KubeReadError naming the request and the field that is not as expected. */
+  private shaped<T>(
+    path: string,
+    answer: { document: unknown; httpStatus: number },
+    shape: (d: unknown) => T | string,
+  ): T {
+    const shaped = shape(answer.document);
+    if (typeof shaped === 'string') throw new KubeReadError('error', `GET ${path}: ${shaped}`, answer.httpStatus);
+    return shaped;
   }
 
   /**
@@ -171,15 +214,15 @@ export class KubeReader {
   }
 
   private async fetchDiscovery(groupVersion: string): Promise<DiscoveredResource[] | null> {
-    let document: unknown;
+    const path = groupVersionPath(groupVersion);
+    let answer: { document: unknown; httpStatus: number };
     try {
-      document = await this.getJson(groupVersionPath(groupVersion));
+      answer = await this.getDocument(path, {});
     } catch (error) {
       if (error instanceof KubeReadError && error.httpStatus === 404) return null;
       throw error;
     }
-    const resources = isRecord(document) && Array.isArray(document['resources']) ? document['resources'] : [];
-    return resources.filter(isRecord).flatMap((r) => {
+    return this.shaped(path, answer, discoveryResourcesOf).flatMap((r) => {
       const name = r['name'];
       if (typeof name !== 'string' || name.includes('/')) return [];
       return [{ name, kind: typeof r['kind'] === 'string' ? r['kind'] : '', namespaced: r['namespaced'] === true }];
@@ -245,26 +288,19 @@ export class KubeReader {
     );
   }
 
-  private async listPage(
-    path: string,
-    query: ListQuery,
-    token: string | undefined,
-  ): Promise<{ items: unknown[]; continueToken: string | undefined } | 'expired'> {
+  private async listPage(path: string, query: ListQuery, token: string | undefined): Promise<ListPage | 'expired'> {
     const params: Record<string, string> = { limit: String(this.pageSize) };
     if (query.labelSelector) params['labelSelector'] = query.labelSelector;
     if (query.fieldSelector) params['fieldSelector'] = query.fieldSelector;
     if (token) params['continue'] = token;
-    let document: unknown;
+    let answer: { document: unknown; httpStatus: number };
     try {
-      document = await this.getJson(path, params);
+      answer = await this.getDocument(path, params);
     } catch (error) {
       if (token && error instanceof KubeReadError && error.httpStatus === 410) return 'expired';
       throw error;
     }
-    const items = isRecord(document) && Array.isArray(document['items']) ? document['items'] : [];
-    const metadata = isRecord(document) && isRecord(document['metadata']) ? document['metadata'] : {};
-    const next = metadata['continue'];
-    return { items, continueToken: typeof next === 'string' && next !== '' ? next : undefined };
+    return this.shaped(path, answer, listPageOf);
   }
 
   private reuseDispatcher(context: RequestContext): void {
@@ -286,11 +322,14 @@ export class KubeReader {
   async close(): Promise<void> {
     const dispatcher = this.dispatcher;
     this.dispatcher = undefined;
-    await dispatcher?.destroy().catch(() => undefined);
+    // Not awaited: undici's destroy() settles only when a connection to a server that accepted and
+    // never completed the TLS handshake gives up (its 10 s connect timeout), and the cluster's
+    // snapshot would wait that long after its request timeout.
+    void dispatcher?.destroy().catch(() => undefined);
   }
 
   /** One GET with the retry policy, within the request deadline. */
-  private async request(path: string, query: Record<string, string>): Promise<ResponseContext> {
+  private async request(path: string, query: Record<string, string>): Promise<Response> {
     const { requestTimeoutMs } = this.options;
     if (this.options.readSecrets === false && SECRETS_PATH.test(path)) {
       throw new Error(`GET ${path} refused: Secret reads are off`);
@@ -303,27 +342,58 @@ export class KubeReader {
       context.setHeaderParam('Accept', 'application/json');
       try {
         await this.kubeConfig.applySecurityAuthentication(context);
-      } catch {
+      } catch (error) {
         // An exec credential plugin's output (stdout parsed as JSON, stderr as the error) may hold
-        // the very token it failed to wrap: none of it is repeated.
-        throw new KubeReadError('unreachable', `GET ${path}: ${CREDENTIALS_UNAVAILABLE}`);
+        // the very token it failed to wrap: only ExecPluginError's own words are repeated.
+        const why = error instanceof ExecPluginError ? `: ${error.message}` : '';
+        throw new KubeReadError('unreachable', `GET ${path}: ${CREDENTIALS_UNAVAILABLE}${why}`);
       }
-      let response: ResponseContext;
+      let response: Response;
       try {
         this.reuseDispatcher(context);
-        context.setSignal(AbortSignal.timeout(Math.max(1, deadline - Date.now())));
-        response = await http.send(context).toPromise();
+        // client-node's own HTTP library (IsomorphicFetchHttpLibrary) cannot refuse redirects:
+        // the same undici fetch, called with redirect: 'manual'.
+        response = await fetch(context.getUrl(), {
+          method: 'GET',
+          headers: context.getHeaders(),
+          signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+          redirect: 'manual',
+          dispatcher: context.getDispatcher(),
+        });
       } catch (error) {
         throw new KubeReadError('unreachable', `GET ${path}: ${networkFailureReason(error, requestTimeoutMs)}`);
       }
-      if (!isRetryableStatus(response.httpStatusCode)) return response;
-      const retryAfter = parseRetryAfterMs(response.headers['retry-after'], Date.now());
+      if (response.status >= 300 && response.status < 400) {
+        await discardBody(response);
+        throw this.redirected(path, response, context.getUrl());
+      }
+      if (!isRetryableStatus(response.status)) return response;
+      const retryAfter = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
       const delay = nextRetryDelayMs(this.retryPolicy, attempt, retryAfter, deadline - Date.now());
       if (delay === null) return response;
-      // Drain the refused answer so the connection can be reused.
-      await response.body.text().catch(() => '');
+      // Read the refused answer (a bounded amount) so the connection can be reused.
+      await readErrorBodyText(response);
       await sleep(delay);
     }
+  }
+
+  /** A 3xx: an error of the request, naming where it pointed (credentials redacted). */
+  private redirected(path: string, response: Response, requestUrl: string): KubeReadError {
+    const location = response.headers.get('location');
+    let target = '';
+    if (location) {
+      try {
+        target = new URL(location, requestUrl).href;
+      } catch {
+        target = location;
+      }
+    }
+    const to = target ? ` (to ${redactCredentials(withoutControlCharacters(target)).slice(0, 300)})` : '';
+    return new KubeReadError(
+      'error',
+      `GET ${path}: HTTP ${response.status}: redirects are not followed${to}`,
+      response.status,
+    );
   }
 
   private failure(path: string, status: number, body: string): KubeReadError {

@@ -98,6 +98,9 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
           requestTimeoutMs: fleet.defaults.requestTimeoutSeconds * 1000,
           excludeNamespaces: fleet.defaults.excludeNamespaces,
           readSecrets: fleet.defaults.readSecrets ?? true,
+          ...(fleet.defaults.maxResponseMiB
+            ? { maxResponseBytes: Math.floor(fleet.defaults.maxResponseMiB * 1024 * 1024) }
+            : {}),
           ...(options.sectionConcurrency ? { sectionConcurrency: options.sectionConcurrency } : {}),
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),

@@ -4,13 +4,32 @@
  * servers, SMTP URLs. Those credentials must never reach a snapshot, a report, a log or an error.
  *
  * Text-based on purpose: a string that the URL parser rejects (a typo, a hostile value) must lose
- * its credentials too, and the rest of it is kept exactly as written.
+ * its credentials too, and the rest of it is kept exactly as written. A password may hold any
+ * character, `/` and `@` included (`https://ci:pa/ss@w@git.example/repo`): after `user:`, the
+ * user-info runs to the last `@` that is followed by a host name.
  */
 
-// scheme://userinfo@ — the user-info runs to the last `@` before the authority ends (`/`, `?`, `#`).
-const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
-// The same inside free text (error messages): the authority also ends at white space and quotes.
-const USER_INFO_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"'<>`]*@/gi;
+const SCHEME = String.raw`([a-z][a-z0-9+.-]*:\/\/)`;
+/** A host (name, IPv4 or [IPv6]) and optional port, then the end of the authority. */
+const HOST_FOLLOWS = String.raw`(?=(?:[a-z0-9._~%-]+|\[[0-9a-f:.]+\])(?::\d*)?(?:[/?#\s"'<>\x60,;)\]]|$))`;
+/** `user:password@` where the password may hold anything but white space and quotes. */
+const USER_AND_PASSWORD = String.raw`[^\s/?#@:"'<>\x60]*:[^\s"'<>\x60]*@${HOST_FOLLOWS}`;
+/** The authority's user-info as RFC 3986 has it: up to the last `@` before the path. */
+const AUTHORITY_USER_INFO = String.raw`[^/?#\s"'<>\x60]*@`;
+// A marker left by redaction (`https://[REDACTED:userinfo]@host`) is not user-info to remove again.
+const NOT_A_MARKER = String.raw`(?!\[REDACTED:)`;
+
+const USER_INFO = new RegExp(`^${SCHEME}${NOT_A_MARKER}(?:${USER_AND_PASSWORD}|${AUTHORITY_USER_INFO})`, 'i');
+
+/**
+ * The user-info of every URL in free text (error messages, Argo CD conditions): group 1 is the
+ * scheme with `://`. The authority also ends at white space and quotes, so e-mail addresses and
+ * `@` in paths stay.
+ */
+export const USER_INFO_IN_TEXT = new RegExp(
+  String.raw`\b${SCHEME}${NOT_A_MARKER}(?:${USER_AND_PASSWORD}|${AUTHORITY_USER_INFO})`,
+  'gi',
+);
 
 /**
  * The URL without its user name and password; anything else is returned unchanged.
@@ -20,11 +39,6 @@ const USER_INFO_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"'<>`]*@/gi;
  */
 export function withoutUrlCredentials(url: string): string {
   return url.replace(USER_INFO, '$1');
-}
-
-/** Text (an error message, a log line) with the credentials of every URL in it removed. */
-export function withoutCredentialsInUrls(text: string): string {
-  return text.replace(USER_INFO_IN_TEXT, '$1');
 }
 
 /**

@@ -13,6 +13,7 @@
  *     token: { server: https://10.0.0.1:6443, caFile: ./lab-ca.pem, tokenEnv: LAB_TOKEN }  # or tokenFile
  * defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [kube-system, kube-public, kube-node-lease] }
  *   # readSecrets: false   # never read Secrets (for a reader role without `secrets`)
+ *   # maxResponseMiB: 64   # the largest API answer read (default 64)
  * rules: { quotaNearLimit: 0.85 }
  * ```
  *
@@ -97,11 +98,18 @@ const ClusterInput = z
 
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
+const MAX_RESPONSE_EXPECTED = 'expected a size in MiB greater than 0 and at most 4096 (e.g. 64)';
+
 const DefaultsInput = z.strictObject({
   concurrency: z.number({ error: 'expected an integer from 1 to 256' }).int().min(1).max(256).default(8),
   requestTimeoutSeconds: z.number({ error: 'expected a number of seconds (e.g. 20)' }).positive().max(600).default(20),
   excludeNamespaces: z.array(z.string()).default([...DEFAULT_EXCLUDED_NAMESPACES]),
   readSecrets: z.boolean({ error: 'expected true or false' }).optional(),
+  maxResponseMiB: z
+    .number({ error: MAX_RESPONSE_EXPECTED })
+    .positive(MAX_RESPONSE_EXPECTED)
+    .max(4096, MAX_RESPONSE_EXPECTED)
+    .optional(),
 });
 
 // Clusters are validated one by one (below) so that problems in one cluster never hide those of another.
@@ -145,6 +153,11 @@ export interface FleetDefaults {
    * the checks that need them are not evaluated and the report lists them. @default true
    */
   readonly readSecrets?: boolean;
+  /**
+   * The largest answer read from an API server, in MiB: a larger one fails its request (that
+   * section's error), and reading stops there, so memory stays bounded. @default 64
+   */
+  readonly maxResponseMiB?: number;
 }
 
 export interface Fleet {

@@ -114,6 +114,12 @@ export const SnapshotMeta = z.object({
     .describe(
       'other addresses of the API server, declared in the fleet file (clusters[].aliases): how other clusters name it; absent when none',
     ),
+  redactions: z
+    .record(z.string(), z.number().int().positive())
+    .optional()
+    .describe(
+      'credentials found in text the cluster supplied (messages, URLs, errors) and replaced by [REDACTED:<kind>] markers before the snapshot was stored, counted by kind (userinfo, bearer, parameter, jwt ...); absent when none',
+    ),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMeta>;
 
@@ -364,7 +370,9 @@ export const IstioRemote = z.object({
   server: z
     .string()
     .nullable()
-    .describe("the kubeconfig's clusters[].cluster.server without user name or password; null when none could be read"),
+    .describe(
+      "the kubeconfig's clusters[].cluster.server, a user name and password in it replaced by [REDACTED:userinfo]; null when none could be read",
+    ),
 });
 export type IstioRemote = z.infer<typeof IstioRemote>;
 

@@ -4,10 +4,9 @@
  * snapshots, the manifest, the command's output or its logs. The CLI runs as a separate process
  * against simulated API servers; every marker below is searched for in all of it.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { summaryLine } from '../../src/cli/commands/snapshot.js';
@@ -21,6 +20,7 @@ import { ObjectExistsError, type PutOptions, type PutResult } from '../../src/le
 import type { RunningCluster, RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { type CliResult, runFleetledger } from '../support/cli.js';
+import { allStoredText } from '../support/storedText.js';
 import { b64, crd, namespace } from './fixtures.js';
 
 let startSimulatedFleet: (clusters: SimulatedClusterDefinition[], options?: { now?: Date }) => Promise<RunningFleet>;
@@ -67,21 +67,6 @@ current-context: ctx
 
 function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Every file under the directory, gzip members unpacked, as one text. */
-function allStoredText(dir: string): string {
-  const texts: string[] = [];
-  const walk = (path: string) => {
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path)) walk(join(path, entry));
-      return;
-    }
-    const bytes = readFileSync(path);
-    texts.push(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8'));
-  };
-  walk(dir);
-  return texts.join('\n');
 }
 
 function expectNoMarkers(...texts: string[]): void {
@@ -156,7 +141,7 @@ describe('credentials kept out of snapshots, output and logs', () => {
     expectNoMarkers(allStoredText(store), fromFleet.stdout, fromFleet.stderr, fromKubeconfig.stderr);
   });
 
-  it("records a failing exec credential plugin with a fixed message, never the plugin's output", async () => {
+  it("records a failing exec credential plugin with fleetledger's reason, never the plugin's output", async () => {
     // Prepare: one plugin prints a bare token (not ExecCredential JSON), the other fails printing it to stderr
     const fleet = await startSimulatedFleet([{ name: 'plain', objects: [namespace('payments')] }]);
     running.push(fleet);
@@ -180,16 +165,22 @@ describe('credentials kept out of snapshots, output and logs', () => {
     // Assess
     expect(result.code).toBe(3);
     const snapshots = await storedSnapshots(store);
-    for (const name of ['bare-token', 'failing']) {
+    // Why, in fleetledger's own words: never the plugin's output.
+    const reasons = {
+      'bare-token':
+        'the exec credential plugin printed no ExecCredential (JSON with status.token or client certificate data)',
+      failing: 'the exec credential plugin exited with code 1',
+    };
+    for (const [name, reason] of Object.entries(reasons)) {
       expect(snapshots.get(name)?.meta.status).toBe('unreachable');
       expect(snapshots.get(name)?.meta.unreachableReason).toBe(
-        'GET /version: credentials of the kubeconfig user could not be obtained',
+        `GET /version: credentials of the kubeconfig user could not be obtained: ${reason}`,
       );
     }
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);
   });
 
-  it('keeps URLs without their user name and password: Argo CD servers and destinations, KubeFed endpoints, messages and the kubeconfig server', async () => {
+  it('replaces the user name and password of URLs by a marker: Argo CD servers and destinations, KubeFed endpoints, messages; drops them from the kubeconfig server', async () => {
     // Prepare
     const fleet = await startSimulatedFleet([{ name: 'gitops', objects: gitopsObjects() }]);
     running.push(fleet);
@@ -209,20 +200,30 @@ describe('credentials kept out of snapshots, output and logs', () => {
     const snapshots = await storedSnapshots(store);
     const gitops = snapshots.get('gitops')!;
     expect(gitops.meta.status).toBe('ok');
-    expect(gitops.gitops.clusters).toEqual([{ name: 'target', server: 'https://argocd-target.example:6443' }]);
+    expect(gitops.gitops.clusters).toEqual([
+      { name: 'target', server: 'https://[REDACTED:userinfo]@argocd-target.example:6443' },
+    ]);
     expect(gitops.gitops.applications.map((a) => [a.destination.server, a.operation?.message])).toEqual([
-      ['https://app-target.example:6443/', 'rpc error: failed to fetch https://git.example/corp/apps.git: 401'],
+      [
+        'https://[REDACTED:userinfo]@app-target.example:6443/',
+        'rpc error: failed to fetch https://[REDACTED:userinfo]@git.example/corp/apps.git: 401',
+      ],
     ]);
     expect(gitops.federation.kubefedClusters.map((c) => [c.apiEndpoint, c.message])).toEqual([
-      ['https://fed-target.example:6443', 'cannot reach https://fed-target.example:6443/healthz'],
+      [
+        'https://[REDACTED:userinfo]@fed-target.example:6443',
+        'cannot reach https://[REDACTED:userinfo]@fed-target.example:6443/healthz',
+      ],
     ]);
+    expect(gitops.meta.redactions).toEqual({ userinfo: 5 });
+    // The configured address is fleetledger's own: kept as an address, without the credentials.
     expect(snapshots.get('userinfo')?.meta.endpoint).toBe(cluster.server);
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);
   });
 });
 
 describe('Istio remote secrets', () => {
-  it('keeps only the API server of each remote kubeconfig, without its password: never the token, the client key, or a broken line', async () => {
+  it('keeps only the API server of each remote kubeconfig, its password replaced by a marker: never the token, the client key, or a broken line', async () => {
     // Prepare: a YAML kubeconfig, a JSON one, and one whose token line breaks the YAML
     const fleet = await startSimulatedFleet([{ name: 'mesh', objects: istioRemoteObjects() }]);
     running.push(fleet);
@@ -248,7 +249,11 @@ describe('Istio remote secrets', () => {
     expect(snapshot.federation.istioRemoteClusters).toEqual(['broken', 'east', 'west']);
     expect(snapshot.federation.istioRemotes).toEqual([
       { secret: 'istio-remote-secret-broken', name: 'broken', server: null },
-      { secret: 'istio-remote-secret-east', name: 'east', server: 'https://east.mesh.example:6443' },
+      {
+        secret: 'istio-remote-secret-east',
+        name: 'east',
+        server: 'https://[REDACTED:userinfo]@east.mesh.example:6443',
+      },
       { secret: 'istio-remote-secret-west', name: 'west', server: 'https://west.mesh.example:6443' },
     ]);
     expectNoMarkers(allStoredText(store), result.stdout, result.stderr);

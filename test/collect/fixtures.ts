@@ -15,6 +15,8 @@ export const SECRET_MARKERS = {
   istioCaKey: 'MARKER-ISTIO-CA-KEY-5e6f',
   remoteKubeconfig: 'MARKER-REMOTE-KUBECONFIG-a9b8',
   remoteServerPassword: 'MARKER-REMOTE-SERVER-PASSWORD-3d4c',
+  applicationSetRepoPassword: 'MARKER-APPSET-REPO-PASSWORD-7e8f',
+  applicationSetBearer: 'MARKER-APPSET-BEARER-TOKEN-9a0b',
 } as const;
 
 /**
@@ -356,7 +358,21 @@ export function fullClusterObjects(certs: {
       kind: 'ApplicationSet',
       metadata: { namespace: 'argocd', name: 'web-apps' },
       status: {
-        conditions: [{ type: 'ErrorOccurred', status: 'False', reason: 'ApplicationSetUpToDate', message: 'ok' }],
+        conditions: [
+          {
+            type: 'ErrorOccurred',
+            status: 'True',
+            reason: 'ApplicationGenerationFromParamsError',
+            // What the git generator writes when the repository refuses it: the URL and header it used.
+            message: `error generating params from git: https://ci:${SECRET_MARKERS.applicationSetRepoPassword}@git.example/corp/tenants.git: authentication required (Authorization: Bearer ${SECRET_MARKERS.applicationSetBearer})`,
+          },
+          {
+            type: 'ResourcesUpToDate',
+            status: 'True',
+            reason: 'ApplicationSetUpToDate',
+            message: 'All applications have been generated successfully',
+          },
+        ],
       },
     },
     {

@@ -136,6 +136,8 @@ describe('snapshotting a fleet', () => {
     expect(meta.endpoint).toBe(simulated.clusters[0]!.server);
     // No aliases declared (a kubeconfig fleet): none recorded.
     expect(meta).not.toHaveProperty('aliases');
+    // The Istio remote server's password, the ApplicationSet's repository password and bearer token.
+    expect(meta.redactions).toEqual({ bearer: 1, userinfo: 2 });
     expect(meta.collectionStart >= '2026-11-25T09:00:00.000Z').toBe(true);
     expect(meta.collectionEnd >= meta.collectionStart).toBe(true);
     expect(meta.servingCertificate?.fingerprint256).toBe(await fingerprint(simulated.clusters[0]!.servingCertPem));
@@ -353,7 +355,21 @@ describe('snapshotting a fleet', () => {
         {
           namespace: 'argocd',
           name: 'web-apps',
-          conditions: [{ type: 'ErrorOccurred', status: 'False', reason: 'ApplicationSetUpToDate', message: 'ok' }],
+          conditions: [
+            {
+              type: 'ErrorOccurred',
+              status: 'True',
+              reason: 'ApplicationGenerationFromParamsError',
+              message:
+                'error generating params from git: https://[REDACTED:userinfo]@git.example/corp/tenants.git: authentication required (Authorization: Bearer [REDACTED:bearer])',
+            },
+            {
+              type: 'ResourcesUpToDate',
+              status: 'True',
+              reason: 'ApplicationSetUpToDate',
+              message: 'All applications have been generated successfully',
+            },
+          ],
         },
       ],
       clusters: [{ name: 'cluster-b', server: 'https://cluster-b.example:6443' }],
@@ -372,7 +388,12 @@ describe('snapshotting a fleet', () => {
       ],
       istioRemoteClusters: ['cluster-b'],
       istioRemotes: [
-        { secret: 'istio-remote-secret-cluster-b', name: 'cluster-b', server: 'https://cluster-b.example:6443' },
+        {
+          secret: 'istio-remote-secret-cluster-b',
+          name: 'cluster-b',
+          // The remote kubeconfig's server carries a password (see istioRemoteKubeconfig).
+          server: 'https://[REDACTED:userinfo]@cluster-b.example:6443',
+        },
       ],
     });
   });

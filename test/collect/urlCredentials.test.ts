@@ -1,4 +1,5 @@
-import { withoutCredentialsInUrls, withoutUrlCredentials } from '../../src/core/urls.js';
+import { redactCredentials } from '../../src/core/redaction.js';
+import { withoutUrlCredentials } from '../../src/core/urls.js';
 
 describe('URL credentials', () => {
   it('removes the user name and password of a URL and keeps the rest exactly', () => {
@@ -19,11 +20,17 @@ describe('URL credentials', () => {
     expect(withoutUrlCredentials('')).toBe('');
   });
 
-  it('removes the credentials of every URL quoted in a message, leaving e-mail addresses alone', () => {
+  it('removes a password that holds a / as well, up to the last @ followed by a host', () => {
+    expect(withoutUrlCredentials('https://ci:pa/ss@w@git.example/a.git')).toBe('https://git.example/a.git');
+  });
+
+  it('marks the credentials of every URL quoted in a message, leaving e-mail addresses alone', () => {
     expect(
-      withoutCredentialsInUrls(
+      redactCredentials(
         'fetch https://ci:tok@git.example/a.git failed, "ssh://git:pw@host:22/r" too; ask ops@example.com',
       ),
-    ).toBe('fetch https://git.example/a.git failed, "ssh://host:22/r" too; ask ops@example.com');
+    ).toBe(
+      'fetch https://[REDACTED:userinfo]@git.example/a.git failed, "ssh://[REDACTED:userinfo]@host:22/r" too; ask ops@example.com',
+    );
   });
 });

@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { decodeUtf8, yamlValueOf } from '../../core/configFile.js';
 import { errorMessage } from '../../core/errors.js';
+import { redactCredentials } from '../../core/redaction.js';
 import { withoutControlCharacters } from '../../core/text.js';
-import { withoutCredentialsInUrls } from '../../core/urls.js';
 
 /** A kubeconfig file that could not be loaded; the message is safe to show and to store. */
 export class KubeconfigLoadError extends Error {
@@ -40,9 +40,9 @@ export function loadKubeconfigFile(path: string): KubeConfig {
   return config;
 }
 
-/** The first line of a kubeconfig loading error, without control characters or URL credentials. */
+/** The first line of a kubeconfig loading error, without control characters or credentials. */
 export function kubeconfigProblem(error: unknown): string {
   const [first = ''] = errorMessage(error).split(/\r?\n/, 1);
-  const line = withoutCredentialsInUrls(withoutControlCharacters(first)).trim();
+  const line = redactCredentials(withoutControlCharacters(first)).trim();
   return line === '' ? 'not a readable kubeconfig' : line;
 }

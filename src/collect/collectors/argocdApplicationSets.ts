@@ -1,4 +1,3 @@
-import { withoutCredentialsInUrls } from '../../core/urls.js';
 import { at, metadataOf, records, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
@@ -21,8 +20,8 @@ export const argocdApplicationSetsCollector: Collector = {
           type: str(c['type']) ?? '',
           status: str(c['status']) ?? '',
           reason: str(c['reason']),
-          // Generator errors quote repository URLs, credentials included.
-          message: typeof c['message'] === 'string' ? withoutCredentialsInUrls(c['message']) : null,
+          // Generator errors quote repository URLs, credentials included: redacted with the rest of the snapshot.
+          message: str(c['message']),
         })),
       };
     });

@@ -1,12 +1,11 @@
-import { withoutCredentialsInUrls, withoutUrlCredentials } from '../../core/urls.js';
 import type { ArgoApplication } from '../../snapshot/schema.js';
 import { at, bool, isoOrNull, isRecord, metadataOf, records, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
 /**
  * Argo CD Applications in any namespace: sync, health, last operation and the out-of-sync resources.
- * User names and passwords written into URLs (the destination server, repository URLs quoted in
- * operation messages) are removed.
+ * Credentials written into URLs (the destination server, repository URLs quoted in operation
+ * messages) are redacted with the rest of the snapshot (redactSnapshot.ts).
  */
 export const argocdApplicationsCollector: Collector = {
   section: 'argocdApplications',
@@ -30,16 +29,14 @@ function applicationOf(item: Record<string, unknown>): ArgoApplication {
     name,
     project: str(at(item, 'spec', 'project')),
     destination: {
-      server: urlOrNull(at(item, 'spec', 'destination', 'server')),
+      server: str(at(item, 'spec', 'destination', 'server')),
       name: str(at(item, 'spec', 'destination', 'name')),
       namespace: str(at(item, 'spec', 'destination', 'namespace')),
     },
     syncStatus: str(at(item, 'status', 'sync', 'status')),
     revision: str(at(item, 'status', 'sync', 'revision')),
     health: str(at(item, 'status', 'health', 'status')),
-    operation: isRecord(operation)
-      ? { phase: str(operation['phase']), message: textOrNull(operation['message']) }
-      : null,
+    operation: isRecord(operation) ? { phase: str(operation['phase']), message: str(operation['message']) } : null,
     reconciledAt: isoOrNull(at(item, 'status', 'reconciledAt')),
     automated: {
       // Argo CD 3.x can switch automation off with `enabled: false` while keeping the block.
@@ -57,14 +54,4 @@ function applicationOf(item: Record<string, unknown>): ArgoApplication {
         status: str(r['status']) ?? '',
       })),
   };
-}
-
-function urlOrNull(value: unknown): string | null {
-  const url = str(value);
-  return url === null ? null : withoutUrlCredentials(url);
-}
-
-function textOrNull(value: unknown): string | null {
-  const text = str(value);
-  return text === null ? null : withoutCredentialsInUrls(text);
 }

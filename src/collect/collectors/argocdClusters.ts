@@ -1,4 +1,3 @@
-import { withoutUrlCredentials } from '../../core/urls.js';
 import { at, metadataOf } from '../fields.js';
 import { decodeBase64 } from '../x509.js';
 import type { Collector } from './collector.js';
@@ -7,9 +6,10 @@ export const ARGOCD_CLUSTER_SECRET_SELECTOR = 'argocd.argoproj.io/secret-type=cl
 
 /**
  * The clusters Argo CD manages, from its cluster Secrets: `name` and `server` only. The `config`
- * key holds the credentials Argo CD uses: it is never decoded or kept, and a user name or password
- * written into the server URL is removed. Absent where Argo CD is not installed (its API is not
- * served): no Secret is read there.
+ * key holds the credentials Argo CD uses: it is never decoded or kept; credentials written into
+ * the server URL (user-info, `?token=`) are redacted with the rest of the snapshot
+ * (redactSnapshot.ts). Absent where Argo CD is not installed (its API is not served): no Secret is
+ * read there.
  */
 export const argocdClustersCollector: Collector = {
   section: 'argocdClusters',
@@ -28,7 +28,7 @@ export const argocdClustersCollector: Collector = {
           { labelSelector: ARGOCD_CLUSTER_SECRET_SELECTOR },
           () => [] as { name: string; server: string }[],
           (acc, secret) => {
-            const server = withoutUrlCredentials(decodeBase64(at(secret, 'data', 'server')));
+            const server = decodeBase64(at(secret, 'data', 'server'));
             const name = decodeBase64(at(secret, 'data', 'name')) || metadataOf(secret).name;
             if (server) acc.push({ name, server });
           },

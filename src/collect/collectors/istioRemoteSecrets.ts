@@ -1,5 +1,4 @@
 import { parseDocument } from 'yaml';
-import { withoutUrlCredentials } from '../../core/urls.js';
 import type { IstioRemote } from '../../snapshot/schema.js';
 import { at, isRecord, metadataOf, records, str } from '../fields.js';
 import { decodeBase64 } from '../x509.js';
@@ -9,8 +8,9 @@ import { ISTIO_ROOT_NAMESPACE } from './istio.js';
 export const ISTIO_REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
 
 /**
- * The API servers a remote secret's kubeconfig names: `clusters[].cluster.server` without user
- * name or password, and nothing else of it (it holds the token Istio reads the remote with).
+ * The API servers a remote secret's kubeconfig names: `clusters[].cluster.server` (a user name and
+ * password in it are redacted with the rest of the snapshot), and nothing else of it (it holds the
+ * token Istio reads the remote with).
  * Unreadable text gives none, and no parse error is kept: it could quote the token.
  */
 function kubeconfigServers(text: string): string[] {
@@ -26,7 +26,7 @@ function kubeconfigServers(text: string): string[] {
   const servers = records(at(kubeconfig, 'clusters'))
     .map((entry) => str(at(entry, 'cluster', 'server')))
     .filter((server): server is string => server !== null && server !== '');
-  return [...new Set(servers.map(withoutUrlCredentials))];
+  return [...new Set(servers)];
 }
 
 /**

@@ -1,9 +1,11 @@
-import { withoutCredentialsInUrls, withoutUrlCredentials } from '../../core/urls.js';
 import type { KubeFedCluster } from '../../snapshot/schema.js';
 import { at, conditionOf, metadataOf, str } from '../fields.js';
 import type { Collector } from './collector.js';
 
-/** KubeFedClusters (core.kubefed.io/v1beta1): API endpoint (without user-info) and the Ready / Offline conditions. */
+/**
+ * KubeFedClusters (core.kubefed.io/v1beta1): API endpoint and the Ready / Offline conditions
+ * (credentials in them are redacted with the rest of the snapshot, see redactSnapshot.ts).
+ */
 export const kubefedCollector: Collector = {
   section: 'kubefed',
   async collect({ reader, source }, draft) {
@@ -17,15 +19,14 @@ export const kubefedCollector: Collector = {
       const ready = conditionOf(item, 'Ready');
       const offline = conditionOf(item, 'Offline');
       const readyStatus = ready?.['status'];
-      const apiEndpoint = str(at(item, 'spec', 'apiEndpoint'));
       const message = str(ready?.['message']) ?? str(offline?.['message']);
       return {
         namespace: namespace ?? '',
         name,
-        apiEndpoint: apiEndpoint === null ? null : withoutUrlCredentials(apiEndpoint),
+        apiEndpoint: str(at(item, 'spec', 'apiEndpoint')),
         ready: readyStatus === 'True' || readyStatus === 'False' ? readyStatus : 'Unknown',
         offline: offline?.['status'] === 'True',
-        message: message === null ? null : withoutCredentialsInUrls(message),
+        message,
       };
     });
     return 'ok';
