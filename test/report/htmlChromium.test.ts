@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../src/report/html/renderReportHtml.js';
-import { findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
+import { describeWithChromium, findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
 import { makeHostileReportDocument, makeReportDocument } from '../support/reportFixture.js';
 
 const executable = findChromium();
-const describeWithChromium = executable ? describe : describe.skip;
 // Screenshots go to .tmp/screenshots (ignored by git); docs/ holds the committed ones (npm run screenshot).
 const SCREENSHOTS = new URL('../../.tmp/screenshots/', import.meta.url);
 
