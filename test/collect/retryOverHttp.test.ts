@@ -4,7 +4,8 @@
  * any 5xx; the request deadline (requestTimeoutSeconds) bounds a request with all its retries,
  * not each attempt.
  */
-import { createServer, type Server, type ServerResponse } from 'node:https';
+import type { ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeReader } from '../../src/collect/kube.js';
