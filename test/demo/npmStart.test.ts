@@ -2,7 +2,7 @@
  * `npm start` end to end, as a user runs it: the command of package.json's `start` script, in a
  * fresh working directory (so its default paths, ./ledger and ./out/report, land there and not in
  * the repository), twice, then `fleetledger verify --store ./ledger`. The second run adds to the
- * ledger and overwrites nothing stored.
+ * ledger and overwrites nothing stored; nothing printed carries a Secret value.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -72,5 +72,8 @@ describe('npm start', () => {
     expect((await stat(join(cwd, 'out/report/report.html'))).size).toBeGreaterThan(0);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^ledger verified: \d+ manifest\(s\), \d+ object\(s\) checked/m);
+    // Nothing printed carries a Secret value of the demo fleet (each starts with FAKE-, base64 RkFLRS).
+    const printed = [first, second, verify].map((run) => run.stdout + run.stderr).join('\n');
+    expect(printed).not.toMatch(/FAKE-|RkFLRS|PRIVATE KEY/);
   }, 450_000);
 });
