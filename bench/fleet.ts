@@ -4,8 +4,9 @@
  * Two scenarios against the simulated API servers, over real HTTPS with the real client:
  *  1. breadth: 200 small clusters snapshotted in one run;
  *  2. depth: one cluster holding 20,000 Secrets (10,000 of them TLS), to show that memory stays
- *     bounded by what the snapshot keeps, not by what the cluster holds.
- * Options: BENCH_CLUSTERS (default 200), BENCH_SECRETS (default 20000).
+ *     bounded by what the snapshot keeps, not by what the cluster holds;
+ * and largeReport (bench/largeReport.ts): the report of one cluster with 20,000 namespaces.
+ * Options: BENCH_CLUSTERS (default 200), BENCH_SECRETS (default 20000), BENCH_NAMESPACES (default 20000).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,9 +18,11 @@ import { fleetFromKubeconfig } from '../src/fleet/fleetFile.js';
 import { DirectoryLedgerStore } from '../src/ledger/directoryStore.js';
 import { createCertificate } from '../src/simulator/certificates.js';
 import { type SimulatedClusterDefinition, startSimulatedFleet } from '../src/simulator/fleet.js';
+import { largeReport } from './largeReport.js';
 
 const CLUSTERS = Number(process.env['BENCH_CLUSTERS'] ?? 200);
 const SECRETS = Number(process.env['BENCH_SECRETS'] ?? 20_000);
+const NAMESPACES = Number(process.env['BENCH_NAMESPACES'] ?? 20_000);
 
 function object(
   apiVersion: string,
@@ -131,3 +134,4 @@ await scenario(
   Array.from({ length: CLUSTERS }, (_, i) => smallCluster(i)),
 );
 await scenario(`depth: one cluster with ${SECRETS} Secrets`, [await deepCluster()]);
+await largeReport(NAMESPACES);

@@ -4,11 +4,16 @@
 // and report-phone.png (a phone's first screens).
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findChromium, launchChromium } from '../test/support/chromium.js';
+import { CHROMIUM_INSTALL, findChromium, launchChromium } from '../test/support/chromium.js';
 
 const [input = 'out/report/report.html', folder = 'docs'] = process.argv.slice(2);
 const executable = findChromium();
-if (!executable) process.exit(1);
+if (!executable) {
+  process.stderr.write(
+    `Chromium not found ($CHROMIUM_PATH, /usr/bin/chromium, PATH): install it with ${CHROMIUM_INSTALL}\n`,
+  );
+  process.exit(1);
+}
 const browser = await launchChromium(executable);
 const shots = [
   { file: 'demo-report.png', width: 1280, height: 1800, fullPage: false },

@@ -20,6 +20,8 @@ import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import type { ClusterStatus, SectionName, SectionStatus, Snapshot } from '../snapshot/schema.js';
 import { sectionFailed } from '../snapshot/sectionStatus.js';
 import type { ClusterAccess } from './access/clusterAccess.js';
+import { clusterAccessFor } from './access/clusterAccessFor.js';
+import { KubeconfigFiles } from './access/loadKubeconfig.js';
 import { type CollectOptions, collectClusterSnapshot } from './collectClusterSnapshot.js';
 import type { RetryPolicy } from './retryPolicy.js';
 
@@ -69,6 +71,8 @@ export interface SnapshotFleetOptions {
   readonly retryPolicy?: RetryPolicy;
   /** Access per cluster name, overriding the fleet file (tests, Lambda). */
   readonly accessFor?: (cluster: string) => ClusterAccess | undefined;
+  /** The kubeconfig files the fleet names, each read once for the run. @default a fresh set */
+  readonly kubeconfigs?: KubeconfigFiles;
 }
 
 /**
@@ -81,6 +85,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   const runStarted = performance.now();
   const elapsed = () => Math.round(performance.now() - runStarted);
   const clock = () => now.plus({ milliseconds: elapsed() });
+  const kubeconfigs = options.kubeconfigs ?? new KubeconfigFiles();
 
   // Every cluster settles before the manifest is written, so the manifest records every snapshot
   // stored, even when an unexpected error escapes one cluster (that error is thrown afterwards).
@@ -91,7 +96,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
       try {
         options.onProgress?.({ kind: 'started', cluster: target.name });
         const started = performance.now();
-        const access = options.accessFor?.(target.name);
+        const access = options.accessFor?.(target.name) ?? clusterAccessFor(target, kubeconfigs);
         const collectOptions: CollectOptions = {
           clock,
           logger,
@@ -104,7 +109,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
           ...(options.sectionConcurrency ? { sectionConcurrency: options.sectionConcurrency } : {}),
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-          ...(access ? { access } : {}),
+          access,
         };
         const snapshot = await collectClusterSnapshot(target, collectOptions);
         const stored = await storeSnapshot(store, snapshot);

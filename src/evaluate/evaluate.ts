@@ -34,7 +34,7 @@ import {
   notEvaluated,
   type Rule,
 } from './rule.js';
-import { type CheckTally, findingConcerns, type ResolvedCheck, scoreOf, tallyChecks } from './scores.js';
+import { type CheckTally, clustersConcerned, type ResolvedCheck, scoreOf, tallyChecks } from './scores.js';
 import { notCollectedCheck, partialSections, sectionState, uncollectedSections } from './sections.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
 import { type Finding, type Score, SEVERITIES, type Waiver } from './types.js';
@@ -260,12 +260,12 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
   });
 
   const findings = [...findingsById.values()].sort(compareFindings);
+  // Grouped once: filtering every check and finding for each cluster is quadratic in the fleet.
+  const checksOf = groupedBy(resolved, (check) => (check.cluster === null ? [] : [check.cluster]));
+  const findingsOf = groupedBy(findings, clustersConcerned);
   const clusterScores: Record<string, Score> = {};
   for (const cluster of clusters) {
-    clusterScores[cluster.name] = scoreOf(
-      resolved.filter((check) => check.cluster === cluster.name),
-      findings.filter((finding) => findingConcerns(finding, cluster.name)),
-    );
+    clusterScores[cluster.name] = scoreOf(checksOf.get(cluster.name) ?? [], findingsOf.get(cluster.name) ?? []);
   }
   return {
     findings,
@@ -275,6 +275,19 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
     connectivity: { ...connectivity, comparedBy: comparedBy(rules) },
     unevaluated: resolved.filter((check): check is UnevaluatedCheck => check.status === 'not-evaluated'),
   };
+}
+
+/** The items under each key `keysOf` gives them (none, one or several), in the order given. */
+function groupedBy<T>(items: readonly T[], keysOf: (item: T) => readonly string[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of keysOf(item)) {
+      const group = groups.get(key);
+      if (group) group.push(item);
+      else groups.set(key, [item]);
+    }
+  }
+  return groups;
 }
 
 function comparedBy(rules: readonly Rule[]): Record<GroupKind, string[]> {

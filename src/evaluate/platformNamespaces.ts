@@ -138,8 +138,20 @@ export function platformNamespacesOf(settings: Partial<PlatformNamespaceSettings
 export function platformEntryOf(
   list: readonly PlatformNamespace[],
 ): (namespace: string) => PlatformNamespace | undefined {
-  const matchers = list.map((entry) => ({ entry, matches: picomatch(entry.pattern, { dot: true }) }));
-  return (namespace) => matchers.find(({ matches }) => matches(namespace))?.entry;
+  // Most entries are plain names, looked up at once; only the few globs (kube-*, ...) are matched,
+  // so a cluster with 50,000 namespaces is not matched 50 patterns a namespace for every rule.
+  const names = new Map<string, number>();
+  const globs: { index: number; matches: (namespace: string) => boolean }[] = [];
+  list.forEach((entry, index) => {
+    if (picomatch.scan(entry.pattern).isGlob) globs.push({ index, matches: picomatch(entry.pattern, { dot: true }) });
+    else if (!names.has(entry.pattern)) names.set(entry.pattern, index);
+  });
+  return (namespace) => {
+    const named = names.get(namespace);
+    const glob = globs.find(({ index, matches }) => (named === undefined || index < named) && matches(namespace));
+    const index = glob?.index ?? named;
+    return index === undefined ? undefined : list[index];
+  };
 }
 
 /** The built-in list as a Markdown table (README.md, `npm run docs`). */

@@ -62,8 +62,9 @@ export function scoreOf(checks: readonly ResolvedCheck[], findings: readonly Fin
   };
 }
 
-export function findingConcerns(finding: Finding, cluster: string): boolean {
-  return finding.cluster === cluster || (finding.clusters?.includes(cluster) ?? false);
+/** The clusters whose score counts the finding: its cluster and its clusters, each once. */
+export function clustersConcerned(finding: Pick<Finding, 'cluster' | 'clusters'>): string[] {
+  return [...new Set([...(finding.cluster !== undefined ? [finding.cluster] : []), ...(finding.clusters ?? [])])];
 }
 
 /** Per rule and cluster (null: fleet-level checks), in rule order then cluster name. */

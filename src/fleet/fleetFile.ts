@@ -25,7 +25,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
+import { KubeconfigFiles, kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
 import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
 import { withoutUrlCredentials } from '../core/urls.js';
@@ -200,6 +200,7 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
   const rawClusters: unknown[] = Array.isArray(parsed.data?.clusters) ? parsed.data.clusters : rawClusterList(document);
 
   const base = dirname(resolve(file));
+  const kubeconfigs = options.kubeconfigs ?? new KubeconfigFiles();
   const seen = new Map<string, number>();
   const clusters: ClusterTarget[] = [];
   rawClusters.forEach((raw, index) => {
@@ -221,7 +222,7 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
     // entry does not hide a missing kubeconfig or token file until the next attempt.
     const access = cluster.success ? accessSpec(cluster.data, base) : accessOfOwnBlock(raw, base);
     if (access && options.checkAccess !== false) {
-      problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`));
+      problems.push(...checkAccessFiles(access, `${file}: clusters[${index}]`, kubeconfigs));
     }
     if (cluster.success && access) {
       clusters.push({ name: cluster.data.name, labels: cluster.data.labels, aliases: cluster.data.aliases, access });
@@ -321,14 +322,13 @@ function accessSpec(input: AccessInput, base: string): ClusterAccessSpec {
 }
 
 /** Files and contexts named by the fleet file must exist: a typo is a configuration mistake, not an unreachable cluster. */
-function checkAccessFiles(access: ClusterAccessSpec, where: string): string[] {
+function checkAccessFiles(access: ClusterAccessSpec, where: string, kubeconfigs: KubeconfigFiles): string[] {
   if (access.kind === 'kubeconfig') {
-    if (!existsSync(access.path))
+    if (!kubeconfigs.exists(access.path))
       return [`${where}.kubeconfig.path: expected an existing file, ${access.path} does not exist`];
     if (access.context === null) return [];
     try {
-      const config = loadKubeconfigFile(access.path);
-      if (!config.getContextObject(access.context)) {
+      if (!kubeconfigs.hasContext(access.path, access.context)) {
         return [`${where}.kubeconfig.context: expected a context of ${access.path}, "${access.context}" is not one`];
       }
     } catch (error) {
@@ -360,6 +360,8 @@ export interface FleetFileOptions {
    * only read the fleet's names, labels and rules (evaluate, report) turn it off.
    */
   checkAccess?: boolean;
+  /** The kubeconfig files checked, each read once (default: a fresh set). */
+  kubeconfigs?: KubeconfigFiles;
 }
 
 /**
@@ -388,10 +390,11 @@ export function fleetFromKubeconfig(path: string, contexts?: readonly string[]):
     throw new ConfigError(`--kubeconfig: cannot load ${path}: ${kubeconfigProblem(error)}`);
   }
   const available = config.getContexts().map((c) => c.name);
+  const known = new Set(available);
   // A context named twice on the command line is one cluster, snapshotted once.
   const chosen = [...new Set(contexts && contexts.length > 0 ? contexts : available)];
   const problems = chosen
-    .filter((name) => !available.includes(name))
+    .filter((name) => !known.has(name))
     .map((name) => `--context: "${name}" is not a context of ${path} (contexts: ${available.join(', ') || 'none'})`);
   if (chosen.length === 0) problems.push(`--kubeconfig: ${path} has no contexts`);
   problems.push(...sharedClusterNames(chosen, path));

@@ -9,7 +9,7 @@ import type { Period } from '../core/period.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { missingReason, unreadableSnapshotsByCluster } from '../evaluate/expectedClusters.js';
-import type { CheckTally } from '../evaluate/scores.js';
+import { type CheckTally, clustersConcerned } from '../evaluate/scores.js';
 import { clusterProblemsOf } from '../evaluate/sectionProblems.js';
 import type { RuleThresholds } from '../evaluate/thresholds.js';
 import { type Finding, SEVERITIES, type Severity, type SeverityCounts, type Waiver } from '../evaluate/types.js';
@@ -141,15 +141,40 @@ function statusReason(ctx: ClusterContext, periodId: string, problems: readonly 
 function couldBeRechecked(
   finding: TrendFinding,
   clusters: ReadonlyMap<string, ClusterContext>,
-  tallies: readonly CheckTally[],
+  notFullyEvaluated: ReadonlySet<string>,
 ): boolean {
   return findingClusters(finding).every((name) => {
     const ctx = clusters.get(name);
     // Not expected (see expectedClusters.ts): the cluster left the configured fleet, its findings went with it.
     if (!ctx) return true;
     if (ctx.status === 'missing' || ctx.status === 'unreachable') return false;
-    return !tallies.some((t) => t.rule === finding.rule && t.cluster === name && t.evaluated < t.applicable);
+    return !notFullyEvaluated.has(ruleOnCluster(finding.rule, name));
   });
+}
+
+const ruleOnCluster = (rule: string, cluster: string) => `${rule}\u0000${cluster}`;
+
+/** The (rule, cluster) pairs with a check that could not be evaluated, for couldBeRechecked. */
+function notFullyEvaluated(tallies: readonly CheckTally[]): Set<string> {
+  return new Set(
+    tallies
+      .filter((t) => t.cluster !== null && t.evaluated < t.applicable)
+      .map((t) => ruleOnCluster(t.rule, t.cluster!)),
+  );
+}
+
+/** Each cluster's open findings (a fleet finding under each of its clusters), in the order given. */
+function openFindingsByCluster(findings: readonly ReportFinding[]): Map<string, ReportFinding[]> {
+  const byCluster = new Map<string, ReportFinding[]>();
+  for (const finding of findings) {
+    if (finding.status !== 'open') continue;
+    for (const cluster of clustersConcerned(finding)) {
+      const list = byCluster.get(cluster);
+      if (list) list.push(finding);
+      else byCluster.set(cluster, [finding]);
+    }
+  }
+  return byCluster;
 }
 
 function seriesPoint(
@@ -238,10 +263,20 @@ export function buildReport(input: BuildReportInput): ReportDocument {
       .map(collectedAt)
       .filter((at): at is string => at !== undefined)
       .sort()[0] ?? periodStart;
+  // Findings of one snapshot share their first-seen instant: its age is computed once.
+  const ages = new Map<string, number>();
+  const ageInDays = (firstSeen: string): number => {
+    let age = ages.get(firstSeen);
+    if (age === undefined) {
+      age = Math.max(0, Math.floor(asOf.diff(DateTime.fromISO(firstSeen, { zone: 'utc' }), 'days').days));
+      ages.set(firstSeen, age);
+    }
+    return age;
+  };
   const findings: ReportFinding[] = [...evaluation.findings].sort(compareFindings).map((f) => {
     const before = previousFindings.get(f.id);
     const firstSeen = before?.firstSeen ?? seenNow(f);
-    const ageDays = Math.max(0, Math.floor(asOf.diff(DateTime.fromISO(firstSeen, { zone: 'utc' }), 'days').days));
+    const ageDays = ageInDays(firstSeen);
     return {
       id: f.id,
       rule: f.rule,
@@ -260,22 +295,26 @@ export function buildReport(input: BuildReportInput): ReportDocument {
     };
   });
   const currentIds = new Set(findings.map((f) => f.id));
+  const unevaluatedChecks = notFullyEvaluated(evaluation.tallies);
   const resolved = [...previousFindings.values()]
-    .filter((f) => !currentIds.has(f.id) && couldBeRechecked(f, contexts, evaluation.tallies))
+    .filter((f) => !currentIds.has(f.id) && couldBeRechecked(f, contexts, unevaluatedChecks))
     .sort((a, b) => byText(a.id, b.id));
 
   // Clusters.
   const previousClusters = previous?.clusters ?? {};
   const clusterTallies = new Map<string, CheckTally[]>();
   for (const tally of evaluation.tallies) {
-    if (tally.cluster !== null)
-      clusterTallies.set(tally.cluster, [...(clusterTallies.get(tally.cluster) ?? []), tally]);
+    if (tally.cluster === null) continue;
+    const list = clusterTallies.get(tally.cluster);
+    if (list) list.push(tally);
+    else clusterTallies.set(tally.cluster, [tally]);
   }
+  const openByCluster = openFindingsByCluster(findings);
   const clusters: ReportCluster[] = names.map((name) => {
     const ctx = contexts.get(name)!;
     const score = evaluation.scores.clusters[name];
     const stored = snapshots.get(name);
-    const openFindings = findings.filter((f) => f.status === 'open' && findingClusters(f).includes(name));
+    const openFindings = openByCluster.get(name) ?? [];
     // A cluster that was missing then had no data to compare with: its deltas are null.
     const before = previousClusters[name]?.status === 'missing' ? undefined : previousClusters[name];
     const compliance = ctx.status === 'missing' ? null : (score?.compliance ?? null);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DateTime } from 'luxon';
@@ -79,6 +79,17 @@ afterAll(async () => {
 });
 
 describe('the snapshot and report handlers over a real fleet and S3 ledger', () => {
+  // The handlers read LEDGER once, at import: each test starts from an empty ledger and stores
+  // what it needs itself, so none depends on another having run before it.
+  beforeEach(async () => {
+    ses.reset();
+    const client = new S3Client(s3.clientConfig);
+    for (const { key } of await s3.store('ledger').list('')) {
+      await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `ledger/${key}` }));
+    }
+    client.destroy();
+  });
+
   it('stores one snapshot per cluster of the fleet file in S3 and a run manifest', async () => {
     const summary = await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
 
@@ -94,6 +105,8 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
   });
 
   it('stores the report of the week and e-mails it through SES to the recipients with presigned links', async () => {
+    // Prepare: the week's snapshots (Monday 04:00 UTC is in 2026-W48 in Berlin too)
+    await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
 
     const summary = await reportHandler({ now: '2026-11-23T05:00:00Z' });
@@ -128,7 +141,6 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
   });
 
   it('reports the period the event names instead of the week containing now', async () => {
-    ses.reset();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-2' });
     // A period without snapshots is no report: give W47 one.
     await snapshotHandler({ now: '2026-11-18T04:00:00Z' });
@@ -141,7 +153,8 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
   });
 
   it('stores and sends nothing for a period without any snapshot, and fails naming the period', async () => {
-    ses.reset();
+    // Prepare: a ledger with snapshots, none of them in 2026-W40
+    await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
     const before = (await s3.store('ledger').list('')).map((o) => o.key).sort();
 
     const outcome = reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W40' });

@@ -93,7 +93,10 @@ describe('renderEmail', () => {
     expect(html).toContain('violation: &lt;script&gt;alert(1)&lt;/script&gt; {{constructor}} {{#each}}');
     expect(html).toContain('Secret/payments/api-tls&quot;&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
     expect(html).toContain('east&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(subject).toBe('fleetledger 2026-W48: fleet compliance 72.4% (+3.1 pts), 2 new critical/high findings');
+    // The hostile report supersedes an earlier one (its folder is hostile text too).
+    expect(subject).toBe(
+      'fleetledger 2026-W48 (revised): fleet compliance 72.4% (+3.1 pts), 2 new critical/high findings',
+    );
   });
 
   it('keeps cluster-supplied text in the plain-text part literal and on one line, so it cannot forge lines', () => {

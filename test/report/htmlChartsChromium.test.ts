@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderReportHtml } from '../../src/report/html/renderReportHtml.js';
-import { findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
+import { describeWithChromium, findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
 import { makeReportDocument } from '../support/reportFixture.js';
 
 const executable = findChromium();
-const describeWithChromium = executable ? describe : describe.skip;
 
 interface MeasuredDrawing {
   drawing: string;

@@ -11,12 +11,11 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../src/report/html/renderReportHtml.js';
 import type { ReportDocument } from '../../src/report/schema.js';
-import { findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
+import { describeWithChromium, findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
 import { makeLargeFleetReportDocument } from '../support/largeReportFixture.js';
 import { makeHostileReportDocument, makeReportDocument } from '../support/reportFixture.js';
 
 const executable = findChromium();
-const describeWithChromium = executable ? describe : describe.skip;
 
 const DESKTOP = { width: 1280, height: 900 } as const;
 const PHONE = { width: 390, height: 844 } as const;

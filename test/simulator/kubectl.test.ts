@@ -1,20 +1,21 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFleetDirectory, type RunningFleet, startSimulatedFleet } from '../../src/simulator/fleet.js';
+import { describeWithTool, findExecutable } from '../support/requiredTool.js';
 
 /**
  * kubectl is the outside client that proves the simulation faithful: these run the real binary,
  * unchanged, against the demo fleet (examples/fleet).
  */
-const KUBECTL = '/usr/bin/kubectl';
-const haveKubectl = existsSync(KUBECTL);
-const describeWithKubectl = haveKubectl ? describe : describe.skip;
-if (!haveKubectl) {
-  console.warn(`Skipping the kubectl tests: ${KUBECTL} is not installed on this machine.`);
-}
+const KUBECTL = findExecutable('kubectl', [process.env['KUBECTL']]);
+// .ci/run installs Debian's kubernetes-client when no kubectl is on the machine.
+const describeWithKubectl = describeWithTool({
+  name: 'kubectl',
+  path: KUBECTL,
+  install: 'apt-get install -y kubernetes-client (Debian), or set KUBECTL to a kubectl binary',
+});
 
 let fleet: RunningFleet;
 let cacheDir: string;
@@ -28,7 +29,7 @@ interface KubectlResult {
 function kubectl(context: string, ...args: string[]): Promise<KubectlResult> {
   return new Promise((resolve) => {
     execFile(
-      KUBECTL,
+      KUBECTL!,
       ['--kubeconfig', fleet.kubeconfigPath, '--context', context, '--cache-dir', cacheDir, ...args],
       { timeout: 30_000 },
       (error, stdout, stderr) => {

@@ -3,18 +3,19 @@
  * system's Debian chromium, flags as in TOOLCHAIN.md, a fresh profile per launch).
  *
  * @example
- * const chromium = findChromium();
- * const describeWithChromium = chromium ? describe : describe.skip;
- * ...
- * const browser = await launchChromium(chromium!);
+ * const executable = findChromium();
+ * describeWithChromium('report.html in headless Chromium', () => {
+ *   beforeAll(async () => { browser = await launchChromium(executable!); });
+ * });
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { describeWithTool, findExecutable } from './requiredTool.js';
 
 const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
 
 const FLAGS = [
   '--headless',
@@ -26,18 +27,17 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** The Chromium binary, or null (with a message on stderr saying how to install it). */
+/** The Chromium binary ($CHROMIUM_PATH, Debian's /usr/bin/chromium, or chromium on the PATH), or null. */
 export function findChromium(): string | null {
-  const found = CANDIDATES.find((candidate): candidate is string => Boolean(candidate) && existsSync(candidate!));
-  if (!found) {
-    process.stderr.write(
-      'Chromium not found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser): ' +
-        'skipping browser tests. Install it with: apt-get install -y chromium\n',
-    );
-    return null;
-  }
-  return found;
+  return findExecutable('chromium', CANDIDATES);
 }
+
+/** A suite that needs headless Chromium: fails in CI when it is missing, skips loudly elsewhere. */
+export const describeWithChromium = describeWithTool({
+  name: 'Chromium',
+  path: findChromium(),
+  install: CHROMIUM_INSTALL,
+});
 
 export interface RunningChromium {
   context: BrowserContext;

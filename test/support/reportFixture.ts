@@ -368,33 +368,230 @@ export const TEMPLATE = '{{constructor}}';
 export const BLOCK = '{{#each}}';
 
 /**
- * The fixture with hostile text (markup and Handlebars syntax) in every place a cluster supplies
- * text: names, labels, resources, violation and Argo CD messages, waivers.
+ * Markup naming the field it was planted in, short enough to leave the layout alone:
+ * `"><i id=sync>`. Escaped it reads `&quot;&gt;&lt;i id&#x3D;sync&gt;`; rendered as markup it
+ * would be an <i> element (and, in an attribute, break out of it).
+ */
+export const hostile = (field: string): string => `"><i id=${field}>`;
+
+/** How hostile(field) reads in HTML once escaped. */
+export const escapedHostile = (field: string): string => `&quot;&gt;&lt;i id&#x3D;${field}&gt;`;
+
+/**
+ * The fixture with hostile text (markup and Handlebars syntax) in every place a cluster, a
+ * configuration file or the command line supplies text: names, labels, resources, violation and
+ * Argo CD messages and states, waivers, collection problems, skipped namespaces, connected
+ * groups, configuration paths, evidence keys, gaps. Program-made text (ids, rule ids, enums,
+ * timestamps, numbers) is left as it is: test/report/hostileFixture.test.ts checks that every
+ * other string carries hostile text.
  */
 export function makeHostileReportDocument(): ReportDocument {
   const doc = makeReportDocument();
   const east = doc.clusters[0]!;
   const west = doc.clusters[1]!;
-  east.name = `east${SCRIPT}`;
+  const eastName = `east${SCRIPT}`;
+  // Not hostile: a name of markup characters laid out where west's is sticks out of the network
+  // map and the certificate timeline (htmlLayoutChromium.test.ts); east's name is hostile.
+  const westName = 'prod-west';
+  // Cluster names are renamed everywhere they appear, so the report still ties them together.
+  const rename = (name: string) => (name === 'prod-east' ? eastName : name === 'prod-west' ? westName : name);
+  east.name = eastName;
+  west.name = westName;
   east.labels = { [`team${IMG}`]: `value${TEMPLATE}`, owner: BLOCK };
+  west.labels = { [`env${hostile('label-key')}`]: `prod${hostile('label-value')}` };
   east.statusReason = `reason ${IMG}`;
   west.statusReason = `policies ${SCRIPT}`;
+  for (const cluster of [east, west]) {
+    cluster.snapshotKey = `snapshots/cluster=${cluster.name}/x.json.gz${hostile('snapshotKey')}`;
+    const facts = cluster.facts!;
+    if (cluster === west) facts.kubernetesVersion = `v1.33${hostile('kubernetesVersion')}`;
+    for (const certificate of facts.certificates) {
+      certificate.source = `${certificate.source}${hostile('certificate-source')}`;
+      if (certificate.namespace !== null)
+        certificate.namespace = `${certificate.namespace}${hostile('certificate-namespace')}`;
+      certificate.fingerprint256 = `${certificate.fingerprint256}${hostile('fingerprint')}`;
+      certificate.key = `tls.crt${hostile('certificate-key')}`;
+    }
+    for (const app of facts.applications) {
+      app.namespace = `${app.namespace}${hostile('app-namespace')}`;
+      app.sync = `${app.sync}${hostile('sync')}`;
+      app.health = `${app.health}${hostile('health')}`;
+    }
+    facts.quotas = [
+      {
+        namespace: `payments${hostile('quota-namespace')}`,
+        name: `compute${hostile('quota-name')}`,
+        hard: { [`pods${hostile('quota-resource')}`]: `10${hostile('quota-hard')}` },
+      },
+    ];
+    cluster.problems = [
+      {
+        section: `policies${hostile('problem-section')}`,
+        state: `forbidden${hostile('problem-state')}`,
+        summary: `cannot list constraints${hostile('problem-summary')}`,
+        detail: `GET /apis: HTTP 403: ${hostile('problem-detail')}`,
+      },
+    ];
+    cluster.skippedNamespaces = {
+      rules: ['QUOTA-MISSING'],
+      namespaces: [
+        {
+          namespace: `kube-x${hostile('skipped-namespace')}`,
+          reason: 'platform',
+          pattern: `kube-*${hostile('skipped-pattern')}`,
+          addOn: `Add-on${hostile('skipped-addon')}`,
+          source: 'rules.extraPlatformNamespaces',
+        },
+      ],
+    };
+    cluster.secretReads = {
+      enabled: false,
+      notEvaluated: [
+        {
+          rule: 'CERT-EXPIRING',
+          subject: `Secret/a/b${hostile('secret-subject')}`,
+          reason: `not read${hostile('secret-reason')}`,
+        },
+      ],
+    };
+  }
+  // Ranges the network map cannot parse are left out of it; east keeps its valid ones to be drawn.
+  west.facts!.podCIDRs = [...west.facts!.podCIDRs, `10.1.0.0/16${hostile('podCIDR')}`];
+  west.facts!.serviceCIDRs = [...west.facts!.serviceCIDRs, `10.2.0.0/16${hostile('serviceCIDR')}`];
   east.facts!.applications[1]!.name = `checkout${IMG}`;
   east.facts!.applications[1]!.message = `argo says ${SCRIPT} ${TEMPLATE} ${BLOCK}`;
-  east.facts!.certificates[1]!.name = `cert${SCRIPT}`;
-  east.facts!.certificates[1]!.subject = `CN=${IMG}`;
+  west.facts!.applications[0]!.name = `billing${hostile('app-name')}`;
+  west.facts!.applications[0]!.message = `waiting${hostile('app-message')}`;
+  for (const certificate of [...east.facts!.certificates, ...west.facts!.certificates]) {
+    certificate.name = `${certificate.name}${SCRIPT}`;
+    certificate.subject = `CN=${IMG}`;
+  }
   east.facts!.ipPools[0]!.name = `pool${TEMPLATE}`;
+  east.facts!.ipPools[0]!.cidr = `10.244.0.0/16${hostile('pool-cidr')}`;
+  east.facts!.ipPools[0]!.ipipMode = `Never${hostile('pool-ipip')}`;
+  east.facts!.ipPools[0]!.vxlanMode = `CrossSubnet${hostile('pool-vxlan')}`;
   east.facts!.constraints[0]!.name = `constraint${IMG}`;
+  east.facts!.constraints[0]!.kind = `K8sRequiredLabels${hostile('constraint-kind')}`;
+  east.facts!.constraints[0]!.enforcementAction = `dryrun${hostile('constraint-action')}`;
   for (const finding of doc.findings) {
     finding.resource = `${finding.resource}${IMG}`;
     finding.message = `violation: ${SCRIPT} ${TEMPLATE} ${BLOCK}`;
+    if (finding.cluster !== undefined) finding.cluster = rename(finding.cluster);
+    if (finding.clusters) finding.clusters = finding.clusters.map(rename);
+    if (finding.waiver) {
+      finding.waiver = {
+        ...finding.waiver,
+        cluster: `prod-*${hostile('waiver-cluster')}`,
+        resource: `Namespace/*${hostile('waiver-resource')}`,
+        reason: `because ${SCRIPT}`,
+        owner: `owner${IMG}`,
+      };
+    }
   }
-  doc.findings[1]!.cluster = `east${SCRIPT}`;
-  doc.trend.changes[0]!.description = `changed ${SCRIPT}`;
-  doc.trend.changes[0]!.subject = `Secret/${TEMPLATE}`;
+  for (const change of doc.trend.changes) {
+    change.cluster = rename(change.cluster!);
+    change.description = `changed ${SCRIPT}`;
+    change.subject = `Secret/${TEMPLATE}`;
+  }
   doc.trend.resolvedFindings[0]!.resource = `Namespace/${IMG}`;
+  doc.trend.resolvedFindings[0]!.cluster = rename(doc.trend.resolvedFindings[0]!.cluster!);
+  doc.trend.series.clusters = Object.fromEntries(
+    Object.entries(doc.trend.series.clusters).map(([name, points]) => [rename(name), points]),
+  );
   doc.waivers[0]!.reason = `because ${SCRIPT}`;
   doc.waivers[0]!.owner = `owner${IMG}`;
-  doc.evidence[0]!.cluster = `east${SCRIPT}`;
+  doc.waivers[0]!.cluster = `prod-*${hostile('waiver-cluster')}`;
+  doc.waivers[0]!.resource = `Namespace/*${hostile('waiver-resource')}`;
+  doc.waivers[1]!.reason = `legacy${hostile('waiver-reason')}`;
+  doc.waivers[1]!.owner = `security${hostile('waiver-owner')}`;
+  doc.waivers[1]!.cluster = rename(doc.waivers[1]!.cluster);
+  for (const item of doc.evidence) {
+    item.cluster = rename(item.cluster);
+    item.key = `${item.key}${hostile('evidence-key')}`;
+  }
+  doc.store = `s3://audit-ledger/prod${hostile('store')}`;
+  doc.gaps = [{ key: `snapshots/x.json.gz${hostile('gap-key')}`, error: `not gzip${hostile('gap-error')}` }];
+  doc.connectivity = {
+    groups: [
+      {
+        id: `mesh/corp${hostile('group-id')}`,
+        kind: 'mesh',
+        name: `corp${hostile('group-name')}`,
+        comparedBy: ['CIDR-OVERLAP'],
+        members: [
+          {
+            cluster: eastName,
+            role: 'member',
+            reasons: [
+              {
+                kind: 'declared',
+                label: `mesh=corp${hostile('reason-label')}`,
+                detail: `declared${hostile('reason-detail')}`,
+              },
+              {
+                kind: 'discovered',
+                source: 'istio-remote-secret',
+                sourceCluster: westName,
+                object: 'Secret istio-system/remote-east',
+                target: eastName,
+                server: 'https://east.example:6443',
+                detail: 'an Istio remote secret of prod-west',
+              },
+            ],
+          },
+          {
+            cluster: westName,
+            role: 'member',
+            reasons: [
+              {
+                kind: 'discovered',
+                source: 'istio-remote-secret',
+                sourceCluster: eastName,
+                object: `Secret istio-system/remote${hostile('reason-object')}`,
+                target: westName,
+                server: `https://west.example:6443${hostile('reason-server')}`,
+                detail: `an Istio remote secret${hostile('reason-detail-discovered')}`,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    unconnected: [`lab${hostile('unconnected')}`],
+    unreadSources: [{ cluster: eastName, sections: [`istioRemoteSecrets${hostile('unread-section')}`] }],
+  };
+  doc.configuration = {
+    fleetFile: { path: `fleet.yaml${hostile('fleet-file')}`, sha256: 'a'.repeat(64) },
+    waiversFile: { path: `waivers.yaml${hostile('waivers-file')}`, sha256: 'b'.repeat(64) },
+    rules: {
+      disabled: [`ARGO-AUTOSYNC-OFF${hostile('disabled-rule')}`],
+      severityOverrides: [
+        { rule: `MTLS-NOT-STRICT${hostile('override-rule')}`, severity: 'low', defaultSeverity: 'medium' },
+      ],
+      thresholds: { [`quotaNearLimit${hostile('threshold')}`]: { value: 0.8, default: 0.9 } },
+    },
+    excludedNamespaces: [
+      {
+        pattern: `sandbox-*${hostile('excluded-pattern')}`,
+        reason: 'excluded',
+        source: 'rules.excludeNamespaces',
+        addOn: null,
+      },
+      {
+        pattern: `team-*${hostile('platform-pattern')}`,
+        reason: 'platform',
+        source: 'rules.extraPlatformNamespaces',
+        addOn: `Team${hostile('platform-addon')}`,
+      },
+    ],
+    checkedPlatformNamespaces: [`default${hostile('checked-namespace')}`],
+  };
+  doc.supersedes = {
+    folder: `reports/2026-W48/earlier/${hostile('supersedes-folder')}`,
+    generatedAt: '2026-11-25T09:00:00.000Z',
+    reportJsonSha256: 'c'.repeat(64),
+    manifest: `manifests/m.json${hostile('supersedes-manifest')}`,
+  };
+  doc.reason = `rerun${hostile('reason')}`;
   return ReportDocumentSchema.parse(doc);
 }

@@ -2,14 +2,18 @@ import type { ClusterTarget } from '../../fleet/fleetFile.js';
 import type { ClusterAccess } from './clusterAccess.js';
 import { EksClusterAccess } from './EksClusterAccess.js';
 import { KubeconfigClusterAccess } from './KubeconfigClusterAccess.js';
+import { KubeconfigFiles } from './loadKubeconfig.js';
 import { TokenClusterAccess } from './TokenClusterAccess.js';
 
-/** The access strategy a fleet file entry asks for. */
-export function clusterAccessFor(target: ClusterTarget): ClusterAccess {
+/**
+ * The access strategy a fleet file entry asks for. `kubeconfigs`: the run's kubeconfig files, so
+ * that a file many clusters name is read once (default: a set of its own).
+ */
+export function clusterAccessFor(target: ClusterTarget, kubeconfigs = new KubeconfigFiles()): ClusterAccess {
   const { access } = target;
   switch (access.kind) {
     case 'kubeconfig':
-      return new KubeconfigClusterAccess(access.path, access.context);
+      return new KubeconfigClusterAccess(access.path, access.context, kubeconfigs);
     case 'token':
       return new TokenClusterAccess({ clusterName: target.name, ...access });
     case 'eks':

@@ -3,6 +3,7 @@
  * the same content. Pure.
  */
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
+import { capList } from '../cappedList.js';
 import {
   formatDeltaPoints,
   formatInstant,
@@ -46,9 +47,7 @@ function clustersOf(finding: ReportFinding): string {
   return finding.cluster ?? 'fleet';
 }
 
-function capped<T>(items: readonly T[]): { items: T[]; more: number } {
-  return { items: items.slice(0, EMAIL_LIST_LIMIT), more: Math.max(0, items.length - EMAIL_LIST_LIMIT) };
-}
+const capped = <T>(items: readonly T[]) => capList(items, EMAIL_LIST_LIMIT);
 
 function linkView(label: string, target: string) {
   return { label, target: singleLine(target), isUrl: /^https?:\/\//i.test(target) };

@@ -6,7 +6,7 @@
 import { withoutTerminalControlsDeep } from '../../core/text.js';
 import { compileTemplate, createEnvironment, readTemplate } from '../html/templateFiles.js';
 import type { ReportDocument } from '../schema.js';
-import { buildEmailView, type EmailView, type ReportLinks } from './emailView.js';
+import { buildEmailView, type EmailView, newUrgentFindings, type ReportLinks } from './emailView.js';
 
 export type { ReportLinks } from './emailView.js';
 
@@ -43,7 +43,9 @@ function emailTemplates(): EmailTemplates {
  */
 export function renderEmail(doc: ReportDocument, links: ReportLinks): RenderedEmail {
   // Cluster-supplied text must not carry terminal escape codes into the mail (see core/text.ts).
-  const view = buildEmailView(withoutTerminalControlsDeep(doc), links);
+  // Of the findings the mail shows only the new urgent ones: only those are cleaned, rather than
+  // copying every finding of a report with hundreds of thousands.
+  const view = buildEmailView(withoutTerminalControlsDeep({ ...doc, findings: newUrgentFindings(doc) }), links);
   const templates = emailTemplates();
   return { subject: view.subject, html: templates.html(view), text: templates.text(view) };
 }

@@ -6,11 +6,18 @@
  * CERT-EXPIRING) says how many of each.
  */
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
+import { capList } from '../cappedList.js';
 import type { ReportDocument, ReportFinding } from '../schema.js';
 import { formatDay } from './format.js';
 
 /** How many subjects the closed `<details>` names in its summary. */
 export const SUMMARY_SUBJECTS = 3;
+
+/**
+ * How many subjects an opened row lists: the most severe first, then by name; the row says how
+ * many more there are. report.json and findings.csv list every finding.
+ */
+export const SUBJECTS_PER_ROW = 50;
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
@@ -36,18 +43,25 @@ export function findingView(finding: ReportFinding, timeZone: string) {
   };
 }
 
+// localeCompare's order, without building a collator for every one of thousands of comparisons.
+const byName = new Intl.Collator().compare;
+
 function rowView(rule: string, findings: readonly ReportFinding[], timeZone: string) {
   const sorted = [...findings].sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.resource.localeCompare(b.resource),
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || byName(a.resource, b.resource),
   );
-  const oldest = [...findings].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))[0]!;
-  const severities = SEVERITIES.map((severity) => ({
+  // The first first-seen date of the row (ISO timestamps compare as text).
+  const oldest = findings.reduce((first, f) => (f.firstSeen < first.firstSeen ? f : first));
+  const bySeverity = new Map<Severity, number>();
+  for (const f of findings) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
+  const severities = SEVERITIES.filter((severity) => bySeverity.has(severity)).map((severity) => ({
     severity,
-    count: findings.filter((f) => f.severity === severity).length,
-  })).filter((entry) => entry.count > 0);
+    count: bySeverity.get(severity)!,
+  }));
   const shown = sorted.slice(0, SUMMARY_SUBJECTS).map((f) => f.resource);
   const more = sorted.length - shown.length;
   const open = findings.filter((f) => f.status === 'open').length;
+  const listed = capList(sorted, SUBJECTS_PER_ROW);
   return {
     rule,
     clusters: clustersOf(oldest),
@@ -62,8 +76,9 @@ function rowView(rule: string, findings: readonly ReportFinding[], timeZone: str
     waived: findings.length - open,
     newCount: findings.filter((f) => f.trend === 'new').length,
     firstSeen: formatDay(oldest.firstSeen, timeZone),
-    ageDays: Math.max(...findings.map((f) => f.ageDays)),
-    findings: sorted.map((finding) => findingView(finding, timeZone)),
+    ageDays: findings.reduce((max, f) => Math.max(max, f.ageDays), 0),
+    findings: listed.items.map((finding) => findingView(finding, timeZone)),
+    moreFindings: listed.more,
   };
 }
 
@@ -74,7 +89,9 @@ export function findingRows(doc: Pick<ReportDocument, 'findings' | 'timeZone'>):
   const byRow = new Map<string, ReportFinding[]>();
   for (const finding of doc.findings) {
     const key = `${finding.rule}\u0000${clustersOf(finding)}`;
-    byRow.set(key, [...(byRow.get(key) ?? []), finding]);
+    const row = byRow.get(key);
+    if (row) row.push(finding);
+    else byRow.set(key, [finding]);
   }
   return [...byRow.values()]
     .map((findings) => rowView(findings[0]!.rule, findings, doc.timeZone))
@@ -91,17 +108,25 @@ export function groupFindingRows<T>(
   doc: Pick<ReportDocument, 'findings' | 'timeZone'>,
   describeRule: (id: string) => T,
 ) {
-  const rows = findingRows(doc);
+  // Rows come sorted by worst severity, then rule: grouping keeps that order.
+  const bySeverity = new Map<Severity, Map<string, FindingRow[]>>();
+  for (const row of findingRows(doc)) {
+    const rules = bySeverity.get(row.worst) ?? new Map<string, FindingRow[]>();
+    bySeverity.set(row.worst, rules);
+    const ruleRows = rules.get(row.rule);
+    if (ruleRows) ruleRows.push(row);
+    else rules.set(row.rule, [row]);
+  }
   return SEVERITIES.flatMap((severity) => {
-    const ofSeverity = rows.filter((row) => row.worst === severity);
-    if (ofSeverity.length === 0) return [];
-    const ruleIds = [...new Set(ofSeverity.map((row) => row.rule))].sort();
+    const rules = bySeverity.get(severity);
+    if (!rules) return [];
+    const ruleIds = [...rules.keys()].sort();
     return [
       {
         severity,
-        count: ofSeverity.reduce((sum, row) => sum + row.count, 0),
+        count: [...rules.values()].flat().reduce((sum, row) => sum + row.count, 0),
         rules: ruleIds.map((ruleId) => {
-          const ruleRows = ofSeverity.filter((row) => row.rule === ruleId);
+          const ruleRows = rules.get(ruleId)!;
           return {
             ...describeRule(ruleId),
             count: ruleRows.reduce((sum, row) => sum + row.count, 0),

@@ -4,6 +4,7 @@
  */
 import { isoWeekOrdinal } from '../../core/period.js';
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
+import { capList } from '../cappedList.js';
 import { describeHiddenBySettings, hiddenBySettings } from '../configuration.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
@@ -56,6 +57,12 @@ const TREND_CHART_NARROW = {
 const SPARKLINE = { width: 120, height: 36, margin: { left: 3, right: 3, top: 3, bottom: 3 } } as const;
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+/**
+ * Rows of each "what changed" table of the summary (new and resolved findings, fact changes): the
+ * table says how many more there are; report.json holds every one.
+ */
+export const SUMMARY_LIST_LIMIT = 50;
 
 function scoreView(value: number | null, delta: number | null, noData: boolean | undefined) {
   const direction = trendDirection(delta);
@@ -227,10 +234,14 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
   const catalog = new Map(options.catalog.map((rule) => [rule.id, rule]));
   const tz = doc.timeZone;
   const newIds = new Set(doc.trend.new);
-  const newFindings = doc.findings
-    .filter((finding) => newIds.has(finding.id))
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.rule.localeCompare(b.rule))
-    .map((finding) => ({ ...findingView(finding, tz), title: describeRule(catalog, finding.rule).title }));
+  const newFindings = capList(
+    doc.findings
+      .filter((finding) => newIds.has(finding.id))
+      .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.rule.localeCompare(b.rule)),
+    SUMMARY_LIST_LIMIT,
+  );
+  const resolvedFindings = capList(doc.trend.resolvedFindings, SUMMARY_LIST_LIMIT);
+  const changes = capList(doc.trend.changes, SUMMARY_LIST_LIMIT);
 
   const timeline = buildCertificateTimeline(doc.clusters, doc.generatedAt);
   const networkMap = buildNetworkMap(doc.clusters, doc.findings);
@@ -272,13 +283,19 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       newCount: doc.trend.new.length,
       resolvedCount: doc.trend.resolved.length,
       persistingCount: doc.trend.persisting.length,
-      newFindings,
-      resolvedFindings: doc.trend.resolvedFindings.map((finding) => ({
+      newFindings: newFindings.items.map((finding) => ({
+        ...findingView(finding, tz),
+        title: describeRule(catalog, finding.rule).title,
+      })),
+      moreNewFindings: newFindings.more,
+      resolvedFindings: resolvedFindings.items.map((finding) => ({
         ...finding,
         cluster: finding.cluster ?? 'fleet',
         title: describeRule(catalog, finding.rule).title,
       })),
-      changes: doc.trend.changes.map((change) => ({ ...change, cluster: change.cluster ?? 'fleet' })),
+      moreResolvedFindings: resolvedFindings.more,
+      changes: changes.items.map((change) => ({ ...change, cluster: change.cluster ?? 'fleet' })),
+      moreChanges: changes.more,
       hiddenBySettings: doc.configuration ? describeHiddenBySettings(hiddenBySettings(doc.configuration)) : null,
     },
     matrix: {
