@@ -14,9 +14,9 @@ import {
   type ClusterPolicyReport,
   MAX_RESULTS_PER_REPORT,
   POLICY_REPORT_SOURCE,
-  yamlStream,
 } from './policyReport.js';
 import type { ReportDocument } from './schema.js';
+import { yamlStream } from './yamlStream.js';
 
 export const OPEN_REPORTS_API_VERSION = 'openreports.io/v1alpha1';
 

@@ -15,9 +15,9 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { stringify } from 'yaml';
 import { findingId } from '../evaluate/findingId.js';
 import type { ReportDocument, ReportFinding } from './schema.js';
+import { yamlStream } from './yamlStream.js';
 
 export const POLICY_REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 export const POLICY_REPORT_SOURCE = 'fleetledger';
@@ -286,16 +286,6 @@ export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
   }
   const taken = new Set(entries.map((entry) => entry.name));
   return entries.flatMap((entry) => splitReports(doc, entry, taken));
-}
-
-/** A multi-document YAML stream of the objects, every string double-quoted (see above). */
-export function yamlStream(objects: readonly object[]): string {
-  return objects
-    .map(
-      (object) =>
-        `---\n${stringify(object, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`,
-    )
-    .join('');
 }
 
 /** The multi-document YAML stream. */
