@@ -13,10 +13,12 @@ import { mapBounded } from '../core/concurrency.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Fleet } from '../fleet/fleetFile.js';
-import { recordRun } from '../ledger/manifest.js';
+import { snapshotPrefix } from '../ledger/keys.js';
+import { LedgerRun } from '../ledger/ledgerRun.js';
 import type { WrittenObject } from '../ledger/objects.js';
 import { writeSnapshot } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
+import type { Signer } from '../signing/signer.js';
 import type { ClusterStatus, SectionName, SectionStatus, Snapshot } from '../snapshot/schema.js';
 import { sectionFailed } from '../snapshot/sectionStatus.js';
 import type { ClusterAccess } from './access/clusterAccess.js';
@@ -45,6 +47,8 @@ export interface FleetRunResult {
   readonly clusters: readonly ClusterRunResult[];
   /** The run's manifest; null when no snapshot was stored (then none is written). */
   readonly manifest: WrittenObject | null;
+  /** The fingerprint of the key that signed the run's records; null for an unsigned run. */
+  readonly signingKey: string | null;
   readonly counts: Readonly<Record<ClusterStatus, number>>;
   /** Clusters whose snapshot the ledger refused: they are not in the manifest. */
   readonly notStored: number;
@@ -69,6 +73,10 @@ export interface SnapshotFleetOptions {
   readonly retryPolicy?: RetryPolicy;
   /** Access per cluster name, overriding the fleet file (tests, Lambda). */
   readonly accessFor?: (cluster: string) => ClusterAccess | undefined;
+  /** Signs the run's opening and manifest (`--signing-key`); default: unsigned. */
+  readonly signer?: Signer | null;
+  /** `--backfill`: allow a run time earlier than the newest run of the ledger. */
+  readonly backfill?: boolean;
 }
 
 /**
@@ -81,6 +89,14 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   const runStarted = performance.now();
   const elapsed = () => Math.round(performance.now() - runStarted);
   const clock = () => now.plus({ milliseconds: elapsed() });
+  // Before any cluster is contacted: a back-dated run is refused with nothing collected or written.
+  const run = await LedgerRun.prepare(store, {
+    kind: 'snapshot',
+    runAt: now,
+    scope: { keys: [], prefixes: fleet.clusters.map((cluster) => snapshotPrefix(cluster.name)) },
+    signer: options.signer ?? null,
+    backfill: options.backfill ?? false,
+  });
 
   // Every cluster settles before the manifest is written, so the manifest records every snapshot
   // stored, even when an unexpected error escapes one cluster (that error is thrown afterwards).
@@ -104,7 +120,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
           ...(access ? { access } : {}),
         };
         const snapshot = await collectClusterSnapshot(target, collectOptions);
-        const stored = await storeSnapshot(store, snapshot);
+        const stored = await storeSnapshot(run.store, snapshot);
         const result = clusterResult(snapshot, stored, Math.round(performance.now() - started));
         if (result.written) {
           logger.debug('snapshot stored', { cluster: target.name, key: result.written.key, status: result.status });
@@ -122,7 +138,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
 
   const clusters = outcomes.flatMap((o) => ('result' in o ? [o.result] : []));
   const written = clusters.flatMap((c) => (c.written ? [c.written] : []));
-  const manifest = written.length > 0 ? await recordRun(store, { runAt: now, written, kind: 'snapshot' }) : null;
+  const manifest = written.length > 0 ? ((await run.finish(written))?.manifest ?? null) : null;
   const escaped = outcomes.find((o) => 'unexpected' in o);
   if (escaped && 'unexpected' in escaped) throw escaped.unexpected;
 
@@ -131,6 +147,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   return {
     clusters,
     manifest,
+    signingKey: manifest ? run.signingKey : null,
     counts,
     notStored: clusters.filter((c) => c.written === null).length,
     objectsRead: clusters.reduce((sum, c) => sum + c.objectsRead, 0),

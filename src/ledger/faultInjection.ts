@@ -1,0 +1,80 @@
+/**
+ * Faults on demand, for tests that interrupt real CLI processes at an exact point of a run (the
+ * crash-safety tests kill `fleetledger` as a user's machine or Lambda would):
+ *
+ * - FLEETLEDGER_TEST_PAUSE_AFTER_WRITES=N: after the Nth write the store prints
+ *   `fleetledger: paused after write N (<key>)` to stderr and holds every later write forever, so
+ *   the test can SIGKILL the process with exactly N objects written;
+ * - FLEETLEDGER_TEST_FAIL_AFTER_WRITES=N: every write after the Nth fails, as when the store goes
+ *   away mid-run.
+ *
+ * Unset (always, outside tests), the store is returned as it is.
+ */
+import { ConfigError, OperationalError } from '../core/errors.js';
+import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from './store.js';
+
+export const PAUSE_AFTER_WRITES = 'FLEETLEDGER_TEST_PAUSE_AFTER_WRITES';
+export const FAIL_AFTER_WRITES = 'FLEETLEDGER_TEST_FAIL_AFTER_WRITES';
+
+function countIn(environment: Readonly<Record<string, string | undefined>>, name: string): number | null {
+  const text = environment[name];
+  if (text === undefined || text === '') return null;
+  if (!/^\d+$/.test(text)) throw new ConfigError(`${name}: expected a number of writes, got "${text}"`);
+  return Number(text);
+}
+
+const forever = () => new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+
+class FaultInjectingStore implements LedgerStore {
+  #writes = 0;
+  #paused = false;
+
+  constructor(
+    private readonly inner: LedgerStore,
+    private readonly pauseAfter: number | null,
+    private readonly failAfter: number | null,
+  ) {}
+
+  get location(): string {
+    return this.inner.location;
+  }
+
+  async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+    if (this.#paused) return forever();
+    if (this.failAfter !== null && this.#writes >= this.failAfter) {
+      throw new OperationalError(
+        `${this.location}: writing ${key} failed: the store is unreachable (${FAIL_AFTER_WRITES})`,
+      );
+    }
+    const result = await this.inner.put(key, body, options);
+    this.#writes += 1;
+    if (this.#writes === this.pauseAfter) {
+      this.#paused = true;
+      process.stderr.write(`fleetledger: paused after write ${this.#writes} (${key})\n`);
+      return forever();
+    }
+    return result;
+  }
+
+  get(key: string): Promise<Uint8Array> {
+    return this.inner.get(key);
+  }
+
+  head(key: string): Promise<StoredObjectInfo | null> {
+    return this.inner.head(key);
+  }
+
+  list(prefix: string): Promise<StoredObjectInfo[]> {
+    return this.inner.list(prefix);
+  }
+}
+
+/** The store, with the faults the environment asks for (none outside tests). */
+export function withInjectedFaults(
+  store: LedgerStore,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): LedgerStore {
+  const pauseAfter = countIn(environment, PAUSE_AFTER_WRITES);
+  const failAfter = countIn(environment, FAIL_AFTER_WRITES);
+  return pauseAfter === null && failAfter === null ? store : new FaultInjectingStore(store, pauseAfter, failAfter);
+}
