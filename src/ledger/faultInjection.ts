@@ -25,9 +25,13 @@ function countIn(environment: Readonly<Record<string, string | undefined>>, name
 
 const forever = () => new Promise<never>(() => setInterval(() => undefined, 1 << 30));
 
+/**
+ * Writes are counted as they start, so concurrent writers (a run's clusters) still get exactly N:
+ * the ones after the Nth are held (pause) or refused (outage) before they reach the store.
+ */
 class FaultInjectingStore implements LedgerStore {
-  #writes = 0;
-  #paused = false;
+  #started = 0;
+  #completed = 0;
 
   constructor(
     private readonly inner: LedgerStore,
@@ -40,17 +44,17 @@ class FaultInjectingStore implements LedgerStore {
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
-    if (this.#paused) return forever();
-    if (this.failAfter !== null && this.#writes >= this.failAfter) {
+    this.#started += 1;
+    if (this.pauseAfter !== null && this.#started > this.pauseAfter) return forever();
+    if (this.failAfter !== null && this.#started > this.failAfter) {
       throw new OperationalError(
         `${this.location}: writing ${key} failed: the store is unreachable (${FAIL_AFTER_WRITES})`,
       );
     }
     const result = await this.inner.put(key, body, options);
-    this.#writes += 1;
-    if (this.#writes === this.pauseAfter) {
-      this.#paused = true;
-      process.stderr.write(`fleetledger: paused after write ${this.#writes} (${key})\n`);
+    this.#completed += 1;
+    if (this.#completed === this.pauseAfter) {
+      process.stderr.write(`fleetledger: paused after write ${this.#completed} (${key})\n`);
       return forever();
     }
     return result;
