@@ -1,7 +1,7 @@
 /**
  * A snapshot run over a fleet: clusters collected concurrently (bounded by
- * defaults.concurrency), each snapshot written to the ledger as soon as it is complete, then one
- * manifest for the run. A cluster that fails is data (an `unreachable` or `partial` snapshot,
+ * defaults.concurrency), each snapshot written to the ledger as soon as it is complete (the first
+ * write opens the run, see ledger/ledgerRun.ts), then one manifest for the run. A cluster that fails is data (an `unreachable` or `partial` snapshot,
  * still stored); it never fails the run or the other clusters. A snapshot the ledger refuses
  * (a key already taken, a store error) is recorded on that cluster's result; the manifest always
  * records exactly the snapshots that were stored, so the ledger verifies clean. A run that stored

@@ -140,10 +140,11 @@ async function leftoversOf(
   opening: RunOpening,
   accounted: ReadonlySet<string>,
   manifestKeys: ReadonlySet<string>,
+  listed: (prefix: string) => Promise<StoredObjectInfo[]>,
 ): Promise<WrittenObject[]> {
   const candidates = new Set<string>();
   for (const prefix of [...opening.scope.prefixes, MANIFESTS_PREFIX]) {
-    for (const { key } of await store.list(prefix)) candidates.add(key);
+    for (const { key } of await listed(prefix)) candidates.add(key);
   }
   for (const key of opening.scope.keys) if (await store.head(key)) candidates.add(key);
   const leftovers: WrittenObject[] = [];
@@ -239,11 +240,17 @@ export class LedgerRun {
       ...abandonedObjectsOf(chain.readout.manifests).keys(),
     ]);
     const manifestKeys = new Set(chain.readout.manifests.map((stored) => stored.key));
+    // Interrupted runs of the same clusters share prefixes: each is listed once.
+    const listings = new Map<string, Promise<StoredObjectInfo[]>>();
+    const listed = (prefix: string) => {
+      if (!listings.has(prefix)) listings.set(prefix, store.list(prefix));
+      return listings.get(prefix)!;
+    };
     const closes: ManifestClosing[] = [];
     for (const stored of await unfinishedOpenings(store, chain.readout, key)) {
       // Only once its window has ended can nothing more of that run arrive.
       if (Date.parse(stored.opening.until) > plan.runAt.toMillis()) continue;
-      const abandoned = await leftoversOf(store, stored.opening, recorded, manifestKeys);
+      const abandoned = await leftoversOf(store, stored.opening, recorded, manifestKeys, listed);
       closes.push({ opening: { key: stored.key, sha256: stored.sha256 }, abandoned });
     }
     return new LedgerRun(store, plan, chain, key, envelopes, closes);

@@ -116,7 +116,11 @@ export async function writeOpening(
 
 /** An opening read back, or CorruptObjectError when it is no envelope of an opening document. */
 export async function readOpening(store: LedgerStore, key: string): Promise<StoredOpening | CorruptObjectError> {
-  const bytes = await store.get(key);
+  return parseOpening(key, await store.get(key));
+}
+
+/** The opening in stored bytes (from a store, or from any copy of the ledger's files), or CorruptObjectError. */
+export function parseOpening(key: string, bytes: Uint8Array): StoredOpening | CorruptObjectError {
   const envelope = parseEnvelope(key, bytes);
   if (envelope instanceof CorruptObjectError) return envelope;
   if (envelope.payloadType !== RUN_OPENING_PAYLOAD_TYPE) {

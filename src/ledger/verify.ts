@@ -107,7 +107,8 @@ type Recorded = RecordedObject;
 
 const CHAIN_START = '(start of the chain)';
 
-function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
+/** Each manifest against its name and the manifests it links (pure: also for a copy of the ledger's files). */
+export function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   const byKey = new Map(manifests.map((m) => [m.key, m]));
   for (const stored of manifests) {
@@ -159,7 +160,7 @@ function headsReachedFrom(manifests: readonly StoredManifest[]): Map<string, Set
   return reached;
 }
 
-function forkNotices(manifests: readonly StoredManifest[]): VerifyNotice[] {
+export function forkNotices(manifests: readonly StoredManifest[]): VerifyNotice[] {
   const followers = new Map<string, string[]>();
   for (const stored of manifests) {
     const links = linksOf(stored.manifest);

@@ -245,11 +245,12 @@ export function checkRecords(records: LedgerRecords, checks: RecordChecks = {}):
   const ownManifest = new Map<string, StoredManifest>();
   const closedBy = new Map<string, { manifest: StoredManifest; abandoned: number }>();
   const abandoned = new Map<string, RecordedObject>();
+  const openingsByKey = new Map(records.openings.map((o) => [o.key, o]));
   for (const stored of records.manifests) {
     const { manifest } = stored;
     const links = [...(manifest.opening ? [manifest.opening] : []), ...(manifest.closes ?? []).map((c) => c.opening)];
     for (const link of links) {
-      const target = records.openings.find((o) => o.key === link.key);
+      const target = openingsByKey.get(link.key);
       if (!target || target.sha256 !== link.sha256) {
         problems.push({
           kind: 'chain-break',

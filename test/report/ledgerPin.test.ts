@@ -5,20 +5,16 @@
 import { renderEmail } from '../../src/report/email/renderEmail.js';
 import { renderReportHtml } from '../../src/report/html/renderReportHtml.js';
 import type { ReportDocument } from '../../src/report/schema.js';
-import { makeReportDocument } from '../support/reportFixture.js';
+import { makePinnedReportDocument, makeReportDocument } from '../support/reportFixture.js';
 
-const HEAD = {
-  manifest: 'manifests/2026-11-25T06-00-00.000Z-0f3e089576c44e9d.json',
-  sha256: '0f3e089576c44e9dc0f439f7c90425d83753ed93a1de1109a1c7d01c3ae4a442',
-};
-const KEY = 'sha256:a40becb49664ea8cac587fa3676d908c3c36ebe9ae615247784a254a8d7d0732';
 const LINKS = { report: 'report.html', json: 'report.json', csv: 'findings.csv' };
+const HEAD = makePinnedReportDocument().ledger!.head!;
+const KEY = makePinnedReportDocument().ledger!.signingKey!;
 
+/** The pinned report, signed and not a backfill unless the test says otherwise. */
 function pinned(ledger: Partial<NonNullable<ReportDocument['ledger']>> = {}): ReportDocument {
-  return {
-    ...makeReportDocument(),
-    ledger: { head: HEAD, signingKey: KEY, backfill: false, backfilledEvidence: [], ...ledger },
-  };
+  const doc = makePinnedReportDocument();
+  return { ...doc, ledger: { ...doc.ledger!, backfill: false, backfilledEvidence: [], ...ledger } };
 }
 
 const VERIFY = `fleetledger verify --store s3://audit-ledger/prod --period 2026-W48 --public-key fleetledger-signing.pub --expect-head ${HEAD.sha256}`;
