@@ -11,7 +11,8 @@
  * Unset (always, outside tests), the store is returned as it is.
  */
 import { ConfigError, OperationalError } from '../core/errors.js';
-import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from './store.js';
+import { ForwardingLedgerStore } from './forwardingStore.js';
+import type { LedgerStore, PutOptions, PutResult } from './store.js';
 
 export const PAUSE_AFTER_WRITES = 'FLEETLEDGER_TEST_PAUSE_AFTER_WRITES';
 export const FAIL_AFTER_WRITES = 'FLEETLEDGER_TEST_FAIL_AFTER_WRITES';
@@ -29,21 +30,19 @@ const forever = () => new Promise<never>(() => setInterval(() => undefined, 1 <<
  * Writes are counted as they start, so concurrent writers (a run's clusters) still get exactly N:
  * the ones after the Nth are held (pause) or refused (outage) before they reach the store.
  */
-class FaultInjectingStore implements LedgerStore {
+class FaultInjectingStore extends ForwardingLedgerStore {
   #started = 0;
   #completed = 0;
 
   constructor(
-    private readonly inner: LedgerStore,
+    inner: LedgerStore,
     private readonly pauseAfter: number | null,
     private readonly failAfter: number | null,
-  ) {}
-
-  get location(): string {
-    return this.inner.location;
+  ) {
+    super(inner);
   }
 
-  async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+  override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
     this.#started += 1;
     if (this.pauseAfter !== null && this.#started > this.pauseAfter) return forever();
     if (this.failAfter !== null && this.#started > this.failAfter) {
@@ -58,18 +57,6 @@ class FaultInjectingStore implements LedgerStore {
       return forever();
     }
     return result;
-  }
-
-  get(key: string): Promise<Uint8Array> {
-    return this.inner.get(key);
-  }
-
-  head(key: string): Promise<StoredObjectInfo | null> {
-    return this.inner.head(key);
-  }
-
-  list(prefix: string): Promise<StoredObjectInfo[]> {
-    return this.inner.list(prefix);
   }
 }
 

@@ -17,6 +17,7 @@ import type { DateTime } from 'luxon';
 import { isoUtc } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import type { Signer, VerificationKey } from '../signing/signer.js';
+import { ForwardingLedgerStore } from './forwardingStore.js';
 import { compareKeys, MANIFESTS_PREFIX, OPENINGS_PREFIX, parseManifestEnvelopeKey, parseOpeningKey } from './keys.js';
 import {
   abandonedObjectsOf,
@@ -227,13 +228,11 @@ export class LedgerRun {
   /**
    * Reads what the run needs and checks its time; writes nothing. BackdatedRunError when the run is
    * earlier than the newest trusted run and not a backfill.
-   *
-   * @param known the manifests the caller already read (readManifests): only newer ones are read
    */
-  static async prepare(store: LedgerStore, plan: RunPlan, known?: ManifestReadout): Promise<LedgerRun> {
+  static async prepare(store: LedgerStore, plan: RunPlan): Promise<LedgerRun> {
     const key = plan.signer ? await plan.signer.verificationKey() : null;
     const envelopes = new EnvelopeReader(store);
-    const chain = await readChain(store, key, envelopes, known);
+    const chain = await readChain(store, key, envelopes);
     refuseBackdating(chain, plan);
     const recorded = new Set([
       ...recordedObjectsOf(chain.readout.manifests).keys(),
@@ -305,31 +304,17 @@ export class LedgerRun {
 }
 
 /** The store as a run sees it: writes open the run first and stay inside its opening. */
-class RunStore implements LedgerStore {
+class RunStore extends ForwardingLedgerStore {
   constructor(
-    private readonly inner: LedgerStore,
+    inner: LedgerStore,
     private readonly run: LedgerRun,
-  ) {}
-
-  get location(): string {
-    return this.inner.location;
+  ) {
+    super(inner);
   }
 
-  async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+  override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
     this.run.checkKey(key);
     await this.run.opened();
     return this.inner.put(key, body, options);
-  }
-
-  get(key: string): Promise<Uint8Array> {
-    return this.inner.get(key);
-  }
-
-  head(key: string): Promise<StoredObjectInfo | null> {
-    return this.inner.head(key);
-  }
-
-  list(prefix: string): Promise<StoredObjectInfo[]> {
-    return this.inner.list(prefix);
   }
 }
