@@ -3,7 +3,7 @@
  * fingerprint is what openssl computes; an existing key file is never overwritten.
  */
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +73,8 @@ describe('fleetledger keygen', () => {
 
   it('refuses a signing key or public key that is not a P-256 PEM key, naming the file (exit 2)', async () => {
     const rsa = join(dir, 'rsa.key');
-    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', rsa]);
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await writeFile(rsa, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     await keygen(dir);
     const store = join(dir, 'ledger');
 
