@@ -1,5 +1,6 @@
 /**
- * fleetledger on AWS: the write-once ledger bucket, the daily snapshot and the weekly report.
+ * fleetledger on AWS: the write-once ledger bucket, the KMS key that signs its runs, the daily
+ * snapshot and the weekly report.
  * The fleet file (and optional waivers file) are uploaded to `s3://<bucket>/config/`.
  */
 import { CfnOutput, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
@@ -7,6 +8,7 @@ import type { Construct } from 'constructs';
 import { IANAZone } from 'luxon';
 import { LedgerBucket, type LedgerBucketProps } from './constructs/LedgerBucket.js';
 import { type ReportEmailProps, ReportSchedule } from './constructs/ReportSchedule.js';
+import { SigningKey } from './constructs/SigningKey.js';
 import { SnapshotSchedule } from './constructs/SnapshotSchedule.js';
 
 export interface FleetLedgerStackProps extends StackProps {
@@ -44,6 +46,7 @@ export class FleetLedgerStack extends Stack {
   readonly ledger: LedgerBucket;
   readonly snapshots: SnapshotSchedule;
   readonly reports: ReportSchedule;
+  readonly signingKey: SigningKey;
 
   constructor(scope: Construct, id: string, props: FleetLedgerStackProps = {}) {
     super(scope, id, props);
@@ -54,14 +57,17 @@ export class FleetLedgerStack extends Stack {
     const timeZone = TimeZone.of(zoneName);
 
     this.ledger = new LedgerBucket(this, 'Ledger', props.ledger);
+    this.signingKey = new SigningKey(this, 'Signing');
     this.snapshots = new SnapshotSchedule(this, 'Snapshots', {
       ledger: this.ledger,
+      signingKey: this.signingKey,
       timeZone,
       ...(props.eksClusterArns ? { eksClusterArns: props.eksClusterArns } : {}),
       ...(props.assumeRoleArns ? { assumeRoleArns: props.assumeRoleArns } : {}),
     });
     this.reports = new ReportSchedule(this, 'Reports', {
       ledger: this.ledger,
+      signingKey: this.signingKey,
       timeZone,
       ...(props.waiversFile ? { waiversFile: props.waiversFile } : {}),
       ...(props.email ? { email: props.email } : {}),
@@ -69,5 +75,10 @@ export class FleetLedgerStack extends Stack {
 
     new CfnOutput(this, 'LedgerLocation', { value: this.ledger.ledgerLocation, description: 'fleetledger --store' });
     new CfnOutput(this, 'FleetFileLocation', { value: this.ledger.configLocation('fleet.yaml') });
+    new CfnOutput(this, 'SigningKeyArn', {
+      value: this.signingKey.key.keyArn,
+      description:
+        'the key that signs the ledger: aws kms get-public-key --key-id <arn> --query PublicKey --output text | base64 -d | openssl pkey -pubin -inform DER -out fleetledger-signing.pub',
+    });
   }
 }

@@ -9,6 +9,7 @@ import { ConfigError } from '../src/core/errors.js';
 import { parseS3Location, type S3Location } from '../src/ledger/s3Store.js';
 import { parseExpiry } from '../src/ledger/share.js';
 import { isValidAddress } from '../src/report/email/addresses.js';
+import { SIGNING_KEY_VARIABLE } from '../src/signing/signingSetting.js';
 
 export interface ReportEmailSettings {
   readonly sender: string;
@@ -30,6 +31,8 @@ export interface HandlerEnvironment {
   readonly timeZone: string;
   /** RECIPIENTS (comma-separated), SENDER and LINK_EXPIRES (default 7d); null when RECIPIENTS is unset. */
   readonly email: ReportEmailSettings | null;
+  /** FLEETLEDGER_SIGNING_KEY: `kms:<key ARN>` (as deployed) or a key file in the bundle; null: runs are unsigned. */
+  readonly signingKey: string | null;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -100,6 +103,8 @@ export function readHandlerEnvironment(environment: Environment): HandlerEnviron
     email = { sender: sender ?? '', recipients, linkExpiresInSeconds };
   }
 
+  const signingKey = value(environment, SIGNING_KEY_VARIABLE);
+
   if (problems.length > 0) throw new ConfigError(problems[0]!, problems);
-  return { ledger: ledger!, s3Endpoint, fleetFile: fleetFile!, waiversFile, timeZone, email };
+  return { ledger: ledger!, s3Endpoint, fleetFile: fleetFile!, waiversFile, timeZone, email, signingKey };
 }

@@ -1,5 +1,5 @@
 /**
- * What an invocation may ask for: `{ now?, period? }` (a manual re-run, a reproducible test).
+ * What an invocation may ask for: `{ now?, period?, backfill? }` (a manual re-run, a reproducible test).
  * `period` is an ISO week, or `current` / `previous` relative to `now` in the time zone: the weekly
  * schedule asks for `previous`, the week that has just ended.
  * Anything else in the event (a scheduler's or EventBridge's own fields) is ignored.
@@ -13,6 +13,8 @@ export interface InvocationRequest {
   readonly now: DateTime<true>;
   /** An ISO week such as 2026-W48, when the event names one (`current`/`previous` resolved). */
   readonly period: string | null;
+  /** event.backfill: a re-run earlier than the ledger's newest run, recorded as such (as `--backfill`). */
+  readonly backfill: boolean;
 }
 
 function field(event: unknown, name: string): unknown {
@@ -22,6 +24,11 @@ function field(event: unknown, name: string): unknown {
 export function parseInvocationEvent(event: unknown, timeZone: string): InvocationRequest {
   const now = field(event, 'now');
   const period = field(event, 'period');
+  const backfillField = field(event, 'backfill');
+  if (backfillField !== undefined && typeof backfillField !== 'boolean') {
+    throw new ConfigError(`event.backfill: expected true or false, got ${JSON.stringify(backfillField)}`);
+  }
+  const backfill = backfillField === true;
   let instant = DateTime.utc();
   if (now !== undefined) {
     const parsed = typeof now === 'string' ? DateTime.fromISO(now, { setZone: true }) : null;
@@ -34,7 +41,7 @@ export function parseInvocationEvent(event: unknown, timeZone: string): Invocati
   }
   if (period === 'current' || period === 'previous') {
     const current = periodContaining(instant, timeZone);
-    return { now: instant, period: period === 'current' ? current.id : shiftPeriod(current, -1).id };
+    return { now: instant, period: period === 'current' ? current.id : shiftPeriod(current, -1).id, backfill };
   }
   if (period !== undefined) {
     if (typeof period !== 'string') {
@@ -51,5 +58,5 @@ export function parseInvocationEvent(event: unknown, timeZone: string): Invocati
       );
     }
   }
-  return { now: instant, period: typeof period === 'string' ? period : null };
+  return { now: instant, period: typeof period === 'string' ? period : null, backfill };
 }

@@ -13,13 +13,15 @@ import { reportLinks } from '../src/report/email/storedReport.js';
 import { EmptyPeriodError } from '../src/report/emptyPeriod.js';
 import { generateReport } from '../src/report/generateReport.js';
 import { reportFleetOf } from '../src/report/reportFleet.js';
+import type { ReportDocument } from '../src/report/schema.js';
 import { readFleet, readWaivers } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
 import { parseInvocationEvent } from './invocationEvent.js';
-import { createLedgerClients } from './ledgerClients.js';
+import { createLedgerClients, createSigner } from './ledgerClients.js';
 
 const environment = readHandlerEnvironment(process.env);
 const { s3, store } = createLedgerClients(environment);
+const signer = await createSigner(environment);
 const mail = environment.email ? createMailTransport({ kind: 'ses', client: new SESv2Client({}) }) : null;
 const logger = createLogger();
 
@@ -28,10 +30,14 @@ export interface ReportRunSummary {
   readonly reportFolder: string;
   readonly gaps: number;
   readonly email: SentReportEmail | null;
+  /** The ledger head the report rests on (report.json ledger.head: what verify --expect-head takes). */
+  readonly ledgerHead: NonNullable<ReportDocument['ledger']>['head'];
+  /** The fingerprint of the key that signed the run; null when unsigned. */
+  readonly signingKey: string | null;
 }
 
 export async function handler(event: unknown): Promise<ReportRunSummary> {
-  const { now, period } = parseInvocationEvent(event, environment.timeZone);
+  const { now, period, backfill } = parseInvocationEvent(event, environment.timeZone);
   const fleetFile = await readFleet(environment.fleetFile, s3, { checkAccess: false });
   // The fleet file bounds the waivers (rules.waiverMaxTermDays).
   const waiversFile = await readWaivers(environment.waiversFile, s3, waiverLimits(now, fleetFile.fleet.rules));
@@ -44,6 +50,8 @@ export async function handler(event: unknown): Promise<ReportRunSummary> {
     fleet: reportFleetOf(fleetFile.fleet),
     configurationFiles: { fleetFile: fleetFile.source, waiversFile: waiversFile.source },
     logger,
+    signer,
+    backfill,
     ...(period ? { period } : {}),
   }).catch((error: unknown) => {
     // Nothing was stored and nothing is sent; the invocation fails so the schedule's retries and
@@ -64,11 +72,13 @@ export async function handler(event: unknown): Promise<ReportRunSummary> {
     email = await sendReportEmail(mail, { from: sender, to: recipients, email: renderEmail(stored.doc, links) });
     if (email.rejected.length > 0) logger.error('recipients refused the report e-mail', { rejected: email.rejected });
   }
-  const summary = {
+  const summary: ReportRunSummary = {
     period: generated.doc.period,
     reportFolder: generated.reportFolder,
     gaps: generated.doc.gaps.length,
     email,
+    ledgerHead: generated.doc.ledger?.head ?? null,
+    signingKey: generated.doc.ledger?.signingKey ?? null,
   };
   logger.info('report stored', { ledger: store.location, ...summary });
   return summary;

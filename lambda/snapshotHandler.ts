@@ -10,28 +10,32 @@ import { prepareStore } from '../src/ledger/open.js';
 import { loadFleet } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
 import { parseInvocationEvent } from './invocationEvent.js';
-import { createLedgerClients } from './ledgerClients.js';
+import { createLedgerClients, createSigner } from './ledgerClients.js';
 
 const environment = readHandlerEnvironment(process.env);
 const { s3, store } = createLedgerClients(environment);
+const signer = await createSigner(environment);
 const logger = createLogger();
 
 export interface SnapshotRunSummary {
   /** null when no snapshot was stored (no manifest is written then). */
   readonly manifest: string | null;
+  /** The fingerprint of the key that signed the run; null when unsigned. */
+  readonly signingKey: string | null;
   readonly counts: Readonly<Record<'ok' | 'partial' | 'unreachable', number>>;
   /** key is null when the ledger refused the snapshot (the reason is among the problems). */
   readonly clusters: readonly { cluster: string; status: string; key: string | null; problems: readonly string[] }[];
 }
 
 export async function handler(event: unknown): Promise<SnapshotRunSummary> {
-  const { now } = parseInvocationEvent(event, environment.timeZone);
+  const { now, backfill } = parseInvocationEvent(event, environment.timeZone);
   const fleet = await loadFleet(environment.fleetFile, s3);
   // One cheap request: a missing or refusing bucket fails the invocation before any cluster is contacted.
   await prepareStore(store);
-  const run = await snapshotFleet(fleet, { store, now, logger });
+  const run = await snapshotFleet(fleet, { store, now, logger, signer, backfill });
   const summary: SnapshotRunSummary = {
     manifest: run.manifest?.key ?? null,
+    signingKey: run.signingKey,
     counts: run.counts,
     clusters: run.clusters.map((c) => ({
       cluster: c.cluster,

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { isValidAddress } from '../../src/report/email/addresses.js';
 import { HandlerFunction, type HandlerFunctionSizing } from './HandlerFunction.js';
 import type { LedgerBucket } from './LedgerBucket.js';
+import type { SigningKey } from './SigningKey.js';
 import { checkClockTime, scheduleRetries } from './scheduleTimes.js';
 
 export interface ReportEmailProps {
@@ -26,6 +27,11 @@ export interface ReportEmailProps {
 
 export interface ReportScheduleProps extends HandlerFunctionSizing {
   readonly ledger: LedgerBucket;
+  /**
+   * The KMS key the function signs its runs with (FLEETLEDGER_SIGNING_KEY).
+   * @default - unsigned runs
+   */
+  readonly signingKey?: SigningKey;
   /** IANA zone of the schedule and of the weekly periods. */
   readonly timeZone: TimeZone;
   /**
@@ -77,6 +83,7 @@ export class ReportSchedule extends Construct {
         FLEET_FILE: props.ledger.configLocation(props.fleetFile ?? 'fleet.yaml'),
         ...(props.waiversFile ? { WAIVERS_FILE: props.ledger.configLocation(props.waiversFile) } : {}),
         TIME_ZONE: props.timeZone.timezoneName,
+        ...(props.signingKey ? { FLEETLEDGER_SIGNING_KEY: props.signingKey.setting } : {}),
         ...(props.email ? { SENDER: props.email.sender, RECIPIENTS: props.email.recipients.join(',') } : {}),
       },
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
@@ -84,6 +91,7 @@ export class ReportSchedule extends Construct {
     }).function;
 
     props.ledger.grantLedgerAccess(this.function);
+    props.signingKey?.grantSigning(this.function);
     if (props.email) {
       const identity = props.email.senderIdentity ?? props.email.sender.slice(props.email.sender.lastIndexOf('@') + 1);
       this.function.addToRolePolicy(

@@ -7,10 +7,16 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { HandlerFunction, type HandlerFunctionSizing } from './HandlerFunction.js';
 import type { LedgerBucket } from './LedgerBucket.js';
+import type { SigningKey } from './SigningKey.js';
 import { checkClockTime, scheduleRetries } from './scheduleTimes.js';
 
 export interface SnapshotScheduleProps extends HandlerFunctionSizing {
   readonly ledger: LedgerBucket;
+  /**
+   * The KMS key the function signs its runs with (FLEETLEDGER_SIGNING_KEY).
+   * @default - unsigned runs
+   */
+  readonly signingKey?: SigningKey;
   /** IANA zone of the schedule and of the ledger's weekly periods. */
   readonly timeZone: TimeZone;
   /**
@@ -50,12 +56,14 @@ export class SnapshotSchedule extends Construct {
         LEDGER: props.ledger.ledgerLocation,
         FLEET_FILE: props.ledger.configLocation(props.fleetFile ?? 'fleet.yaml'),
         TIME_ZONE: props.timeZone.timezoneName,
+        ...(props.signingKey ? { FLEETLEDGER_SIGNING_KEY: props.signingKey.setting } : {}),
       },
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
       ...(props.timeout ? { timeout: props.timeout } : {}),
     }).function;
 
     props.ledger.grantLedgerAccess(this.function);
+    props.signingKey?.grantSigning(this.function);
     const stack = Stack.of(this);
     this.function.addToRolePolicy(
       new PolicyStatement({

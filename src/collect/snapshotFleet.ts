@@ -1,7 +1,7 @@
 /**
  * A snapshot run over a fleet: clusters collected concurrently (bounded by
- * defaults.concurrency), each snapshot written to the ledger as soon as it is complete, then one
- * manifest for the run. A cluster that fails is data (an `unreachable` or `partial` snapshot,
+ * defaults.concurrency), each snapshot written to the ledger as soon as it is complete (the first
+ * write opens the run, see ledger/ledgerRun.ts), then one manifest for the run. A cluster that fails is data (an `unreachable` or `partial` snapshot,
  * still stored); it never fails the run or the other clusters. A snapshot the ledger refuses
  * (a key already taken, a store error) is recorded on that cluster's result; the manifest always
  * records exactly the snapshots that were stored, so the ledger verifies clean. A run that stored
@@ -13,10 +13,12 @@ import { mapBounded } from '../core/concurrency.js';
 import { errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Fleet } from '../fleet/fleetFile.js';
-import { recordRun } from '../ledger/manifest.js';
+import { snapshotPrefix } from '../ledger/keys.js';
+import { LedgerRun } from '../ledger/ledgerRun.js';
 import type { WrittenObject } from '../ledger/objects.js';
 import { writeSnapshot } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
+import type { Signer } from '../signing/signer.js';
 import type { ClusterStatus, SectionName, SectionStatus, Snapshot } from '../snapshot/schema.js';
 import { sectionFailed } from '../snapshot/sectionStatus.js';
 import type { ClusterAccess } from './access/clusterAccess.js';
@@ -47,6 +49,8 @@ export interface FleetRunResult {
   readonly clusters: readonly ClusterRunResult[];
   /** The run's manifest; null when no snapshot was stored (then none is written). */
   readonly manifest: WrittenObject | null;
+  /** The fingerprint of the key that signed the run's records; null for an unsigned run. */
+  readonly signingKey: string | null;
   readonly counts: Readonly<Record<ClusterStatus, number>>;
   /** Clusters whose snapshot the ledger refused: they are not in the manifest. */
   readonly notStored: number;
@@ -73,6 +77,10 @@ export interface SnapshotFleetOptions {
   readonly accessFor?: (cluster: string) => ClusterAccess | undefined;
   /** The kubeconfig files the fleet names, each read once for the run. @default a fresh set */
   readonly kubeconfigs?: KubeconfigFiles;
+  /** Signs the run's opening and manifest (`--signing-key`); default: unsigned. */
+  readonly signer?: Signer | null;
+  /** `--backfill`: allow a run time earlier than the newest run of the ledger. */
+  readonly backfill?: boolean;
 }
 
 /**
@@ -86,6 +94,14 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   const elapsed = () => Math.round(performance.now() - runStarted);
   const clock = () => now.plus({ milliseconds: elapsed() });
   const kubeconfigs = options.kubeconfigs ?? new KubeconfigFiles();
+  // Before any cluster is contacted: a back-dated run is refused with nothing collected or written.
+  const run = await LedgerRun.prepare(store, {
+    kind: 'snapshot',
+    runAt: now,
+    scope: { keys: [], prefixes: fleet.clusters.map((cluster) => snapshotPrefix(cluster.name)) },
+    signer: options.signer ?? null,
+    backfill: options.backfill ?? false,
+  });
 
   // Every cluster settles before the manifest is written, so the manifest records every snapshot
   // stored, even when an unexpected error escapes one cluster (that error is thrown afterwards).
@@ -112,7 +128,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
           access,
         };
         const snapshot = await collectClusterSnapshot(target, collectOptions);
-        const stored = await storeSnapshot(store, snapshot);
+        const stored = await storeSnapshot(run.store, snapshot);
         const result = clusterResult(snapshot, stored, Math.round(performance.now() - started));
         if (result.written) {
           logger.debug('snapshot stored', { cluster: target.name, key: result.written.key, status: result.status });
@@ -130,7 +146,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
 
   const clusters = outcomes.flatMap((o) => ('result' in o ? [o.result] : []));
   const written = clusters.flatMap((c) => (c.written ? [c.written] : []));
-  const manifest = written.length > 0 ? await recordRun(store, { runAt: now, written, kind: 'snapshot' }) : null;
+  const manifest = written.length > 0 ? ((await run.finish(written))?.manifest ?? null) : null;
   const escaped = outcomes.find((o) => 'unexpected' in o);
   if (escaped && 'unexpected' in escaped) throw escaped.unexpected;
 
@@ -139,6 +155,7 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   return {
     clusters,
     manifest,
+    signingKey: manifest ? run.signingKey : null,
     counts,
     notStored: clusters.filter((c) => c.written === null).length,
     objectsRead: clusters.reduce((sum, c) => sum + c.objectsRead, 0),

@@ -5,7 +5,9 @@
  * against the local ledger: last week's fleet (examples/fleet plus the changes in
  * examples/fleet-last-week) snapshotted and reported with `now` a week back, then this week's,
  * so the report has a real trend. Certificates are issued once, relative to today, and shared by
- * both weeks, so only what the overlay changes differs between them.
+ * both weeks, so only what the overlay changes differs between them. Last week's runs are written
+ * now, after the fact: they are backfills (and on a second start they are earlier than the ledger's
+ * newest run, which only a backfill may be).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { readFleetFile } from '../fleet/fleetFile.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type GeneratedReport, generateReport } from '../report/generateReport.js';
 import { reportFleetOf } from '../report/reportFleet.js';
+import type { Signer } from '../signing/signer.js';
 import type { ServingIdentity } from '../simulator/apiServer.js';
 import { loadFleetDirectory, type SimulatedClusterDefinition, startSimulatedFleet } from '../simulator/fleet.js';
 import { generateCertificateObjects } from '../simulator/generatedCertificates.js';
@@ -33,6 +36,8 @@ export interface DemoOptions {
   logger: Logger;
   /** Called after each step, for the CLI to print what was done so far. */
   onStep?: (step: DemoStep) => void;
+  /** Signs every run (the CLI's demo signs with a key beside its ledger); default: unsigned. */
+  signer?: Signer | null;
 }
 
 export type DemoStep =
@@ -117,7 +122,8 @@ async function runWeek(
     // examples/fleet.yaml names ./kubeconfig: run it beside the kubeconfig this fleet wrote.
     await copyFile(join(options.examplesDir, 'fleet.yaml'), join(fleetDir, 'fleet.yaml'));
     const { fleet, source: fleetSource } = readFleetFile(join(fleetDir, 'fleet.yaml'));
-    const snapshot = await snapshotFleet(fleet, { store: options.store, now, logger: options.logger });
+    const trust = { signer: options.signer ?? null, backfill: week === 'last' };
+    const snapshot = await snapshotFleet(fleet, { store: options.store, now, logger: options.logger, ...trust });
     options.onStep?.({ kind: 'snapshot', week, result: snapshot });
     const waiversFile = await readWaiversFile(
       join(options.examplesDir, 'waivers.yaml'),
@@ -137,6 +143,7 @@ async function runWeek(
         waiversFile: waiversFile.source,
       },
       logger: options.logger,
+      ...trust,
       ...(week === 'this' ? { out: options.out } : {}),
     });
     options.onStep?.({ kind: 'report', week, report });

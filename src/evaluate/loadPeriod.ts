@@ -48,6 +48,10 @@ export interface KnownLedger {
   recorded?: ReadonlyMap<string, RecordedObject>;
   /** Every snapshot of the ledger (listLedgerSnapshots); listed from the store when not given. */
   listed?: readonly SnapshotRef[];
+  /** Objects interrupted runs left (recorded as abandoned): skipped without a gap, never evidence. */
+  abandoned?: ReadonlySet<string>;
+  /** Objects recorded only by manifests no signature of the run's key vouches for, with that manifest. */
+  untrusted?: ReadonlyMap<string, string>;
 }
 
 /** The snapshot at `ref` if a manifest records it with these bytes; otherwise why it is a gap. */
@@ -55,7 +59,11 @@ async function readRecordedSnapshot(
   store: LedgerStore,
   ref: SnapshotRef,
   expected: RecordedObject | undefined,
+  untrustedManifest: string | undefined,
 ): Promise<Snapshot | string> {
+  if (!expected && untrustedManifest) {
+    return `${ref.key}: recorded only by ${untrustedManifest}, which no signature of the run's key vouches for, ignored`;
+  }
   if (!expected) return `${ref.key}: recorded by no run manifest (not written by a snapshot run), ignored`;
   const bytes = await store.get(ref.key);
   const actual = sha256Hex(bytes);
@@ -82,8 +90,10 @@ export async function loadLatestSnapshots(
   for (const cluster of [...byCluster.keys()].sort()) {
     const newestFirst = [...(byCluster.get(cluster) ?? [])].sort((a, b) => b.collectedAt.localeCompare(a.collectedAt));
     for (const ref of newestFirst) {
+      // An interrupted run's leftover is no evidence, nor a gap: the run that wrote it never completed.
+      if (!record.has(ref.key) && known.abandoned?.has(ref.key)) continue;
       try {
-        const read = await readRecordedSnapshot(store, ref, record.get(ref.key));
+        const read = await readRecordedSnapshot(store, ref, record.get(ref.key), known.untrusted?.get(ref.key));
         if (typeof read === 'string') {
           gaps.push({ key: ref.key, error: read });
           continue;

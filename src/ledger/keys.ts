@@ -3,6 +3,8 @@
  *
  *   snapshots/cluster=<name>/date=<YYYY-MM-DD>/<collectedAt>.json.gz
  *   manifests/<runAt>-<discriminator>.json
+ *   manifests/<runAt>-<discriminator>.dsse.json      the manifest's signature (DSSE envelope)
+ *   openings/<runAt>-<discriminator>.dsse.json       a run's opening record, written before its objects
  *   reports/<period>/<generatedAt>/<file>
  *   index/trend/period=<period>/<generatedAt>.json
  *
@@ -225,7 +227,7 @@ export function parseTrendIndexKey(key: string): { periodId: string; generatedAt
 
 /**
  * Whether an object belongs to a reporting period, judged from its key alone: snapshots by
- * collection time, manifests by run time, reports and trend entries by the period they report on.
+ * collection time, manifests (their signatures, run openings) by run time, reports and trend entries by the period they report on.
  * Keys of no known kind belong to no period.
  */
 export function keyBelongsToPeriod(key: string, period: Period): boolean {
@@ -235,9 +237,61 @@ export function keyBelongsToPeriod(key: string, period: Period): boolean {
   };
   const snapshot = parseSnapshotKey(key);
   if (snapshot) return within(snapshot.collectedAt);
-  const manifest = parseManifestKey(key);
+  const manifest = parseManifestKey(key) ?? parseManifestEnvelopeKey(key) ?? parseOpeningKey(key);
   if (manifest) return within(manifest.runAt);
   const report = parseReportKey(key) ?? parseTrendIndexKey(key);
   if (report) return report.periodId === period.id;
   return false;
+}
+
+// ---- signatures and run openings ---------------------------------------------------------------
+
+/** Run openings: one per run, written before any of its objects (see ledgerRun.ts). */
+export const OPENINGS_PREFIX = 'openings/';
+const ENVELOPE_SUFFIX = '.dsse.json';
+
+/** The signature of a manifest sits next to it: `manifests/X.json` -> `manifests/X.dsse.json`. */
+export function manifestEnvelopeKey(manifestKey: string): string {
+  if (!parseManifestKey(manifestKey)) throw new InvalidKeyError(manifestKey, 'not a manifest key');
+  return `${manifestKey.slice(0, -'.json'.length)}${ENVELOPE_SUFFIX}`;
+}
+
+const MANIFEST_ENVELOPE_KEY = /^(manifests\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{3})?Z-[0-9a-z]+)\.dsse\.json$/;
+
+/** The manifest a signature key belongs to (which may be absent), and its run time; null otherwise. */
+export function parseManifestEnvelopeKey(key: string): { manifestKey: string; runAt: string } | null {
+  const match = MANIFEST_ENVELOPE_KEY.exec(key);
+  const manifest = match ? parseManifestKey(`${match[1]}.json`) : null;
+  return match && manifest ? { manifestKey: `${match[1]}.json`, runAt: manifest.runAt } : null;
+}
+
+/** `openings/<runAt>-<discriminator>.dsse.json`: the discriminator is a short hash of the opening. */
+export function openingKey(runAt: DateTime, discriminator: string): string {
+  if (!/^[0-9a-z]+$/.test(discriminator)) throw new InvalidKeyError(discriminator, 'discriminator must be [0-9a-z]+');
+  return `${OPENINGS_PREFIX}${timestampForKey(runAt)}-${discriminator}${ENVELOPE_SUFFIX}`;
+}
+
+const OPENING_KEY = /^openings\/(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{3})?Z)-([0-9a-z]+)\.dsse\.json$/;
+
+export function parseOpeningKey(key: string): { runAt: string; discriminator: string } | null {
+  const match = OPENING_KEY.exec(key);
+  const instant = match ? parseTimestampFromKey(match[1]!) : null;
+  return match && instant ? { runAt: isoUtc(instant), discriminator: match[2]! } : null;
+}
+
+/** The ledger's own records (manifests, their signatures, run openings), checked as records, not as objects. */
+export function isLedgerRecordKey(key: string): boolean {
+  return parseManifestKey(key) !== null || parseManifestEnvelopeKey(key) !== null || parseOpeningKey(key) !== null;
+}
+
+/**
+ * The instant a key names (ISO 8601 UTC): a snapshot's collection, a report's or trend entry's
+ * generation, a manifest's, signature's or opening's run; null for keys of no known kind.
+ */
+export function keyInstant(key: string): string | null {
+  const snapshot = parseSnapshotKey(key);
+  if (snapshot) return snapshot.collectedAt;
+  const record = parseManifestKey(key) ?? parseManifestEnvelopeKey(key) ?? parseOpeningKey(key);
+  if (record) return record.runAt;
+  return (parseReportKey(key) ?? parseTrendIndexKey(key))?.generatedAt ?? null;
 }

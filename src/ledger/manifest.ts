@@ -15,7 +15,16 @@ import { z } from 'zod';
 import { isoUtc } from '../core/clock.js';
 import { mapBounded } from '../core/concurrency.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
-import { compareKeys, keyProblemOf, MANIFESTS_PREFIX, manifestKey, parseManifestKey } from './keys.js';
+import type { Signer } from '../signing/signer.js';
+import { writeManifestEnvelope } from './attestation.js';
+import {
+  compareKeys,
+  keyProblemOf,
+  MANIFESTS_PREFIX,
+  manifestKey,
+  parseManifestEnvelopeKey,
+  parseManifestKey,
+} from './keys.js';
 import {
   CorruptObjectError,
   encodeJson,
@@ -44,6 +53,10 @@ export const ManifestEntry = z.object({ key: recordedKey, size: z.number().int()
 export const ManifestLink = z.object({ key: z.string(), sha256 });
 export type ManifestLink = z.infer<typeof ManifestLink>;
 
+/** An interrupted run's opening and the objects it left, which no manifest records as evidence. */
+export const ManifestClosing = z.object({ opening: ManifestLink, abandoned: z.array(ManifestEntry) });
+export type ManifestClosing = z.infer<typeof ManifestClosing>;
+
 export const Manifest = z.object({
   format: z.literal('fleetledger-manifest'),
   formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
@@ -56,6 +69,12 @@ export const Manifest = z.object({
    * linear chain, and optional so that format-1 readers of either age read both kinds.
    */
   alsoFollows: z.array(ManifestLink).optional(),
+  /** This run's opening record (ledgerRun.ts), written before its objects. Absent in manifests of earlier versions. */
+  opening: ManifestLink.optional(),
+  /** Openings of interrupted runs this run closed, with what they left: recorded as abandoned, never evidence. */
+  closes: z.array(ManifestClosing).optional(),
+  /** Written with --backfill: the run's time may be earlier than runs already in the ledger. */
+  backfill: z.literal(true).optional(),
   objects: z.array(ManifestEntry),
 });
 export type Manifest = z.infer<typeof Manifest>;
@@ -78,6 +97,8 @@ export interface ManifestReadout {
   manifests: StoredManifest[];
   /** Manifests that could not be read (not JSON, wrong format). */
   corrupt: CorruptObjectError[];
+  /** The signature keys listed beside the manifests (`manifests/X.dsse.json`), whether or not their manifest exists. */
+  envelopeKeys: ReadonlySet<string>;
 }
 
 const READ_CONCURRENCY = 16;
@@ -87,7 +108,11 @@ const READ_CONCURRENCY = 16;
  * manifests written since are read: the run's second look costs one listing.
  */
 export async function readManifests(store: LedgerStore, known?: ManifestReadout): Promise<ManifestReadout> {
-  const listed = (await store.list(MANIFESTS_PREFIX)).filter((object) => parseManifestKey(object.key) !== null);
+  const all = await store.list(MANIFESTS_PREFIX);
+  const listed = all.filter((object) => parseManifestKey(object.key) !== null);
+  const envelopeKeys = new Set(
+    all.filter((object) => parseManifestEnvelopeKey(object.key)).map((object) => object.key),
+  );
   const alreadyRead = new Map((known?.manifests ?? []).map((stored) => [stored.key, stored]));
   const results = await mapBounded(listed, READ_CONCURRENCY, async ({ key }) => {
     const reused = alreadyRead.get(key);
@@ -112,7 +137,7 @@ export async function readManifests(store: LedgerStore, known?: ManifestReadout)
     else manifests.push(result);
   }
   manifests.sort((a, b) => compareKeys(a.key, b.key));
-  return { manifests, corrupt };
+  return { manifests, corrupt, envelopeKeys };
 }
 
 /** What the manifests say a key holds: its size and SHA-256, and which manifest said so. */
@@ -143,6 +168,21 @@ export function recordedObjectsOf(manifests: readonly StoredManifest[]): Map<str
   return recorded;
 }
 
+/** Every object the manifests record as abandoned (left by interrupted runs): never evidence. */
+export function abandonedObjectsOf(manifests: readonly StoredManifest[]): Map<string, RecordedObject> {
+  const abandoned = new Map<string, RecordedObject>();
+  for (const stored of manifests) {
+    for (const closing of stored.manifest.closes ?? []) {
+      for (const entry of closing.abandoned) {
+        if (!abandoned.has(entry.key)) {
+          abandoned.set(entry.key, { size: entry.size, sha256: entry.sha256, manifestKey: stored.key });
+        }
+      }
+    }
+  }
+  return abandoned;
+}
+
 /** Manifests no other manifest follows: one for a linear chain, several while it is forked. */
 export function chainHeads(manifests: readonly StoredManifest[]): StoredManifest[] {
   const followed = new Set(manifests.flatMap((m) => linksOf(m.manifest).map((link) => link.key)));
@@ -160,11 +200,69 @@ export interface RunRecord {
   kind: 'snapshot' | 'report';
 }
 
-const linkTo = (stored: StoredManifest): ManifestLink => ({ key: stored.key, sha256: stored.sha256 });
+export const linkTo = (stored: Pick<StoredManifest, 'key' | 'sha256'>): ManifestLink => ({
+  key: stored.key,
+  sha256: stored.sha256,
+});
+
+/** What a run's manifest says beyond what it wrote: where it stands in the chain and how it ran. */
+export interface ManifestPlacement {
+  /** The heads the run follows, oldest first: the last is `previous`, the others `alsoFollows`. */
+  follow: readonly Pick<StoredManifest, 'key' | 'sha256'>[];
+  opening?: ManifestLink;
+  closes?: readonly ManifestClosing[];
+  backfill?: boolean;
+}
+
+export interface WrittenManifest {
+  manifest: WrittenObject;
+  /** Its signature (DSSE envelope), written just before it; null for an unsigned run. */
+  envelope: WrittenObject | null;
+}
+
+/**
+ * Writes a run's manifest, and before it the signature when there is a signer: a manifest never
+ * stands unsigned in a signed ledger, and a signature whose manifest was never written is an
+ * interrupted run's leftover (see ledgerRun.ts).
+ */
+export async function writeManifest(
+  store: LedgerStore,
+  run: RunRecord & ManifestPlacement,
+  signer: Signer | null,
+): Promise<WrittenManifest> {
+  const previous = run.follow.at(-1);
+  const others = run.follow.slice(0, -1);
+  const manifest: Manifest = {
+    format: 'fleetledger-manifest',
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    kind: run.kind,
+    runAt: isoUtc(run.runAt),
+    fleetledgerVersion: FLEETLEDGER_VERSION,
+    previous: previous ? linkTo(previous) : null,
+    ...(others.length > 0 ? { alsoFollows: others.map(linkTo) } : {}),
+    ...(run.opening ? { opening: run.opening } : {}),
+    ...(run.closes && run.closes.length > 0 ? { closes: [...run.closes] } : {}),
+    ...(run.backfill ? { backfill: true as const } : {}),
+    objects: [...run.written]
+      .map(({ key, size, sha256 }) => ({ key, size, sha256 }))
+      .sort((a, b) => compareKeys(a.key, b.key)),
+  };
+  const encoding = { pretty: true } as const;
+  const bytes = encodeJson(manifest, encoding);
+  const hash = sha256Hex(bytes);
+  const key = manifestKey(run.runAt, hash.slice(0, MANIFEST_HASH_DIGITS));
+  const envelope = signer ? await writeManifestEnvelope(store, { key, sha256: hash, manifest }, signer) : null;
+  const written = await writeJson(store, key, manifest, {
+    ...encoding,
+    metadata: { 'schema-version': String(MANIFEST_FORMAT_VERSION) },
+  });
+  return { manifest: { key: written.key, size: written.size, sha256: written.sha256 }, envelope };
+}
 
 /**
  * Writes the manifest of a run (after the run wrote its objects) and returns where it went. It
- * follows every head of the chain, so a fork left by concurrent runs is joined again.
+ * follows every head of the chain, so a fork left by concurrent runs is joined again. Unsigned,
+ * with no opening: what runs wrote before ledgerRun.ts (tests and tools that write records by hand).
  *
  * @param options.known the manifests the run already read (readManifests), so only newer ones are read
  * @example
@@ -179,26 +277,6 @@ export async function recordRun(
   const { manifests } = await readManifests(store, options.known);
   const heads = chainHeads(manifests);
   // The newest head is `previous` (as on a linear chain); the other heads of a fork are joined.
-  const previous = heads.at(-1) ?? manifests.at(-1) ?? null;
-  const others = heads.slice(0, -1).map(linkTo);
-  const manifest: Manifest = {
-    format: 'fleetledger-manifest',
-    formatVersion: MANIFEST_FORMAT_VERSION,
-    kind: run.kind,
-    runAt: isoUtc(run.runAt),
-    fleetledgerVersion: FLEETLEDGER_VERSION,
-    previous: previous ? linkTo(previous) : null,
-    ...(others.length > 0 ? { alsoFollows: others } : {}),
-    objects: [...run.written]
-      .map(({ key, size, sha256 }) => ({ key, size, sha256 }))
-      .sort((a, b) => compareKeys(a.key, b.key)),
-  };
-  const encoding = { pretty: true } as const;
-  const hash = sha256Hex(encodeJson(manifest, encoding));
-  const key = manifestKey(run.runAt, hash.slice(0, MANIFEST_HASH_DIGITS));
-  const written = await writeJson(store, key, manifest, {
-    ...encoding,
-    metadata: { 'schema-version': String(MANIFEST_FORMAT_VERSION) },
-  });
-  return { key: written.key, size: written.size, sha256: written.sha256 };
+  const follow = heads.length > 0 ? heads : manifests.slice(-1);
+  return (await writeManifest(store, { ...run, follow }, null)).manifest;
 }

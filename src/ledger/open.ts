@@ -1,6 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import { prepareOutputDirectory } from '../core/outputDirectory.js';
 import { DirectoryLedgerStore } from './directoryStore.js';
+import { withInjectedFaults } from './faultInjection.js';
 import { createS3Client, parseS3Location, S3LedgerStore } from './s3Store.js';
 import type { LedgerStore } from './store.js';
 
@@ -19,6 +20,10 @@ export interface OpenStoreOptions {
  * const local = openStore('./ledger');
  */
 export function openStore(location: string, options: OpenStoreOptions = {}): LedgerStore {
+  return withInjectedFaults(openStoreAt(location, options));
+}
+
+function openStoreAt(location: string, options: OpenStoreOptions): LedgerStore {
   const s3 = parseS3Location(location, '--store');
   if (s3) {
     const client = createS3Client({

@@ -5,7 +5,7 @@ import { DateTime, Duration } from 'luxon';
 import { isoUtc } from '../core/clock.js';
 import { ConfigError, OperationalError } from '../core/errors.js';
 import { parsePeriod } from '../core/period.js';
-import { keyBelongsToPeriod, keyProblemOf, REPORTS_PREFIX, SNAPSHOTS_PREFIX } from './keys.js';
+import { keyBelongsToPeriod, keyProblemOf, manifestEnvelopeKey, REPORTS_PREFIX, SNAPSHOTS_PREFIX } from './keys.js';
 import { readManifests } from './manifest.js';
 import { type ResponseHeaderOverrides, S3LedgerStore } from './s3Store.js';
 import type { LedgerStore } from './store.js';
@@ -56,7 +56,7 @@ export function requireS3Store(store: LedgerStore): S3LedgerStore {
 
 /**
  * Keys shared for a period: its snapshots and reports, and the manifests that record any of them
- * (or ran in it), so the auditor can check the hashes.
+ * (or ran in it) with their signatures, so the auditor can check the hashes and who signed them.
  */
 async function keysOfPeriod(store: LedgerStore, periodId: string, timeZone: string): Promise<string[]> {
   const period = parsePeriod(periodId, timeZone);
@@ -64,10 +64,12 @@ async function keysOfPeriod(store: LedgerStore, periodId: string, timeZone: stri
   for (const prefix of [SNAPSHOTS_PREFIX, REPORTS_PREFIX]) {
     for (const { key } of await store.list(prefix)) if (keyBelongsToPeriod(key, period)) keys.push(key);
   }
-  const { manifests } = await readManifests(store);
+  const { manifests, envelopeKeys } = await readManifests(store);
   for (const { key, manifest } of manifests) {
     const recordsPeriod = manifest.objects.some((object) => keyBelongsToPeriod(object.key, period));
-    if (recordsPeriod || keyBelongsToPeriod(key, period)) keys.push(key);
+    if (!recordsPeriod && !keyBelongsToPeriod(key, period)) continue;
+    keys.push(key);
+    if (envelopeKeys.has(manifestEnvelopeKey(key))) keys.push(manifestEnvelopeKey(key));
   }
   return keys;
 }

@@ -9,9 +9,12 @@
  */
 import { mapBounded } from '../core/concurrency.js';
 import { parsePeriod } from '../core/period.js';
+import type { VerificationKey } from '../signing/signer.js';
 import {
   compareKeys,
+  isLedgerRecordKey,
   keyBelongsToPeriod,
+  parseManifestEnvelopeKey,
   parseManifestKey,
   parseReportKey,
   parseSnapshotKey,
@@ -28,13 +31,27 @@ import {
 } from './manifest.js';
 import { sha256Hex } from './objects.js';
 import { type LedgerStore, ObjectNotFoundError } from './store.js';
+import {
+  checkRecords,
+  type RecordFindings,
+  type RecordNotice,
+  type RecordProblemKind,
+  readLedgerRecords,
+} from './verifyRecords.js';
 
 /**
  * missing: recorded but gone; altered: bytes differ from what was recorded; unexpected: present but
  * recorded by no manifest; corrupt-manifest: a manifest that cannot be read; chain-break: a
- * manifest follows one that is missing or differs.
+ * manifest follows one that is missing or differs. The checks of the records (signatures, run
+ * openings, times, an expected head) add theirs: see verifyRecords.ts.
  */
-export type VerifyProblemKind = 'missing' | 'altered' | 'unexpected' | 'corrupt-manifest' | 'chain-break';
+export type VerifyProblemKind =
+  | 'missing'
+  | 'altered'
+  | 'unexpected'
+  | 'corrupt-manifest'
+  | 'chain-break'
+  | RecordProblemKind;
 
 export interface VerifyProblem {
   kind: VerifyProblemKind;
@@ -42,9 +59,12 @@ export interface VerifyProblem {
   detail: string;
 }
 
-/** chain-fork: several manifests follow the manifest `key` (concurrent runs); not a failure. */
+/**
+ * chain-fork: several manifests follow the manifest `key` (concurrent runs); open-run,
+ * interrupted-run, backfill: see verifyRecords.ts. None is a failure.
+ */
 export interface VerifyNotice {
-  kind: 'chain-fork';
+  kind: 'chain-fork' | RecordNotice['kind'];
   key: string;
   detail: string;
 }
@@ -61,6 +81,13 @@ export interface VerifyResult {
   objectsChecked: number;
   /** The period the object checks were limited to, or null for all. */
   periodId: string | null;
+  /**
+   * The signatures: the key they were checked with (null: not checked) and how many manifests carry
+   * one. Absent when no key was given and no manifest is signed.
+   */
+  signatures?: { checkedWith: string | null; signedManifests: number };
+  /** With `expectHead`: the manifest that has that SHA-256, or null when none has. */
+  expectedHead?: { sha256: string; manifest: string | null };
 }
 
 export interface VerifyOptions {
@@ -68,6 +95,10 @@ export interface VerifyOptions {
   period?: string;
   /** IANA time zone the week is taken in (as `report --time-zone`); default UTC. */
   timeZone?: string;
+  /** `--public-key`: every manifest and run opening must carry a valid signature by this key. */
+  publicKey?: VerificationKey;
+  /** `--expect-head`: SHA-256 of a manifest that must be in the ledger, every head descending from it. */
+  expectHead?: string;
 }
 
 const CHECK_CONCURRENCY = 16;
@@ -76,7 +107,8 @@ type Recorded = RecordedObject;
 
 const CHAIN_START = '(start of the chain)';
 
-function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
+/** Each manifest against its name and the manifests it links (pure: also for a copy of the ledger's files). */
+export function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   const byKey = new Map(manifests.map((m) => [m.key, m]));
   for (const stored of manifests) {
@@ -128,7 +160,7 @@ function headsReachedFrom(manifests: readonly StoredManifest[]): Map<string, Set
   return reached;
 }
 
-function forkNotices(manifests: readonly StoredManifest[]): VerifyNotice[] {
+export function forkNotices(manifests: readonly StoredManifest[]): VerifyNotice[] {
   const followers = new Map<string, string[]>();
   for (const stored of manifests) {
     const links = linksOf(stored.manifest);
@@ -197,8 +229,35 @@ function isKnownKind(key: string): boolean {
     parseSnapshotKey(key) !== null ||
     parseReportKey(key) !== null ||
     parseTrendIndexKey(key) !== null ||
-    parseManifestKey(key) !== null
+    isLedgerRecordKey(key)
   );
+}
+
+/**
+ * Whether an object no manifest records as evidence is still accounted for: a record (a signature,
+ * a run opening), an interrupted run's leftover recorded as abandoned, or the output of a run that
+ * has not completed (collected into `pending` by that run's opening).
+ */
+function unrecordedIsAccounted(key: string, findings: RecordFindings, pending: Map<string, string[]>): boolean {
+  if (findings.records.has(key) || findings.abandoned.has(key)) return true;
+  const run = findings.pendingRunOf(key);
+  if (!run) return false;
+  pending.set(run.key, [...(pending.get(run.key) ?? []), key]);
+  return true;
+}
+
+function unexpectedDetail(key: string): string {
+  const signed = parseManifestEnvelopeKey(key)?.manifestKey;
+  return signed
+    ? `the signature of ${signed}, which is missing (recorded by no manifest)`
+    : 'in the store but recorded by no manifest';
+}
+
+/** An open run's notice names what it left, which the run that closes it records as abandoned. */
+function withPendingObjects(notice: RecordNotice, pending: ReadonlyMap<string, string[]>): RecordNotice {
+  const left = pending.get(notice.key);
+  if (notice.kind !== 'open-run' || !left) return notice;
+  return { ...notice, detail: `${notice.detail}; it left ${left.length} object(s), pending: ${left.join(', ')}` };
 }
 
 /**
@@ -212,16 +271,24 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
   const period = options.period === undefined ? null : parsePeriod(options.period, options.timeZone ?? 'UTC');
   const inScope = (key: string) => period === null || !isKnownKind(key) || keyBelongsToPeriod(key, period);
 
-  const { manifests, corrupt } = await readManifests(store);
+  const readout = await readManifests(store);
+  const { manifests, corrupt } = readout;
   const problems: VerifyProblem[] = corrupt.map((error) => ({
     kind: 'corrupt-manifest',
     key: error.key,
     detail: error.reason,
   }));
   problems.push(...chainProblems(manifests));
+  const findings = checkRecords(await readLedgerRecords(store, readout), {
+    ...(options.publicKey ? { publicKey: options.publicKey } : {}),
+    ...(options.expectHead !== undefined ? { expectHead: options.expectHead } : {}),
+  });
+  problems.push(...findings.problems);
   const recorded = recordedObjects(manifests, problems);
+  // What interrupted runs left is checked like evidence (nothing stored is deleted) but is none.
+  const abandoned = [...findings.abandoned].filter(([key]) => !recorded.has(key));
 
-  const toCheck = [...recorded].filter(([key]) => inScope(key));
+  const toCheck = [...recorded, ...abandoned].filter(([key]) => inScope(key));
   const checked = await mapBounded(toCheck, CHECK_CONCURRENCY, ([key, expected]) => checkObject(store, key, expected));
   for (const problem of checked) if (problem) problems.push(problem);
 
@@ -230,6 +297,7 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
   // checks cover them); anything else under manifests/ was not written by a run.
   // Entries no run writes (a symbolic link, a temporary file, a name no key can have) are named
   // whatever their key says: such an entry is never evidence, in any period.
+  const pending = new Map<string, string[]>();
   for (const { key, foreign } of await store.inventory()) {
     if (foreign !== undefined) {
       problems.push({ kind: 'unexpected', key, detail: foreign });
@@ -237,17 +305,30 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
     }
     if (parseManifestKey(key) !== null) continue;
     if (!recorded.has(key) && inScope(key)) {
-      problems.push({ kind: 'unexpected', key, detail: 'in the store but recorded by no manifest' });
+      if (unrecordedIsAccounted(key, findings, pending)) continue;
+      problems.push({ kind: 'unexpected', key, detail: unexpectedDetail(key) });
     }
   }
 
   problems.sort((a, b) => compareKeys(a.key, b.key) || a.kind.localeCompare(b.kind));
+  const notices = [...forkNotices(manifests), ...findings.notices.map((notice) => withPendingObjects(notice, pending))];
   return {
     ok: problems.length === 0,
     problems,
-    notices: forkNotices(manifests),
+    notices: notices.sort((a, b) => compareKeys(a.key, b.key)),
     manifests: manifests.length,
     objectsChecked: toCheck.length,
     periodId: period?.id ?? null,
+    ...(options.expectHead !== undefined
+      ? {
+          expectedHead: {
+            sha256: options.expectHead,
+            manifest: manifests.find((stored) => stored.sha256 === options.expectHead)?.key ?? null,
+          },
+        }
+      : {}),
+    ...(options.publicKey || findings.signedManifests > 0
+      ? { signatures: { checkedWith: options.publicKey?.keyId ?? null, signedManifests: findings.signedManifests } }
+      : {}),
   };
 }

@@ -17,11 +17,19 @@ import { evaluateFleet } from '../evaluate/evaluate.js';
 import { type KnownLedger, listLedgerSnapshots, loadLatestSnapshots } from '../evaluate/loadPeriod.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
 import type { Waiver } from '../evaluate/types.js';
-import { type ReportFile, reportKey, reportPrefix, timestampForKey } from '../ledger/keys.js';
-import { readManifests, recordedObjectsOf, recordRun } from '../ledger/manifest.js';
+import {
+  REPORT_FILES,
+  type ReportFile,
+  reportKey,
+  reportPrefix,
+  timestampForKey,
+  trendIndexKey,
+} from '../ledger/keys.js';
+import { LedgerRun } from '../ledger/ledgerRun.js';
 import { describeWritten, sha256Hex, type WrittenObject } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
+import type { Signer } from '../signing/signer.js';
 import { type BuildReportInput, buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
 import { type ConfigurationSources, NO_CONFIGURATION_FILES, reportConfiguration } from './configuration.js';
 import { DigestingLedgerStore } from './digestingStore.js';
@@ -33,7 +41,7 @@ import { renderOpenReportsYaml } from './openReports.js';
 import { renderAssessmentResultsJson } from './oscal/assessmentResults.js';
 import { renderPolicyReportYaml } from './policyReport.js';
 import { latestReportBefore, recordedReportsOf } from './recordedReports.js';
-import { REPORT_SCHEMA_VERSION, ReportDocument } from './schema.js';
+import { REPORT_SCHEMA_VERSION, ReportDocument, type ReportLedger } from './schema.js';
 import {
   loadHistory,
   type TrendIndexEntry,
@@ -78,11 +86,15 @@ export interface GenerateReportOptions {
    * supersedes. Without it a report that supersedes another says that no reason was given.
    */
   reason?: string;
+  /** Signs the run's opening and manifest; the report then rests only on evidence the key vouches for. */
+  signer?: Signer | null;
+  /** `--backfill`: allow a run time earlier than the newest run of the ledger (the report says so). */
+  backfill?: boolean;
 }
 
 export interface GeneratedReport {
   doc: ReportDocument;
-  /** Every key written to the store (report files, trend index entry, manifest). */
+  /** Every key written to the store (run opening, report files, trend index entry, manifest signature, manifest). */
   writtenKeys: string[];
   /** The store folder of the report's files. */
   reportFolder: string;
@@ -237,6 +249,19 @@ async function putOnce(store: LedgerStore, key: string, text: string, contentTyp
   return describeWritten(key, bytes);
 }
 
+/** Where the report stands in the ledger: the head it rests on, its key, and what was backfilled. */
+function ledgerOfReport(run: LedgerRun, doc: ReportDocument, backfill: boolean): ReportLedger {
+  const backfillRuns = new Set(run.readout.manifests.filter((m) => m.manifest.backfill).map((m) => m.key));
+  return {
+    head: run.head && { manifest: run.head.key, sha256: run.head.sha256 },
+    signingKey: run.signingKey,
+    backfill,
+    backfilledEvidence: doc.evidence
+      .map((item) => item.key)
+      .filter((key) => backfillRuns.has(run.evidence.get(key)?.manifestKey ?? '')),
+  };
+}
+
 /** The reason as recorded (trimmed); ConfigError when it says nothing. */
 export function checkedReason(reason: string | undefined): string | undefined {
   const text = reason?.trim();
@@ -267,11 +292,20 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   const outDir = options.out ? await prepareOutputDirectory('--out', options.out) : undefined;
 
   // The snapshot keys are listed once and the manifests read once: for what counts as evidence,
-  // then to chain this run's manifest.
+  // then to chain this run's manifest. A back-dated run stops here, before anything is written.
   const listed = await listLedgerSnapshots(store);
-  const manifests = await readManifests(store);
-  const recorded = recordedObjectsOf(manifests.manifests);
-  const known = { listed, recorded };
+  const run = await LedgerRun.prepare(store, {
+    kind: 'report',
+    runAt: now,
+    scope: {
+      keys: [...REPORT_FILES.map((file) => reportKey(period.id, now, file)), trendIndexKey(period.id, now)],
+      prefixes: [],
+    },
+    signer: options.signer ?? null,
+    backfill: options.backfill ?? false,
+  });
+  const recorded = run.evidence;
+  const known = { listed, recorded, abandoned: run.abandoned, untrusted: run.untrusted };
   // Only what had been collected by `now`: a report as of an earlier instant ignores later snapshots.
   const loaded = await loadPeriod(store, periodUpTo(period, now), known);
   if (isNoDataPeriod(loaded.current) && !options.allowEmpty) {
@@ -294,7 +328,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   // A report names the one it replaces, by the hash its run manifest recorded: never itself (a
   // re-run at the same instant stores identical bytes), never a later one.
   const superseded = latestReportBefore(recordedReportsOf(recorded, period.id), now);
-  const doc = reportOn(
+  const evaluated = reportOn(
     period,
     now,
     { current: loaded.current, gaps: [...loaded.gaps, ...history.gaps] },
@@ -311,17 +345,18 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
       reason: reason ?? null,
     },
   );
+  const doc: ReportDocument = { ...evaluated, ledger: ledgerOfReport(run, evaluated, options.backfill ?? false) };
   const files = renderReportFiles(doc);
   const written: WrittenObject[] = [];
   try {
     for (const [file, text] of Object.entries(files) as [ReportFile, string][]) {
-      written.push(await putOnce(store, reportKey(period.id, now, file), text, CONTENT_TYPES[file]));
+      written.push(await putOnce(run.store, reportKey(period.id, now, file), text, CONTENT_TYPES[file]));
     }
     // A no-data report has no trend entry: later reports never compare with a period without data.
     if (!doc.noData) {
       written.push(
         await writeTrendEntry(
-          store,
+          run.store,
           trendEntryFromReport(
             doc,
             loaded.current.map((c) => c.snapshot),
@@ -337,7 +372,8 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     }
     throw error;
   }
-  const manifest = await recordRun(store, { runAt: now, written, kind: 'report' }, { known: manifests });
+  const records = await run.finish(written);
+  if (!records) throw new Error('programmer error: a report run that wrote its files has no opening');
 
   if (outDir) {
     for (const [file, text] of Object.entries(files)) {
@@ -352,7 +388,12 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
   }
   return {
     doc,
-    writtenKeys: [...written.map((w) => w.key), manifest.key],
+    writtenKeys: [
+      records.opening.key,
+      ...written.map((w) => w.key),
+      ...(records.envelope ? [records.envelope.key] : []),
+      records.manifest.key,
+    ],
     reportFolder: `${reportPrefix(period.id)}${timestampForKey(now)}/`,
     ...(outDir ? { outDir } : {}),
     previousSource: previous ? (previousSource ?? 'snapshots') : null,

@@ -315,6 +315,35 @@ export const RuleChecks = z.object({
 });
 export type RuleChecks = z.infer<typeof RuleChecks>;
 
+/**
+ * The ledger head a report rests on, so every reader holds a checkpoint: `fleetledger verify
+ * --expect-head <sha256>` fails if that manifest is later missing or no longer an ancestor of every
+ * head (a truncated or rewritten ledger). The report's own run manifest comes after it.
+ */
+export const ReportLedger = z.object({
+  head: z
+    .object({
+      manifest: z.string().describe('key of the newest manifest of the chain when the report was generated'),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .describe('SHA-256 of that manifest: the value for verify --expect-head'),
+    })
+    .nullable()
+    .describe('null only when the ledger held no manifest'),
+  signingKey: z
+    .string()
+    .nullable()
+    .describe(
+      'fingerprint (sha256: and the hex SHA-256 of the DER SubjectPublicKeyInfo) of the key that signs the report run; null: unsigned',
+    ),
+  backfill: z.boolean().describe('generated with --backfill: its time is earlier than runs already in the ledger'),
+  backfilledEvidence: z
+    .array(z.string())
+    .describe('evidence keys recorded by backfill runs (written after runs later than their own time)'),
+});
+export type ReportLedger = z.infer<typeof ReportLedger>;
+
 export const ReportDocument = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   period: z.string(),
@@ -398,6 +427,9 @@ export const ReportDocument = z.object({
     .describe(
       'per rule and cluster, the checks the rule made; none in a no-data report; absent in reports of earlier versions',
     ),
+  ledger: ReportLedger.optional().describe(
+    'the ledger head the report rests on and the key that signs it; absent in reports of earlier versions',
+  ),
 });
 export type ReportDocument = z.infer<typeof ReportDocument>;
 

@@ -76,7 +76,7 @@ describe('loadLatestSnapshots takes only snapshots a run manifest records with t
         key: altered,
         error: expect.stringMatching(
           new RegExp(
-            `^${altered}: SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} recorded by manifests/2026-11-24T06-00-00.000Z-[0-9a-f]{16}.json: altered, ignored$`,
+            `^${altered}: SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} recorded by manifests/2026-11-23T06-00-00.000Z-[0-9a-f]{16}.json: altered, ignored$`,
           ),
         ),
       },

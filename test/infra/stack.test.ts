@@ -188,7 +188,14 @@ describe('least privilege', () => {
   const objects = (prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}/*`]] });
 
   it('lets the snapshot function list the bucket, read the ledger and config, write the ledger and describe EKS clusters', () => {
-    expect(actionsOf(snapshot)).toEqual(['eks:DescribeCluster', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(actionsOf(snapshot)).toEqual([
+      'eks:DescribeCluster',
+      'kms:GetPublicKey',
+      'kms:Sign',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
     const byAction = (action: string) => snapshot.find((s) => s.Action === action)?.Resource;
     expect(byAction('s3:ListBucket')).toEqual(bucketArn);
     expect(byAction('s3:GetObject')).toHaveLength(2);
@@ -211,7 +218,14 @@ describe('least privilege', () => {
   });
 
   it('lets the report function do the same on S3 and send e-mail only from the sender identity', () => {
-    expect(actionsOf(report)).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject', 'ses:SendEmail']);
+    expect(actionsOf(report)).toEqual([
+      'kms:GetPublicKey',
+      'kms:Sign',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      'ses:SendEmail',
+    ]);
     expect(report).toContainEqual(
       expect.objectContaining({
         Action: 'ses:SendEmail',
@@ -240,6 +254,51 @@ describe('least privilege', () => {
       expect([statement.Resource].flat()).not.toContain('*');
     }
     expect(actionsOf(all).filter((a) => /Delete|Retention|LegalHold|\*/.test(a))).toEqual([]);
+  });
+});
+
+describe('the signing key', () => {
+  const template = synthesize();
+  const keyArn = { 'Fn::GetAtt': [expect.stringMatching(/^SigningKey/), 'Arn'] };
+  const roleArn = (prefix: string) => ({
+    'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}HandlerFunctionServiceRole`)), 'Arn'],
+  });
+
+  it('is an ECC_NIST_P256 KMS key for signing, kept when the stack goes, named in both functions as kms:<ARN>', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+    });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn['Properties'].Environment.Variables.FLEETLEDGER_SIGNING_KEY).toEqual({
+        'Fn::Join': ['', ['kms:', keyArn]],
+      });
+    }
+    expect(template.toJSON()['Outputs'].SigningKeyArn.Value).toEqual(keyArn);
+  });
+
+  it('lets only the two writing functions sign: their roles alone get kms:Sign, and the key policy denies it to anyone else', () => {
+    const signing = Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
+      (
+        policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }
+      ).Properties.PolicyDocument.Statement.filter((statement) => actionsOf([statement]).includes('kms:Sign')).map(
+        (statement) => [id.replace(/FunctionServiceRoleDefaultPolicy.*$/, ''), statement.Action, statement.Resource],
+      ),
+    );
+    expect(signing).toEqual([
+      ['SnapshotsHandler', ['kms:Sign', 'kms:GetPublicKey'], keyArn],
+      ['ReportsHandler', ['kms:Sign', 'kms:GetPublicKey'], keyArn],
+    ]);
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(key!['Properties'].KeyPolicy.Statement).toContainEqual({
+      Sid: 'OnlyTheLedgerWritersSign',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:Sign',
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn('Snapshots'), roleArn('Reports')] } },
+    });
   });
 });
 

@@ -142,8 +142,9 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
 
   it('reports the period the event names instead of the week containing now', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-2' });
-    // A period without snapshots is no report: give W47 one.
-    await snapshotHandler({ now: '2026-11-18T04:00:00Z' });
+    // A period without snapshots is no report: give W47 one, after the fact (a backfill: the ledger
+    // refuses runs earlier than its newest one otherwise).
+    await snapshotHandler({ now: '2026-11-18T04:00:00Z', backfill: true });
 
     const summary = await reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W47' });
 
@@ -193,6 +194,7 @@ describe('handler configuration', () => {
       waiversFile: null,
       timeZone: 'UTC',
       email: null,
+      signingKey: null,
     });
   });
 
@@ -241,5 +243,9 @@ describe('handler configuration', () => {
       '2026-W49',
     );
     expect(parseInvocationEvent({ 'detail-type': 'Scheduled Event' }, 'UTC').period).toBeNull();
+    expect(() => parseInvocationEvent({ backfill: 'yes' }, 'UTC')).toThrow(
+      'event.backfill: expected true or false, got "yes"',
+    );
+    expect(parseInvocationEvent({ now: '2026-11-18T04:00:00Z', backfill: true }, 'UTC').backfill).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ import { main } from '../../src/cli/main.js';
 import { snapshotFleet } from '../../src/collect/snapshotFleet.js';
 import { createLogger } from '../../src/core/logger.js';
 import { fleetFromKubeconfig } from '../../src/fleet/fleetFile.js';
+import { ForwardingLedgerStore } from '../../src/ledger/forwardingStore.js';
 import { createS3Client, S3LedgerStore } from '../../src/ledger/s3Store.js';
+import type { PutOptions, PutResult, StoredObjectInfo } from '../../src/ledger/store.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 import { captureOutput } from './storeFixtures.js';
 
@@ -123,13 +125,26 @@ describe('an S3 store that cannot be used', () => {
 
 describe('a store that fails during a run', () => {
   it('names its location once in the reason a snapshot was not stored', async () => {
+    // A ledger that could be read when the run began (its chain, for the run's opening) and whose
+    // bucket is gone by the time the snapshot is stored.
     const missing = new S3LedgerStore(createS3Client({ config: s3.clientConfig }), {
       bucket: 'gone-bucket',
       prefix: 'ledger',
     });
+    const vanishing = new (class extends ForwardingLedgerStore {
+      override get location(): string {
+        return missing.location;
+      }
+      override put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+        return key.startsWith('snapshots/') ? missing.put(key, body, options) : this.inner.put(key, body, options);
+      }
+      override head(key: string): Promise<StoredObjectInfo | null> {
+        return key.startsWith('snapshots/') ? missing.head(key) : this.inner.head(key);
+      }
+    })(s3.store('vanishing'));
 
     const result = await snapshotFleet(fleetFromKubeconfig(join(dir, 'kubeconfig'), ['east']), {
-      store: missing,
+      store: vanishing,
       now: DateTime.fromISO('2026-11-25T09:00:00Z', { zone: 'utc' }),
       logger: createLogger({ level: 'error' }),
     });

@@ -13,7 +13,7 @@ import { renderReportHtml } from '../../src/report/html/renderReportHtml.js';
 import type { ReportDocument } from '../../src/report/schema.js';
 import { describeWithChromium, findChromium, launchChromium, type RunningChromium } from '../support/chromium.js';
 import { makeLargeFleetReportDocument } from '../support/largeReportFixture.js';
-import { makeHostileReportDocument, makeReportDocument } from '../support/reportFixture.js';
+import { makeHostileReportDocument, makePinnedReportDocument, makeReportDocument } from '../support/reportFixture.js';
 
 const executable = findChromium();
 
@@ -143,6 +143,7 @@ describeWithChromium('report.html layout in headless Chromium', () => {
     ['the hand-made report', makeReportDocument],
     ['a report full of hostile text', makeHostileReportDocument],
     ['a report of 50 clusters', () => makeLargeFleetReportDocument(50)],
+    ['a signed backfill report resting on a pinned ledger head', makePinnedReportDocument],
   ];
 
   describe.each(reports)('%s', (name, build) => {

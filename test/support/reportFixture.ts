@@ -595,3 +595,20 @@ export function makeHostileReportDocument(): ReportDocument {
   doc.reason = `rerun${hostile('reason')}`;
   return ReportDocumentSchema.parse(doc);
 }
+
+/** The hand-made report as a signed backfill run writes it: resting on a pinned ledger head. */
+export function makePinnedReportDocument(): ReportDocument {
+  const doc = makeReportDocument();
+  return {
+    ...doc,
+    ledger: {
+      head: {
+        manifest: 'manifests/2026-11-25T06-00-00.000Z-0f3e089576c44e9d.json',
+        sha256: '0f3e089576c44e9dc0f439f7c90425d83753ed93a1de1109a1c7d01c3ae4a442',
+      },
+      signingKey: 'sha256:a40becb49664ea8cac587fa3676d908c3c36ebe9ae615247784a254a8d7d0732',
+      backfill: true,
+      backfilledEvidence: doc.evidence.slice(0, 1).map((item) => item.key),
+    },
+  };
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerDemo } from './demo.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
+import { register as registerKeygen } from './keygen.js';
 import { register as registerReport } from './report.js';
 import { register as registerRules } from './rules.js';
 import { register as registerRun } from './run.js';
@@ -27,4 +28,5 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerRun,
   registerSimulate,
   registerDemo,
+  registerKeygen,
 ];

@@ -9,9 +9,10 @@ import { reportFleetOf } from '../../report/reportFleet.js';
 import type { ReportDocument } from '../../report/schema.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 
-export interface ReportFlags {
+export interface ReportFlags extends RunTrustFlags {
   store: string;
   period?: string;
   timeZone: string;
@@ -35,6 +36,17 @@ export function supersessionLines(doc: ReportDocument): string[] {
   if (!doc.supersedes) return [];
   const why = doc.reason ? `reason: ${doc.reason}` : 'no reason given (--reason)';
   return [`  supersedes ${doc.supersedes.folder} (generated at ${doc.supersedes.generatedAt}); ${why}`];
+}
+
+/** The ledger head the report rests on (what `verify --expect-head` takes) and who signed its run. */
+export function ledgerLines(doc: ReportDocument): string[] {
+  const ledger = doc.ledger;
+  if (!ledger) return [];
+  const head = ledger.head ? `${ledger.head.manifest} (SHA-256 ${ledger.head.sha256})` : 'none (an empty ledger)';
+  return [
+    `  rests on ledger head ${head}; ${ledger.signingKey ? `signed by ${ledger.signingKey}` : 'unsigned'}`,
+    ...(ledger.backfill ? ["  backfill: generated at a time earlier than the ledger's newest run (--backfill)"] : []),
+  ];
 }
 
 /** What the command prints: where everything went and what the report says, in a few lines. */
@@ -61,6 +73,7 @@ export function reportSummary(result: GeneratedReport, storeLocation: string): s
     `  ${since}`,
     ...doc.gaps.map((gap) => `  gap: ${gap.key}: ${gap.error}`),
     ...supersessionLines(doc),
+    ...ledgerLines(doc),
     `stored in ${storeLocation}: ${result.reportFolder} (${result.writtenKeys.length} objects)`,
     ...result.writtenKeys.map((key) => `  ${key}`),
     ...(result.outDir ? [`copied to ${result.outDir}`] : []),
@@ -85,8 +98,11 @@ export function register(program: Command, run: RunState): void {
       '--allow-empty',
       'store an explicit no-data report (null scores) when no expected cluster has a snapshot in the period (default: exit 1, store nothing)',
     )
+    .addOption(signingKeyOption())
+    .addOption(backfillOption())
     .action(async (flags: ReportFlags) => {
       const now = resolveNow(flags.now);
+      const trust = await runTrustOf(flags);
       const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
       const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : undefined;
       const limits = waiverLimits(now, fleet?.rules ?? null);
@@ -104,6 +120,7 @@ export function register(program: Command, run: RunState): void {
         ...(flags.out ? { out: flags.out } : {}),
         ...(flags.allowEmpty ? { allowEmpty: true } : {}),
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
+        ...trust,
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       // Unreadable objects were skipped: the report is complete as far as the ledger allowed.

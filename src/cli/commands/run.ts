@@ -9,11 +9,12 @@ import { checkedReason, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
 import { clusterLine, notStoredErrors, summaryLine, withSecretReadsFlag } from './snapshot.js';
 
-interface RunFlags {
+interface RunFlags extends RunTrustFlags {
   fleet: string;
   store: string;
   timeZone: string;
@@ -40,6 +41,8 @@ export function register(program: Command, run: RunState): void {
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .option('--no-read-secrets', 'read no Secrets (as the fleet file setting defaults.readSecrets: false)')
     .option('--reason <text>', 'why the week is reported (again): recorded with the earlier report it supersedes')
+    .addOption(signingKeyOption())
+    .addOption(backfillOption())
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
       const { fleet: configured, source: fleetSource } = readFleetFile(flags.fleet);
@@ -48,11 +51,12 @@ export function register(program: Command, run: RunState): void {
       const limits = waiverLimits(now, fleet.rules);
       const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
       checkedReason(flags.reason);
+      const trust = await runTrustOf(flags);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       await prepareStore(store);
       const logger = cliLogger();
-      const snapshots = await snapshotFleet(fleet, { store, now, logger });
+      const snapshots = await snapshotFleet(fleet, { store, now, logger, ...trust });
       for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);
       process.stdout.write(`${summaryLine(snapshots, store.location)}\n`);
       for (const line of notStoredErrors(snapshots)) process.stderr.write(`${line}\n`);
@@ -67,6 +71,7 @@ export function register(program: Command, run: RunState): void {
         logger,
         ...(flags.out ? { out: flags.out } : {}),
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
+        ...trust,
       });
       process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
       const complete = snapshots.counts.ok === snapshots.clusters.length && result.doc.gaps.length === 0;

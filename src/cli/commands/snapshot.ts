@@ -13,9 +13,10 @@ import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/flee
 import { openStore, prepareStore } from '../../ledger/open.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 
-interface SnapshotFlags {
+interface SnapshotFlags extends RunTrustFlags {
   fleet?: string;
   kubeconfig?: string;
   context?: string[];
@@ -40,10 +41,13 @@ export function register(program: Command, run: RunState): void {
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .option('--concurrency <n>', 'clusters collected at the same time (default: the fleet file, else 8)')
     .option('--no-read-secrets', 'read no Secrets (as the fleet file setting defaults.readSecrets: false)')
+    .addOption(signingKeyOption())
+    .addOption(backfillOption())
     .action(async (flags: SnapshotFlags) => {
       const fleet = withSecretReadsFlag(fleetFrom(flags), flags.readSecrets);
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
+      const trust = await runTrustOf(flags);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       // Before any cluster is contacted: a store that cannot be used (a directory that cannot be
       // written, a missing or refusing bucket) would only show once every snapshot was refused.
@@ -54,6 +58,7 @@ export function register(program: Command, run: RunState): void {
         now,
         logger: cliLogger(),
         onProgress: progress.update,
+        ...trust,
         ...(concurrency ? { concurrency } : {}),
       });
       progress.finish();
@@ -125,8 +130,9 @@ export function notStoredErrors(result: FleetRunResult): string[] {
 export function summaryLine(result: FleetRunResult, location: string): string {
   const { ok, partial, unreachable } = result.counts;
   const notStored = result.notStored > 0 ? `; ${result.notStored} NOT STORED` : '';
+  const signed = result.signingKey ? `, signed by ${result.signingKey}` : '';
   const destination = result.manifest
-    ? `stored in ${location} (${result.manifest.key})`
+    ? `stored in ${location} (${result.manifest.key}${signed})`
     : `nothing stored in ${location}, no manifest written`;
   return (
     `${result.clusters.length} cluster(s): ${ok} ok, ${partial} partial, ${unreachable} unreachable${notStored}; ` +

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
 import { openStore } from '../../ledger/open.js';
-import { verifyLedger } from '../../ledger/verify.js';
+import { type VerifyResult, verifyLedger } from '../../ledger/verify.js';
+import { readPublicKeyFile } from '../../signing/keyFiles.js';
 import { EXIT } from '../exit.js';
 import type { RunState } from './index.js';
 
@@ -9,6 +11,40 @@ interface VerifyFlags {
   period?: string;
   timeZone: string;
   s3Endpoint?: string;
+  publicKey?: string;
+  expectHead?: string;
+}
+
+/** A manifest's SHA-256 as `--expect-head` takes it (a report's `ledger.head.sha256`); ConfigError otherwise. */
+export function parseExpectedHead(text: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) {
+    throw new ConfigError(
+      `--expect-head: expected the 64 hex digits of a manifest's SHA-256 (report.json ledger.head.sha256), got "${text}"`,
+    );
+  }
+  return text.toLowerCase();
+}
+
+/** What was checked besides hashes and the chain: the signatures and the expected head. */
+function trustLines(result: VerifyResult): string[] {
+  const lines: string[] = [];
+  const signatures = result.signatures;
+  if (signatures?.checkedWith) {
+    lines.push(
+      `signatures: checked with ${signatures.checkedWith} (${signatures.signedManifests} of ${result.manifests} manifest(s) signed)`,
+    );
+  } else if (signatures) {
+    lines.push(
+      `signatures: ${signatures.signedManifests} of ${result.manifests} manifest(s) signed, not checked (give --public-key)`,
+    );
+  }
+  const head = result.expectedHead;
+  if (head?.manifest && !result.problems.some((p) => p.kind === 'head-diverged')) {
+    lines.push(
+      `expected head: ${head.manifest} (SHA-256 ${head.sha256}) is in the ledger and every head descends from it`,
+    );
+  }
+  return lines;
 }
 
 /**
@@ -19,22 +55,34 @@ export function register(program: Command, run: RunState): void {
   program
     .command('verify')
     .description(
-      'Recompute every hash of the ledger, walk the manifest chain, report missing/altered/unexpected objects',
+      'Recompute every hash of the ledger, walk the manifest chain, report missing/altered/unexpected objects; with --public-key check every signature',
     )
     .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
     .option('--period <period>', 'check only the objects of this ISO week, e.g. 2026-W48')
     .option('--time-zone <tz>', 'time zone the --period week is taken in (IANA), as for report', 'UTC')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .option(
+      '--public-key <file>',
+      'every manifest and run opening must be signed by this key (SPKI PEM, as keygen writes)',
+    )
+    .option(
+      '--expect-head <sha256>',
+      "a report's ledger head: fail unless that manifest is in the ledger and every head descends from it",
+    )
     .action(async (flags: VerifyFlags) => {
+      const publicKey = flags.publicKey ? readPublicKeyFile('--public-key', flags.publicKey) : undefined;
+      const expectHead = flags.expectHead === undefined ? undefined : parseExpectedHead(flags.expectHead);
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await verifyLedger(store, {
         ...(flags.period ? { period: flags.period } : {}),
         timeZone: flags.timeZone,
+        ...(publicKey ? { publicKey } : {}),
+        ...(expectHead ? { expectHead } : {}),
       });
       for (const problem of result.problems) {
         process.stdout.write(`${problem.kind} ${problem.key}: ${problem.detail}\n`);
       }
-      // Notices (a forked chain) inform but do not fail: every branch was checked like the rest.
+      // Notices (a forked chain, an open or interrupted run, a backfill) inform but do not fail.
       for (const notice of result.notices) {
         process.stdout.write(`notice: ${notice.kind} at ${notice.key}: ${notice.detail}\n`);
       }
@@ -44,6 +92,7 @@ export function register(program: Command, run: RunState): void {
         run.exitCode = EXIT.failure;
         return;
       }
+      for (const line of trustLines(result)) process.stdout.write(`${line}\n`);
       const scope = result.periodId ? ` (objects of ${result.periodId})` : '';
       const verdict = result.ok ? 'ledger verified' : `${result.problems.length} problem(s) found`;
       process.stdout.write(

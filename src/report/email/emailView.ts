@@ -2,6 +2,7 @@
  * What the weekly e-mail says, computed once for both parts (HTML and plain text) so they carry
  * the same content. Pure.
  */
+
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { capList } from '../cappedList.js';
 import {
@@ -13,6 +14,7 @@ import {
   trendDirection,
 } from '../html/format.js';
 import { secretReadsSentence } from '../html/secretReadsView.js';
+import { ledgerPinOf, verifyCommandOf } from '../ledgerPin.js';
 import type { ReportDocument, ReportFinding } from '../schema.js';
 
 export interface ReportLinks {
@@ -148,7 +150,18 @@ export function buildEmailView(doc: ReportDocument, links: ReportLinks) {
     version: doc.fleetledgerVersion,
     store: singleLine(doc.store),
     secretReads: nullableLine(secretReadsSentence(doc)),
+    ledger: ledgerLine(doc),
+    verifyCommand: singleLine(verifyCommandOf(doc)),
   };
+}
+
+/** The checkpoint every recipient keeps: the ledger head the report rests on and who signs the ledger. */
+function ledgerLine(doc: ReportDocument): string | null {
+  const pin = ledgerPinOf(doc);
+  if (!pin) return null;
+  const head = pin.headSha256 ? `${pin.headSha256} (${pin.headManifest})` : 'none (the ledger was empty)';
+  const signed = pin.signingKey ? `signed by ${pin.signingKey}` : 'unsigned';
+  return singleLine(`Ledger head ${head}, ${signed}${pin.backfill ? '; this report is a backfill' : ''}`);
 }
 
 export type EmailView = ReturnType<typeof buildEmailView>;

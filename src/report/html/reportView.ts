@@ -6,6 +6,7 @@ import { isoWeekOrdinal } from '../../core/period.js';
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { capList } from '../cappedList.js';
 import { describeHiddenBySettings, hiddenBySettings } from '../configuration.js';
+import { ledgerPinOf, verifyCommandOf } from '../ledgerPin.js';
 import { AREAS, type Area, type AreaResult, type ReportDocument } from '../schema.js';
 import { buildCertificateTimeline } from './certificateTimeline.js';
 import { connectedClustersView } from './connectedClustersView.js';
@@ -148,6 +149,8 @@ function appendixView(doc: ReportDocument, catalog: readonly RuleDescription[], 
     .sort()
     .map((id) => describeRule(known, id));
   const firstEvidence = doc.evidence[0];
+  const backfilled = new Set(doc.ledger?.backfilledEvidence ?? []);
+  const pin = ledgerPinOf(doc);
   return {
     rules: [...rules, ...uncatalogued],
     evidence: doc.evidence.map((item) => ({
@@ -156,8 +159,11 @@ function appendixView(doc: ReportDocument, catalog: readonly RuleDescription[], 
       sha256: item.sha256,
       size: item.size,
       collectedAt: formatInstant(item.collectedAt, doc.timeZone),
+      backfill: backfilled.has(item.key),
     })),
-    verifyCommand: options.verifyCommand ?? `fleetledger verify --store ${doc.store} --period ${doc.period}`,
+    ledger: pin,
+    verifyCommand: options.verifyCommand ?? verifyCommandOf(doc),
+    verifyAlsoChecks: `${pin?.signingKey ? ', every signature' : ''}${pin?.headSha256 ? ', the head above' : ''}`,
     sha256Example: firstEvidence ? sha256Command(doc.store, firstEvidence.key) : null,
     gaps: doc.gaps,
   };
@@ -221,6 +227,7 @@ function noticesView(doc: ReportDocument) {
       : null,
     // A reason given for the first report of a period is shown too.
     reason: doc.supersedes ? null : (doc.reason ?? null),
+    backfill: doc.ledger?.backfill ?? false,
   };
 }
 
@@ -262,6 +269,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       store: doc.store,
       previousPeriod: doc.previousPeriod,
       previousGap: weeksWithoutDataBefore(doc),
+      ledger: ledgerPinOf(doc),
     },
     notices: noticesView(doc),
     summary: {

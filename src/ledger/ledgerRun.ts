@@ -1,0 +1,320 @@
+/**
+ * One run's life in the ledger, the same for a snapshot run and a report run:
+ *
+ * 1. prepare: read the chain (the manifests the run's key vouches for, see trust.ts), refuse a run
+ *    earlier than the newest one unless it is a backfill, and find the openings of interrupted runs
+ *    whose window has ended, with what they left;
+ * 2. the first write opens the run (runOpening.ts): the opening is stored, signed, before any object;
+ * 3. every object goes through `run.store`, which refuses keys outside the run's opening;
+ * 4. finish: the manifest (signed, signature first) records what was written, links the opening,
+ *    follows the trusted heads and closes the interrupted runs found in step 1.
+ *
+ * Killed at any point, the run leaves an opening, objects inside its scope and perhaps the
+ * manifest's signature: verify shows them as a pending run, and the first run after the window
+ * records them as abandoned, so the ledger verifies again without deleting anything.
+ */
+import type { DateTime } from 'luxon';
+import { isoUtc } from '../core/clock.js';
+import { ConfigError } from '../core/errors.js';
+import type { Signer, VerificationKey } from '../signing/signer.js';
+import { ForwardingLedgerStore } from './forwardingStore.js';
+import { compareKeys, MANIFESTS_PREFIX, OPENINGS_PREFIX, parseManifestEnvelopeKey, parseOpeningKey } from './keys.js';
+import {
+  abandonedObjectsOf,
+  chainHeads,
+  type ManifestClosing,
+  type ManifestLink,
+  type ManifestReadout,
+  type RecordedObject,
+  readManifests,
+  recordedObjectsOf,
+  type StoredManifest,
+  type WrittenManifest,
+  writeManifest,
+} from './manifest.js';
+import { CorruptObjectError, describeWritten, type WrittenObject } from './objects.js';
+import {
+  inOpeningScope,
+  openingSignatureProblem,
+  type RunOpening,
+  type RunScope,
+  readOpening,
+  runOpening,
+  type StoredOpening,
+  writeOpening,
+} from './runOpening.js';
+import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from './store.js';
+import { EnvelopeReader, trustedManifests } from './trust.js';
+
+export interface RunPlan {
+  kind: 'snapshot' | 'report';
+  runAt: DateTime;
+  /** What the run may write (its snapshots' cluster prefixes, or its report's exact keys). */
+  scope: RunScope;
+  signer: Signer | null;
+  /** `--backfill`: the run's time may be earlier than the newest run; its records say so. */
+  backfill: boolean;
+}
+
+/** A run earlier than the ledger's newest without --backfill: refused before anything is written (exit 2). */
+export class BackdatedRunError extends ConfigError {}
+
+/** A key the run may not write: outside its opening's scope, or after its window. */
+export class OutsideRunError extends Error {
+  override readonly name = 'OutsideRunError';
+}
+
+/** What a finished run wrote besides its objects. */
+export interface RunRecords extends WrittenManifest {
+  opening: WrittenObject;
+}
+
+/** The chain as a run reads it at its start. */
+interface ChainView {
+  readout: ManifestReadout;
+  /** Manifests the run's key vouches for (all of them for an unsigned run). */
+  trusted: StoredManifest[];
+}
+
+async function readChain(
+  store: LedgerStore,
+  key: VerificationKey | null,
+  envelopes: EnvelopeReader,
+  known?: ManifestReadout,
+): Promise<ChainView> {
+  const readout = await readManifests(store, known);
+  const trusted = key ? (await trustedManifests(readout, key, envelopes)).manifests : readout.manifests;
+  return { readout, trusted };
+}
+
+/** The heads a run follows: those of the trusted chain (the last, by key, is `previous`). */
+function headsOf(chain: ChainView): StoredManifest[] {
+  const heads = chainHeads(chain.trusted);
+  return heads.length > 0 ? heads : chain.trusted.slice(-1);
+}
+
+function refuseBackdating(chain: ChainView, plan: RunPlan): void {
+  if (plan.backfill) return;
+  const newest = chain.trusted.reduce<StoredManifest | null>(
+    (latest, stored) => (latest === null || stored.manifest.runAt > latest.manifest.runAt ? stored : latest),
+    null,
+  );
+  if (newest && Date.parse(newest.manifest.runAt) > plan.runAt.toMillis()) {
+    throw new BackdatedRunError(
+      `the run time ${isoUtc(plan.runAt)} is earlier than the newest run in the ledger (${newest.key}, run at ${newest.manifest.runAt}): ` +
+        'nothing was written; give --backfill to record an earlier run on purpose (its manifest then says backfill: true)',
+    );
+  }
+}
+
+/**
+ * The openings no manifest links (neither as its own nor as closed), readable and, for a signing
+ * run, signed by its key: runs that are still going, or that were interrupted.
+ */
+async function unfinishedOpenings(
+  store: LedgerStore,
+  readout: ManifestReadout,
+  key: VerificationKey | null,
+): Promise<StoredOpening[]> {
+  const linked = new Set(
+    readout.manifests.flatMap(({ manifest }) => [
+      ...(manifest.opening ? [manifest.opening.key] : []),
+      ...(manifest.closes ?? []).map((closing) => closing.opening.key),
+    ]),
+  );
+  const keys = (await store.list(OPENINGS_PREFIX))
+    .map((o) => o.key)
+    .filter((k) => parseOpeningKey(k) && !linked.has(k));
+  const openings: StoredOpening[] = [];
+  for (const openingKey of keys) {
+    const read = await readOpening(store, openingKey);
+    // An unreadable or foreign-signed opening vouches for nothing: verify names it.
+    if (read instanceof CorruptObjectError || (key && openingSignatureProblem(read, key))) continue;
+    openings.push(read);
+  }
+  return openings;
+}
+
+/** What an interrupted run left: objects in its scope that no manifest records (nor already abandons). */
+async function leftoversOf(
+  store: LedgerStore,
+  opening: RunOpening,
+  accounted: ReadonlySet<string>,
+  manifestKeys: ReadonlySet<string>,
+  listed: (prefix: string) => Promise<StoredObjectInfo[]>,
+): Promise<WrittenObject[]> {
+  const candidates = new Set<string>();
+  for (const prefix of [...opening.scope.prefixes, MANIFESTS_PREFIX]) {
+    for (const { key } of await listed(prefix)) candidates.add(key);
+  }
+  for (const key of opening.scope.keys) if (await store.head(key)) candidates.add(key);
+  const leftovers: WrittenObject[] = [];
+  for (const key of [...candidates].sort(compareKeys)) {
+    const envelopeOf = parseManifestEnvelopeKey(key)?.manifestKey;
+    // Under manifests/ only a signature whose manifest never came is a leftover.
+    if (key.startsWith(MANIFESTS_PREFIX) && (!envelopeOf || manifestKeys.has(envelopeOf))) continue;
+    if (accounted.has(key) || !inOpeningScope(opening, key)) continue;
+    leftovers.push(describeWritten(key, await store.get(key)));
+  }
+  return leftovers;
+}
+
+/**
+ * @example
+ * const run = await LedgerRun.prepare(store, { kind: 'report', runAt: now, scope, signer, backfill: false });
+ * const written = [await putOnce(run.store, key, text)];
+ * await run.finish(written);
+ */
+export class LedgerRun {
+  readonly #store: LedgerStore;
+  readonly #plan: RunPlan;
+  readonly #opening: RunOpening;
+  readonly #envelopes: EnvelopeReader;
+  readonly #key: VerificationKey | null;
+  readonly #closes: ManifestClosing[];
+  #chain: ChainView;
+  #opened: Promise<StoredOpening> | undefined;
+
+  /** Objects recorded as evidence by the manifests the run trusts: what a report may use. */
+  readonly evidence: ReadonlyMap<string, RecordedObject>;
+  /** Objects recorded only by manifests the run's key does not vouch for, with the manifest. */
+  readonly untrusted: ReadonlyMap<string, string>;
+  /** Objects of interrupted runs, recorded as abandoned or about to be: never evidence. */
+  readonly abandoned: ReadonlySet<string>;
+  /**
+   * What a report rests on: the newest head of the trusted chain as it stood before the run's time
+   * (null when nothing came before). Runs at the same instant see the same head, so a report re-run
+   * at its instant stores the same bytes; every later head descends from it.
+   */
+  readonly head: ManifestLink | null;
+  /** The fingerprint of the signing key, or null for an unsigned run. */
+  readonly signingKey: string | null;
+  /** Every object a report may write goes through this view of the store. */
+  readonly store: LedgerStore;
+
+  private constructor(
+    store: LedgerStore,
+    plan: RunPlan,
+    chain: ChainView,
+    key: VerificationKey | null,
+    envelopes: EnvelopeReader,
+    closes: ManifestClosing[],
+  ) {
+    this.#store = store;
+    this.#plan = plan;
+    this.#chain = chain;
+    this.#key = key;
+    this.#envelopes = envelopes;
+    this.#closes = closes;
+    this.#opening = runOpening(plan);
+    this.evidence = recordedObjectsOf(chain.trusted);
+    const trusted = new Set(chain.trusted.map((stored) => stored.key));
+    this.untrusted = new Map(
+      [...recordedObjectsOf(chain.readout.manifests.filter((stored) => !trusted.has(stored.key)))]
+        .filter(([key]) => !this.evidence.has(key))
+        .map(([key, recorded]) => [key, recorded.manifestKey]),
+    );
+    this.abandoned = new Set([
+      ...abandonedObjectsOf(chain.readout.manifests).keys(),
+      ...closes.flatMap((closing) => closing.abandoned.map((entry) => entry.key)),
+    ]);
+    const before = chain.trusted.filter((stored) => Date.parse(stored.manifest.runAt) < plan.runAt.toMillis());
+    const head = headsOf({ readout: chain.readout, trusted: before }).at(-1);
+    this.head = head ? { key: head.key, sha256: head.sha256 } : null;
+    this.signingKey = key?.keyId ?? null;
+    this.store = new RunStore(store, this);
+  }
+
+  /**
+   * Reads what the run needs and checks its time; writes nothing. BackdatedRunError when the run is
+   * earlier than the newest trusted run and not a backfill.
+   */
+  static async prepare(store: LedgerStore, plan: RunPlan): Promise<LedgerRun> {
+    const key = plan.signer ? await plan.signer.verificationKey() : null;
+    const envelopes = new EnvelopeReader(store);
+    const chain = await readChain(store, key, envelopes);
+    refuseBackdating(chain, plan);
+    const recorded = new Set([
+      ...recordedObjectsOf(chain.readout.manifests).keys(),
+      ...abandonedObjectsOf(chain.readout.manifests).keys(),
+    ]);
+    const manifestKeys = new Set(chain.readout.manifests.map((stored) => stored.key));
+    // Interrupted runs of the same clusters share prefixes: each is listed once.
+    const listings = new Map<string, Promise<StoredObjectInfo[]>>();
+    const listed = (prefix: string) => {
+      if (!listings.has(prefix)) listings.set(prefix, store.list(prefix));
+      return listings.get(prefix)!;
+    };
+    const closes: ManifestClosing[] = [];
+    for (const stored of await unfinishedOpenings(store, chain.readout, key)) {
+      // Only once its window has ended can nothing more of that run arrive.
+      if (Date.parse(stored.opening.until) > plan.runAt.toMillis()) continue;
+      const abandoned = await leftoversOf(store, stored.opening, recorded, manifestKeys, listed);
+      closes.push({ opening: { key: stored.key, sha256: stored.sha256 }, abandoned });
+    }
+    return new LedgerRun(store, plan, chain, key, envelopes, closes);
+  }
+
+  /** The manifests as read at the start (a caller reading the ledger further reuses them). */
+  get readout(): ManifestReadout {
+    return this.#chain.readout;
+  }
+
+  /** Stores the opening once, before the first object (concurrent writers wait for the same one). */
+  opened(): Promise<StoredOpening> {
+    this.#opened ??= writeOpening(this.#store, this.#opening, this.#plan.signer);
+    return this.#opened;
+  }
+
+  /** Throws OutsideRunError unless the run may write the key (see inOpeningScope). */
+  checkKey(key: string): void {
+    if (inOpeningScope(this.#opening, key)) return;
+    const late = this.#opening.scope.prefixes.some((prefix) => key.startsWith(prefix));
+    throw new OutsideRunError(
+      late
+        ? `${key} is after the run's window (it opened at ${this.#opening.runAt} and may write until ${this.#opening.until})`
+        : `programmer error: ${key} is outside the run's opening`,
+    );
+  }
+
+  /**
+   * Writes the manifest of what the run wrote: signed when the run has a signer, linking the
+   * opening, following the trusted heads, closing the interrupted runs found at the start. Null
+   * when the run wrote nothing (not even its opening).
+   */
+  async finish(written: readonly WrittenObject[]): Promise<RunRecords | null> {
+    if (!this.#opened) return null;
+    const opening = await this.#opened;
+    this.#chain = await readChain(this.#store, this.#key, this.#envelopes, this.#chain.readout);
+    const records = await writeManifest(
+      this.#store,
+      {
+        runAt: this.#plan.runAt,
+        kind: this.#plan.kind,
+        written,
+        follow: headsOf(this.#chain),
+        opening: { key: opening.key, sha256: opening.sha256 },
+        closes: this.#closes,
+        backfill: this.#plan.backfill,
+      },
+      this.#plan.signer,
+    );
+    return { ...records, opening: { key: opening.key, size: opening.size, sha256: opening.sha256 } };
+  }
+}
+
+/** The store as a run sees it: writes open the run first and stay inside its opening. */
+class RunStore extends ForwardingLedgerStore {
+  constructor(
+    inner: LedgerStore,
+    private readonly run: LedgerRun,
+  ) {
+    super(inner);
+  }
+
+  override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+    this.run.checkKey(key);
+    await this.run.opened();
+    return this.inner.put(key, body, options);
+  }
+}
