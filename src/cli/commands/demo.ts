@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
+import { packageFile } from '../../core/packageRoot.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
 import { parseS3Location } from '../../ledger/s3Store.js';
@@ -15,7 +16,7 @@ import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
 import { clusterLine, summaryLine } from './snapshot.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../examples', import.meta.url));
+const EXAMPLES = fileURLToPath(packageFile('examples'));
 
 function stepLines(step: DemoStep, storeLocation: string): string[] {
   const week = step.week === 'last' ? 'last week' : 'this week';
