@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -30,6 +31,13 @@ export interface HandlerFunctionSizing {
   readonly timeout?: Duration;
 }
 
+/** Where a function runs that must reach clusters with private endpoints. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  readonly subnets: readonly ISubnet[];
+  readonly securityGroups: readonly ISecurityGroup[];
+}
+
 export interface HandlerFunctionProps extends HandlerFunctionSizing {
   /** The file under lambda/, e.g. 'snapshotHandler.ts'. */
   readonly entryFile: string;
@@ -39,6 +47,10 @@ export interface HandlerFunctionProps extends HandlerFunctionSizing {
    * @default false
    */
   readonly shipTemplates?: boolean;
+  /**
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
 }
 
 export class HandlerFunction extends Construct {
@@ -68,6 +80,13 @@ export class HandlerFunction extends Construct {
       memorySize,
       timeout,
       ephemeralStorageSize: Size.mebibytes(512),
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: [...props.network.subnets] },
+            securityGroups: [...props.network.securityGroups],
+          }
+        : {}),
       logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
       environment: {
         ...props.environment,

@@ -12,7 +12,7 @@ import { isValidAddress } from '../../src/report/email/addresses.js';
 import { HandlerFunction, type HandlerFunctionSizing } from './HandlerFunction.js';
 import type { LedgerBucket } from './LedgerBucket.js';
 import type { SigningKey } from './SigningKey.js';
-import { checkClockTime, scheduleRetries } from './scheduleTimes.js';
+import { checkClockTime, scheduleRetries, WEEKDAYS } from './scheduleTimes.js';
 
 export interface ReportEmailProps {
   /** The From address; must belong to a verified SES identity. */
@@ -45,10 +45,15 @@ export interface ReportScheduleProps extends HandlerFunctionSizing {
    */
   readonly waiversFile?: string;
   /**
-   * Hour of Monday (0-23, in timeZone) the report runs.
+   * Hour (0-23, in timeZone) the report runs.
    * @default 6
    */
   readonly hour?: number;
+  /**
+   * Day of the week the report runs: MON ... SUN.
+   * @default 'MON'
+   */
+  readonly weekDay?: string;
   /**
    * Who gets the report e-mail.
    * @default - the report is stored, not e-mailed
@@ -73,6 +78,10 @@ export class ReportSchedule extends Construct {
     super(scope, id);
     const hour = props.hour ?? 6;
     checkClockTime(this, 'hour', hour);
+    const weekDay = props.weekDay ?? 'MON';
+    if (!WEEKDAYS.includes(weekDay)) {
+      throw new Error(`${this.node.path}: weekDay must be one of ${WEEKDAYS.join(', ')}, got "${weekDay}"`);
+    }
     if (props.email) checkEmail(this, props.email);
 
     this.function = new HandlerFunction(this, 'Handler', {
@@ -104,8 +113,8 @@ export class ReportSchedule extends Construct {
     }
 
     this.schedule = new Schedule(this, 'Weekly', {
-      description: `fleetledger: report the week just ended, every Monday at ${hour}:00 ${props.timeZone.timezoneName}`,
-      schedule: ScheduleExpression.cron({ minute: '0', hour: String(hour), weekDay: 'MON', timeZone: props.timeZone }),
+      description: `fleetledger: report the week just ended, every ${weekDay} at ${hour}:00 ${props.timeZone.timezoneName}`,
+      schedule: ScheduleExpression.cron({ minute: '0', hour: String(hour), weekDay, timeZone: props.timeZone }),
       target: new LambdaInvoke(this.function, {
         input: ScheduleTargetInput.fromObject({ period: 'previous' }),
         ...scheduleRetries,

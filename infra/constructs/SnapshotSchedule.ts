@@ -5,7 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { HandlerFunction, type HandlerFunctionSizing } from './HandlerFunction.js';
+import { type FunctionNetwork, HandlerFunction, type HandlerFunctionSizing } from './HandlerFunction.js';
 import type { LedgerBucket } from './LedgerBucket.js';
 import type { SigningKey } from './SigningKey.js';
 import { checkClockTime, scheduleRetries } from './scheduleTimes.js';
@@ -39,6 +39,11 @@ export interface SnapshotScheduleProps extends HandlerFunctionSizing {
    * @default - none
    */
   readonly assumeRoleArns?: readonly string[];
+  /**
+   * The VPC, subnets and security groups to run in (clusters with private endpoints).
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
 }
 
 export class SnapshotSchedule extends Construct {
@@ -60,6 +65,7 @@ export class SnapshotSchedule extends Construct {
       },
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
       ...(props.timeout ? { timeout: props.timeout } : {}),
+      ...(props.network ? { network: props.network } : {}),
     }).function;
 
     props.ledger.grantLedgerAccess(this.function);

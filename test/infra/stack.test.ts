@@ -43,7 +43,8 @@ describe('the ledger bucket', () => {
   it('locks every object version for the retention period, versioned, encrypted, private and TLS-only', () => {
     const template = synthesize({ ledger: { objectLockMode: 'COMPLIANCE', retentionDays: 30 } });
 
-    template.resourceCountIs('AWS::S3::Bucket', 1);
+    // The ledger bucket and its access logs bucket.
+    template.resourceCountIs('AWS::S3::Bucket', 2);
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -55,7 +56,15 @@ describe('the ledger bucket', () => {
         },
         VersioningConfiguration: { Status: 'Enabled' },
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerEncryptionKey'), 'Arn'] },
+              },
+            },
+          ],
         },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
@@ -190,6 +199,8 @@ describe('least privilege', () => {
   it('lets the snapshot function list the bucket, read the ledger and config, write the ledger and describe EKS clusters', () => {
     expect(actionsOf(snapshot)).toEqual([
       'eks:DescribeCluster',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
       'kms:GetPublicKey',
       'kms:Sign',
       's3:GetObject',
@@ -219,6 +230,8 @@ describe('least privilege', () => {
 
   it('lets the report function do the same on S3 and send e-mail only from the sender identity', () => {
     expect(actionsOf(report)).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
       'kms:GetPublicKey',
       'kms:Sign',
       's3:GetObject',
@@ -265,7 +278,8 @@ describe('the signing key', () => {
   });
 
   it('is an ECC_NIST_P256 KMS key for signing, kept when the stack goes, named in both functions as kms:<ARN>', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    // The signing key and the ledger bucket's encryption key.
+    template.resourceCountIs('AWS::KMS::Key', 2);
     template.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
@@ -290,7 +304,7 @@ describe('the signing key', () => {
       ['SnapshotsHandler', ['kms:Sign', 'kms:GetPublicKey'], keyArn],
       ['ReportsHandler', ['kms:Sign', 'kms:GetPublicKey'], keyArn],
     ]);
-    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const [key] = Object.values(template.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }));
     expect(key!['Properties'].KeyPolicy.Statement).toContainEqual({
       Sid: 'OnlyTheLedgerWritersSign',
       Effect: 'Deny',
