@@ -1,6 +1,6 @@
 /**
- * fleetledger on AWS: the write-once ledger bucket, the KMS key that signs its runs, the daily
- * snapshot and the weekly report.
+ * fleetledger on AWS: the write-once ledger bucket, the KMS key that signs its runs, the state
+ * machine that runs them (daily snapshots; weekly snapshots, report and e-mail), alarms.
  * The fleet file (and optional waivers file) are uploaded to `s3://<bucket>/config/`.
  */
 import { CfnOutput, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
@@ -12,9 +12,9 @@ import { IANAZone } from 'luxon';
 import { Alarms } from './constructs/Alarms.js';
 import type { FunctionNetwork } from './constructs/HandlerFunction.js';
 import { LedgerBucket, type LedgerBucketProps } from './constructs/LedgerBucket.js';
-import { type ReportEmailProps, ReportSchedule } from './constructs/ReportSchedule.js';
+import { RunSchedules } from './constructs/RunSchedules.js';
+import { type ReportEmailProps, RunStateMachine } from './constructs/RunStateMachine.js';
 import { SigningKey } from './constructs/SigningKey.js';
-import { SnapshotSchedule } from './constructs/SnapshotSchedule.js';
 
 export interface FleetLedgerStackProps extends StackProps {
   /**
@@ -79,8 +79,8 @@ export interface FleetLedgerStackProps extends StackProps {
 
 export class FleetLedgerStack extends Stack {
   readonly ledger: LedgerBucket;
-  readonly snapshots: SnapshotSchedule;
-  readonly reports: ReportSchedule;
+  readonly runs: RunStateMachine;
+  readonly schedules: RunSchedules;
   readonly signingKey: SigningKey;
   readonly alarms: Alarms;
 
@@ -97,35 +97,38 @@ export class FleetLedgerStack extends Stack {
       ...(props.encryptionKeyArn ? { encryptionKey: Key.fromKeyArn(this, 'LedgerKey', props.encryptionKeyArn) } : {}),
     });
     this.signingKey = new SigningKey(this, 'Signing');
-    this.snapshots = new SnapshotSchedule(this, 'Snapshots', {
+    this.runs = new RunStateMachine(this, 'Runs', {
       ledger: this.ledger,
       signingKey: this.signingKey,
-      timeZone,
+      timeZone: zoneName,
       ...(props.fleetFile ? { fleetFile: props.fleetFile } : {}),
-      ...(props.snapshotHour !== undefined ? { hour: props.snapshotHour } : {}),
-      ...(props.vpc ? { network: this.#network(props.vpc) } : {}),
-      ...(props.eksClusterArns ? { eksClusterArns: props.eksClusterArns } : {}),
-      ...(props.assumeRoleArns ? { assumeRoleArns: props.assumeRoleArns } : {}),
-    });
-    this.reports = new ReportSchedule(this, 'Reports', {
-      ledger: this.ledger,
-      signingKey: this.signingKey,
-      timeZone,
-      ...(props.fleetFile ? { fleetFile: props.fleetFile } : {}),
-      ...(props.reportHour !== undefined ? { hour: props.reportHour } : {}),
-      ...(props.reportWeekday ? { weekDay: props.reportWeekday } : {}),
       ...(props.waiversFile ? { waiversFile: props.waiversFile } : {}),
       ...(props.email ? { email: props.email } : {}),
+      ...(props.eksClusterArns ? { eksClusterArns: props.eksClusterArns } : {}),
+      ...(props.assumeRoleArns ? { assumeRoleArns: props.assumeRoleArns } : {}),
+      ...(props.vpc ? { network: this.#network(props.vpc) } : {}),
+    });
+    this.schedules = new RunSchedules(this, 'Schedules', {
+      stateMachine: this.runs.stateMachine,
+      timeZone,
+      ...(props.snapshotHour !== undefined ? { snapshotHour: props.snapshotHour } : {}),
+      ...(props.reportHour !== undefined ? { reportHour: props.reportHour } : {}),
+      ...(props.reportWeekday ? { reportWeekday: props.reportWeekday } : {}),
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
-      functions: { snapshot: this.snapshots.function, report: this.reports.function },
-      daily: this.snapshots.function,
+      functions: this.runs.functions,
+      daily: this.runs.functions.open,
+      stateMachine: this.runs.stateMachine,
       ...(props.alarmTopicArn ? { topic: Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) } : {}),
     });
 
     new CfnOutput(this, 'LedgerLocation', { value: this.ledger.ledgerLocation, description: 'fleetledger --store' });
     new CfnOutput(this, 'FleetFileLocation', { value: this.ledger.configLocation(props.fleetFile ?? 'fleet.yaml') });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.runs.stateMachine.stateMachineArn,
+      description: 'fleetledger invoke starts an execution of it',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'SigningKeyArn', {
       value: this.signingKey.key.keyArn,

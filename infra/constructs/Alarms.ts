@@ -1,6 +1,6 @@
 /**
- * The alarms an operator needs to trust the ledger is being written: any function error, and a
- * day without a snapshot run (the schedule disabled, the function throttled or never invoked),
+ * The alarms an operator needs to trust the ledger is being written: a run that failed or timed
+ * out, any function error, and a day without a run (the schedule disabled or failing to start),
  * each notifying an SNS topic (the one given, or one created here, encrypted with the AWS managed
  * SNS key).
  */
@@ -10,13 +10,16 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface AlarmsProps {
   /** Functions whose every error raises an alarm, by a short name used in the alarm's name. */
   readonly functions: Readonly<Record<string, IFunction>>;
-  /** The function that must run at least once a day (the daily snapshot). */
+  /** The function that must run at least once a day (the run's first step). */
   readonly daily: IFunction;
+  /** @default - no state machine alarms */
+  readonly stateMachine?: IStateMachine;
   /**
    * @default - a topic created here
    */
@@ -48,6 +51,23 @@ export class Alarms extends Construct {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       );
+    }
+    if (props.stateMachine) {
+      for (const [name, metric] of [
+        ['RunFailed', props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' })],
+        ['RunTimedOut', props.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' })],
+      ] as const) {
+        this.alarms.push(
+          new Alarm(this, name, {
+            alarmDescription: `fleetledger: a run ${name === 'RunFailed' ? 'failed' : 'timed out'} (see the execution in Step Functions)`,
+            metric,
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+        );
+      }
     }
     this.alarms.push(
       new Alarm(this, 'NoDailySnapshot', {

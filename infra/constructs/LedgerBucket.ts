@@ -157,6 +157,22 @@ export class LedgerBucket extends Construct {
    */
   grantLedgerAccess(grantee: IGrantable): void {
     this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
+    this.#grantReading(grantee);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.ledgerPrefix}/*`)],
+      }),
+    );
+  }
+
+  /** Read only (the deliver step: it reads a report and presigns links to it). */
+  grantLedgerRead(grantee: IGrantable): void {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt');
+    this.#grantReading(grantee);
+  }
+
+  #grantReading(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
     );
@@ -167,12 +183,6 @@ export class LedgerBucket extends Construct {
           this.bucket.arnForObjects(`${this.ledgerPrefix}/*`),
           this.bucket.arnForObjects(`${this.configPrefix}/*`),
         ],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${this.ledgerPrefix}/*`)],
       }),
     );
   }

@@ -106,17 +106,22 @@ describe('schedules, fleet file and network from the settings', () => {
     const fleetFiles = Object.values(template.findResources('AWS::Lambda::Function')).map(
       (fn) => fn['Properties'].Environment.Variables.FLEET_FILE['Fn::Join'][1][2],
     );
-    expect(fleetFiles).toEqual(['/config/fleets/prod.yaml', '/config/fleets/prod.yaml']);
+    expect(fleetFiles).toEqual([
+      '/config/fleets/prod.yaml',
+      '/config/fleets/prod.yaml',
+      '/config/fleets/prod.yaml',
+      '/config/fleets/prod.yaml',
+    ]);
     expect(template.toJSON()['Outputs'].FleetFileLocation.Value['Fn::Join'][1][2]).toBe('/config/fleets/prod.yaml');
   });
 
   it('refuses a day that is not a weekday name', () => {
     expect(() => synthesize({ reportWeekday: 'Monday' })).toThrow(
-      'FleetLedger/Reports: weekDay must be one of MON, TUE, WED, THU, FRI, SAT, SUN, got "Monday"',
+      'FleetLedger/Schedules: reportWeekday must be one of MON, TUE, WED, THU, FRI, SAT, SUN, got "Monday"',
     );
   });
 
-  it('runs only the snapshot function in the given subnets and security groups', () => {
+  it('runs only the cluster step in the given subnets and security groups', () => {
     const template = synthesize({
       vpc: {
         vpcId: 'vpc-0123456789abcdef0',
@@ -130,7 +135,7 @@ describe('schedules, fleet file and network from the settings', () => {
       .map(([id, fn]) => [id.replace(/Function[0-9A-F]+$/, ''), fn['Properties'].VpcConfig]);
     expect(inVpc).toEqual([
       [
-        'SnapshotsHandler',
+        'RunsSnapshotCluster',
         {
           SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
           SecurityGroupIds: ['sg-0123456789abcdef0'],
@@ -141,18 +146,43 @@ describe('schedules, fleet file and network from the settings', () => {
 });
 
 describe('the alarms', () => {
-  it('alarm on any function error and on a day without a snapshot run, to a topic created by the stack', () => {
+  it('alarm on a failed or timed-out run, any step error and a day without a run, to a topic created by the stack', () => {
     const template = synthesize();
 
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a['Properties']);
-    expect(alarms.map((a) => [a.MetricName, a.ComparisonOperator, a.Threshold, a.Period, a.TreatMissingData])).toEqual([
-      ['Errors', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
-      ['Errors', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
-      ['Invocations', 'LessThanThreshold', 1, 86_400, 'breaching'],
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, a]) => [
+      id.replace(/[0-9A-F]{8}$/, ''),
+      a['Properties'],
     ]);
-    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+    expect(
+      alarms.map(([id, a]) => [
+        id,
+        a.Namespace,
+        a.MetricName,
+        a.ComparisonOperator,
+        a.Threshold,
+        a.Period,
+        a.TreatMissingData,
+      ]),
+    ).toEqual([
+      ['AlarmsopenErrors', 'AWS/Lambda', 'Errors', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
+      ['AlarmsclusterErrors', 'AWS/Lambda', 'Errors', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
+      ['AlarmsfinishErrors', 'AWS/Lambda', 'Errors', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
+      ['AlarmsreportErrors', 'AWS/Lambda', 'Errors', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
+      ['AlarmsRunFailed', 'AWS/States', 'ExecutionsFailed', 'GreaterThanOrEqualToThreshold', 1, 300, 'notBreaching'],
+      [
+        'AlarmsRunTimedOut',
+        'AWS/States',
+        'ExecutionsTimedOut',
+        'GreaterThanOrEqualToThreshold',
+        1,
+        300,
+        'notBreaching',
+      ],
+      ['AlarmsNoDailySnapshot', 'AWS/Lambda', 'Invocations', 'LessThanThreshold', 1, 86_400, 'breaching'],
+    ]);
+    for (const [, alarm] of alarms)
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
   });
 
   it('notify the given topic instead, creating none', () => {
