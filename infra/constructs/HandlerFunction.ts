@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -119,5 +119,19 @@ export class HandlerFunction extends Construct {
           : {}),
       },
     });
+
+    // cdk-nag AwsSolutions-IAM4: the AWS managed policies Lambda itself needs, nothing more.
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'AWSLambdaBasicExecutionRole only lets the function write its own logs (logs:CreateLogStream, logs:PutLogEvents)',
+    });
+    if (props.network) {
+      Validations.of(this.function).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'a function in a VPC needs the network interface actions of AWSLambdaVPCAccessExecutionRole, which do not take resource ARNs',
+      });
+    }
   }
 }

@@ -3,11 +3,11 @@
  * period (GOVERNANCE: privileged users may shorten it; COMPLIANCE: nobody can, not even root),
  * versioning is what Object Lock requires, and the bucket outlives the stack.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, StorageClass } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -172,7 +172,25 @@ export class LedgerBucket extends Construct {
     this.#grantReading(grantee);
   }
 
+  /**
+   * cdk-nag AwsSolutions-IAM5 for the object grants under the ledger and config prefixes, named
+   * exactly (a wildcard anywhere else is still a finding).
+   */
+  #acknowledgePrefixes(grantee: IGrantable): void {
+    if (!Construct.isConstruct(grantee)) return;
+    const bucketId = Stack.of(this).resolve(
+      (this.bucket.node.defaultChild as IConstruct & { logicalId: string }).logicalId,
+    );
+    for (const prefix of [this.ledgerPrefix, this.configPrefix]) {
+      Validations.of(grantee).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+        reason: `the ledger's keys under ${prefix}/ are made per run (times, hashes): the grant is the prefix, never the bucket`,
+      });
+    }
+  }
+
   #grantReading(grantee: IGrantable): void {
+    this.#acknowledgePrefixes(grantee);
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
     );

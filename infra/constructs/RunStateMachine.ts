@@ -11,12 +11,12 @@
  * (src/collect/snapshotSteps.ts). A delivery that fails after its retries goes to an SQS
  * dead-letter queue; the report is stored either way.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnAccessEntry } from 'aws-cdk-lib/aws-eks';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import {
@@ -211,6 +211,13 @@ export class RunStateMachine extends Construct {
             : [stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: '*' })],
       }),
     );
+    if (clusters.length === 0) {
+      Validations.of(cluster).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/*]',
+        reason:
+          'without eksClusterArns the fleet file may name any EKS cluster of this account and region; DescribeCluster reads only its endpoint and CA (set eksClusterArns to narrow it)',
+      });
+    }
     if (props.assumeRoleArns && props.assumeRoleArns.length > 0) {
       cluster.addToRolePolicy(
         new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...props.assumeRoleArns] }),
@@ -369,6 +376,55 @@ export class RunStateMachine extends Construct {
         includeExecutionData: false,
       },
     });
+    this.#acknowledgeFindings(stack);
+  }
+
+  /** cdk-nag AwsSolutions findings that are what the design needs, each named exactly, with why. */
+  #acknowledgeFindings(stack: Stack): void {
+    const logicalId = (construct: Construct) =>
+      stack.resolve((construct.node.defaultChild as CfnBucket).logicalId) as string;
+    const runState = logicalId(this.runState);
+    const acknowledge = (scope: Construct, id: string, reason: string) =>
+      Validations.of(scope).acknowledge({ id, reason });
+    acknowledge(
+      this.functions.open,
+      `AwsSolutions-IAM5[Resource::<${runState}.Arn>/items/*]`,
+      'each run writes its Map items under its own key below items/',
+    );
+    acknowledge(
+      this.functions.finish,
+      `AwsSolutions-IAM5[Resource::<${runState}.Arn>/results/*]`,
+      'the Distributed Map writes its results under a key of its own below results/',
+    );
+    for (const fn of Object.values(this.functions)) {
+      acknowledge(
+        this.stateMachine,
+        `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`,
+        'invoking a step function includes its versions (ARN:*), as the CDK grants it',
+      );
+    }
+    acknowledge(
+      this.stateMachine,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${runState}>/*]`,
+      'the Distributed Map reads its items and writes its results in the run-state bucket, which holds nothing else',
+    );
+    acknowledge(
+      this.stateMachine,
+      'AwsSolutions-IAM5[Resource::*]',
+      'CloudWatch Logs log delivery and X-Ray trace actions take no resource ARN (Step Functions logging and tracing)',
+    );
+    const machine = logicalId(this.stateMachine);
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
+    for (const children of [':*', '/*:*']) {
+      acknowledge(
+        this.stateMachine,
+        `AwsSolutions-IAM5[Resource::${executions}${children}]`,
+        'the Distributed Map starts, describes and stops its own child executions, whose names it makes',
+      );
+    }
+    if (this.deadLetters) {
+      acknowledge(this.deadLetters, 'AwsSolutions-SQS3', 'this queue is the dead-letter queue of the deliver step');
+    }
   }
 }
 
