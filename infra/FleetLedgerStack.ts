@@ -46,6 +46,12 @@ export interface FleetLedgerStackProps extends StackProps {
    */
   readonly assumeRoleArns?: readonly string[];
   /**
+   * Secrets Manager secrets holding cluster tokens (`token.tokenSecret` in the fleet file) the
+   * cluster step may read.
+   * @default - none
+   */
+  readonly tokenSecretArns?: readonly string[];
+  /**
    * The fleet file, under the ledger bucket's config prefix.
    * @default 'fleet.yaml'
    */
@@ -106,6 +112,7 @@ export class FleetLedgerStack extends Stack {
       ...(props.email ? { email: props.email } : {}),
       ...(props.eksClusterArns ? { eksClusterArns: props.eksClusterArns } : {}),
       ...(props.assumeRoleArns ? { assumeRoleArns: props.assumeRoleArns } : {}),
+      ...(props.tokenSecretArns ? { tokenSecretArns: props.tokenSecretArns } : {}),
       ...(props.vpc ? { network: this.#network(props.vpc) } : {}),
     });
     this.schedules = new RunSchedules(this, 'Schedules', {

@@ -29,6 +29,7 @@ export type StackSettings = Pick<
   | 'email'
   | 'eksClusterArns'
   | 'assumeRoleArns'
+  | 'tokenSecretArns'
   | 'vpc'
   | 'encryptionKeyArn'
   | 'alarmTopicArn'
@@ -52,6 +53,7 @@ export const SETTINGS: readonly string[] = [
   'retentionDays',
   'assumeRoleArns',
   'eksClusterArns',
+  'tokenSecretArns',
   'vpcId',
   'subnetIds',
   'securityGroupIds',
@@ -68,6 +70,8 @@ const PATTERNS = {
   role: new RegExp(`^${ARN_PARTITION}:iam::${ACCOUNT}:role/[\\w+=,.@/-]{1,512}$`),
   eksCluster: new RegExp(`^${ARN_PARTITION}:eks:${REGION}:${ACCOUNT}:cluster/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`),
   kmsKey: new RegExp(`^${ARN_PARTITION}:kms:${REGION}:${ACCOUNT}:key/(?:mrk-)?[0-9a-f-]{32,36}$`),
+  // A secret's full ARN ends in a random -XXXXXX suffix; `-??????` stands for it (IAM wildcards).
+  secret: new RegExp(`^${ARN_PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+(?:-\\?{6})?$`),
   snsTopic: new RegExp(`^${ARN_PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?$`),
   configKey: /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
   vpc: /^vpc-[0-9a-f]{8,17}$/,
@@ -143,6 +147,11 @@ export function readStackSettings(
     (a) => PATTERNS.eksCluster.test(a),
     'EKS cluster ARNs (arn:aws:eks:eu-central-1:123456789012:cluster/name)',
   );
+  const tokenSecretArns = reader.list(
+    'tokenSecretArns',
+    (a) => PATTERNS.secret.test(a),
+    'Secrets Manager secret ARNs (arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????)',
+  );
   const vpcId = reader.string('vpcId', (v) => PATTERNS.vpc.test(v), 'a VPC id such as vpc-0123456789abcdef0');
   const subnetIds = reader.list('subnetIds', (s) => PATTERNS.subnet.test(s), 'subnet ids (subnet-0123456789abcdef0)');
   const securityGroupIds = reader.list(
@@ -181,6 +190,7 @@ export function readStackSettings(
     ...(sender && recipients ? { email: { sender, recipients } } : {}),
     ...(assumeRoleArns ? { assumeRoleArns } : {}),
     ...(eksClusterArns ? { eksClusterArns } : {}),
+    ...(tokenSecretArns ? { tokenSecretArns } : {}),
     ...(vpcId && subnetIds && securityGroupIds ? { vpc: { vpcId, subnetIds, securityGroupIds } } : {}),
     ...(encryptionKeyArn ? { encryptionKeyArn } : {}),
     ...(alarmTopicArn ? { alarmTopicArn } : {}),

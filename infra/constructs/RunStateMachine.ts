@@ -74,6 +74,11 @@ export interface RunStateMachineProps {
   readonly eksClusterArns?: readonly string[];
   /** @default - none */
   readonly assumeRoleArns?: readonly string[];
+  /**
+   * Secrets (by ARN) holding cluster tokens the cluster step reads at run time.
+   * @default - none
+   */
+  readonly tokenSecretArns?: readonly string[];
   /** @default - outside any VPC */
   readonly network?: FunctionNetwork;
   /**
@@ -217,6 +222,11 @@ export class RunStateMachine extends Construct {
         reason:
           'without eksClusterArns the fleet file may name any EKS cluster of this account and region; DescribeCluster reads only its endpoint and CA (set eksClusterArns to narrow it)',
       });
+    }
+    if (props.tokenSecretArns && props.tokenSecretArns.length > 0) {
+      cluster.addToRolePolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...props.tokenSecretArns] }),
+      );
     }
     if (props.assumeRoleArns && props.assumeRoleArns.length > 0) {
       cluster.addToRolePolicy(

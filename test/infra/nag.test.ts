@@ -37,6 +37,7 @@ describe('cdk-nag AwsSolutions', () => {
         email: { sender: 'fleetledger@audit.example.com', recipients: ['secops@example.com'] },
         eksClusterArns: ['arn:aws:eks:eu-central-1:123456789012:cluster/prod-east'],
         assumeRoleArns: ['arn:aws:iam::210987654321:role/fleetledger-reader'],
+        tokenSecretArns: ['arn:aws:secretsmanager:eu-central-1:123456789012:secret:lab-token-??????'],
         vpc: {
           vpcId: 'vpc-0123456789abcdef0',
           subnetIds: ['subnet-0123456789abcdef0'],

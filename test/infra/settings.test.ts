@@ -15,6 +15,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/fleetledger-reader';
 const CLUSTER = 'arn:aws:eks:eu-central-1:123456789012:cluster/prod-east';
 const KEY = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TOPIC = 'arn:aws:sns:eu-central-1:123456789012:oncall';
+const SECRET = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:lab-token';
 
 const contextOf =
   (values: Record<string, unknown>) =>
@@ -47,6 +48,7 @@ describe('readStackSettings', () => {
         'fleetledger:retentionDays': '730',
         'fleetledger:assumeRoleArns': [ROLE],
         'fleetledger:eksClusterArns': CLUSTER,
+        'fleetledger:tokenSecretArns': `${SECRET}-??????`,
         'fleetledger:vpcId': 'vpc-0123456789abcdef0',
         'fleetledger:subnetIds': 'subnet-0123456789abcdef0,subnet-0123456789abcdef1',
         'fleetledger:securityGroupIds': ['sg-0123456789abcdef0'],
@@ -66,6 +68,7 @@ describe('readStackSettings', () => {
       ledger: { objectLockMode: 'COMPLIANCE', retentionDays: 730 },
       assumeRoleArns: [ROLE],
       eksClusterArns: [CLUSTER],
+      tokenSecretArns: [`${SECRET}-??????`],
       vpc: {
         vpcId: 'vpc-0123456789abcdef0',
         subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
@@ -102,6 +105,7 @@ describe('readStackSettings', () => {
           'fleetledger:timeZone': 'Mars/Olympus',
           'fleetledger:retentionDays': '1.5',
           'fleetledger:snapshotHour': 24,
+          'fleetledger:tokenSecretArns': 'lab-token',
           'fleetledger:eksClusterArns': `${CLUSTER},arn:aws:eks:eu-central-1:123:cluster/x`,
         }),
         () => ['objectLockMode: STRICT', 'kmsKeyArn: alias/ledger', 'recipient: secops@example.com'].join('\n'),
@@ -109,12 +113,13 @@ describe('readStackSettings', () => {
     );
 
     expect(problems).toEqual([
-      'fleetledger.yaml: recipient: not a setting (known: fleetFile, waiversFile, timeZone, snapshotHour, reportWeekday, reportHour, sender, recipients, objectLockMode, retentionDays, assumeRoleArns, eksClusterArns, vpcId, subnetIds, securityGroupIds, kmsKeyArn, alarmTopicArn)',
+      'fleetledger.yaml: recipient: not a setting (known: fleetFile, waiversFile, timeZone, snapshotHour, reportWeekday, reportHour, sender, recipients, objectLockMode, retentionDays, assumeRoleArns, eksClusterArns, tokenSecretArns, vpcId, subnetIds, securityGroupIds, kmsKeyArn, alarmTopicArn)',
       'fleetledger:timeZone (context): expected an IANA time zone such as Europe/Berlin or UTC, got "Mars/Olympus"',
       'fleetledger:snapshotHour (context): expected a whole hour from 0 to 23, got 24',
       'fleetledger:objectLockMode (fleetledger.yaml): expected GOVERNANCE or COMPLIANCE, got "STRICT"',
       'fleetledger:retentionDays (context): expected a whole number of days from 1 to 36500, got "1.5"',
       'fleetledger:eksClusterArns (context): expected a list of EKS cluster ARNs (arn:aws:eks:eu-central-1:123456789012:cluster/name), got "arn:aws:eks:eu-central-1:123:cluster/x"',
+      'fleetledger:tokenSecretArns (context): expected a list of Secrets Manager secret ARNs (arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????), got "lab-token"',
       'fleetledger:kmsKeyArn (fleetledger.yaml): expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "alias/ledger"',
     ]);
   });

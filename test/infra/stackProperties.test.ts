@@ -145,6 +145,20 @@ describe('schedules, fleet file and network from the settings', () => {
   });
 });
 
+describe('cluster tokens in Secrets Manager', () => {
+  it('lets only the cluster step read the given secrets', () => {
+    const secret = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:lab-token-??????';
+    const template = synthesize({ tokenSecretArns: [secret] });
+
+    const readers = Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
+      (policy['Properties'].PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+        .filter((statement) => statement.Action === 'secretsmanager:GetSecretValue')
+        .map((statement) => [id.replace(/FunctionServiceRoleDefaultPolicy.*$/, ''), statement.Resource]),
+    );
+    expect(readers).toEqual([['RunsSnapshotCluster', secret]]);
+  });
+});
+
 describe('the alarms', () => {
   it('alarm on a failed or timed-out run, any step error and a day without a run, to a topic created by the stack', () => {
     const template = synthesize();
