@@ -39,7 +39,7 @@ export interface FunctionNetwork {
 }
 
 export interface HandlerFunctionProps extends HandlerFunctionSizing {
-  /** The file under lambda/, e.g. 'snapshotHandler.ts'. */
+  /** The file under lambda/, e.g. 'snapshotClusterHandler.ts'. */
   readonly entryFile: string;
   readonly environment: Record<string, string>;
   /**
