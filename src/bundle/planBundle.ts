@@ -101,9 +101,8 @@ async function vouchedManifests(
   if (!key) return readout.manifests;
   const trusted = await trustedManifests(readout, key, new EnvelopeReader(store));
   if (trusted.adopted) {
-    throw fail(
-      store,
-      `no manifest is signed by the key given with --public-key (${key.keyId}): is it the ledger's key?`,
+    throw new ConfigError(
+      `--public-key: no manifest of ${store.location} is signed by the key ${key.keyId}: is it the ledger's key?`,
     );
   }
   return trusted.manifests;
