@@ -29,13 +29,14 @@ export function bundleFolder(periodId: string): string {
 }
 
 /**
- * The files whose bytes verifying a bundle reads (the records, report.json, SHA256SUMS, the key);
+ * The files whose bytes verifying a bundle reads (the records, report.json, the bundle's own files);
  * of every other file only the SHA-256 and size are needed.
  */
 export function isReadWhole(path: string): boolean {
   return (
     path === SUMS_FILE ||
     path === BUNDLE_KEY_FILE ||
+    path === VERIFY_FILE ||
     parseManifestKey(path) !== null ||
     parseManifestEnvelopeKey(path) !== null ||
     parseOpeningKey(path) !== null ||

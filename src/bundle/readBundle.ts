@@ -26,6 +26,8 @@ export interface BundleLimits {
   fileBytes: number;
   /** Bytes of one file read whole (a manifest, a signature, report.json). */
   wholeFileBytes: number;
+  /** Bytes of all the files read whole together: what the bundle may hold in memory. */
+  keptBytes: number;
   /** Bytes of the whole archive once decompressed (a gzip bomb stops here). */
   totalBytes: number;
 }
@@ -35,7 +37,8 @@ const MiB = 1024 * 1024;
 export const BUNDLE_LIMITS: BundleLimits = {
   entries: 100_000,
   fileBytes: 1024 * MiB,
-  wholeFileBytes: 256 * MiB,
+  wholeFileBytes: 64 * MiB,
+  keptBytes: 512 * MiB,
   totalBytes: 16 * 1024 * MiB,
 };
 
@@ -96,6 +99,7 @@ export async function readBundle(file: string, limits: BundleLimits = BUNDLE_LIM
   const files = new Map<string, BundleFile>();
   let folder: string | null = null;
   let entries = 0;
+  let kept = 0;
   try {
     for await (const entry of extract) {
       const { name, type, size } = entry.header;
@@ -120,6 +124,9 @@ export async function readBundle(file: string, limits: BundleLimits = BUNDLE_LIM
       const whole = isReadWhole(path);
       const limit = whole ? limits.wholeFileBytes : limits.fileBytes;
       if (size > limit) throw refuse(name, `${size} bytes, more than the ${limit} a file of a bundle may have`);
+      kept += whole ? size : 0;
+      if (kept > limits.keptBytes)
+        throw refuse(name, `more than ${limits.keptBytes} bytes of records and reports in all`);
 
       const hash = createHash('sha256');
       const chunks: Buffer[] = [];

@@ -8,7 +8,8 @@
  * manifest is signed by the key and the stretch of chain is whole from the runs that recorded the
  * evidence to the report's own run; every snapshot and report file is a file a manifest records,
  * with the recorded bytes; every snapshot the report names is there with the SHA-256 it names;
- * the head the report pins is in the chain; nothing else is in the bundle.
+ * the head the report pins is in the chain; the bundle's copy of the key is the key given;
+ * VERIFY.md is the one the signed facts give; nothing else is in the bundle.
  */
 import { createPublicKey } from 'node:crypto';
 import { errorMessage } from '../core/errors.js';
@@ -31,9 +32,17 @@ import { parseReportJson } from '../report/reportJson.js';
 import type { ReportDocument } from '../report/schema.js';
 import type { Envelope } from '../signing/dsse.js';
 import { fingerprintOf, type VerificationKey } from '../signing/signer.js';
-import { BUNDLE_KEY_FILE, BUNDLE_OWN_FILES, type BundleContents, type BundleFile, SUMS_FILE } from './bundleLayout.js';
+import {
+  BUNDLE_KEY_FILE,
+  BUNDLE_OWN_FILES,
+  type BundleContents,
+  type BundleFile,
+  SUMS_FILE,
+  VERIFY_FILE,
+} from './bundleLayout.js';
 import { ancestorsOf } from './chainSegment.js';
 import { parseSha256Sums } from './sha256sums.js';
+import { bundleFileNamedIn, renderVerifyInstructions } from './verifyInstructions.js';
 
 /**
  * The ledger's problem kinds, and: corrupt, a file that cannot be read as what its name says;
@@ -179,6 +188,40 @@ function strayRecords(records: BundleRecords): BundleProblem[] {
   return problems;
 }
 
+/** VERIFY.md against the instructions the signed facts give: only the bundle's name is its own. */
+function instructionsProblem(
+  contents: BundleContents,
+  report: { path: string; doc: ReportDocument },
+  runManifest: StoredManifest,
+): BundleProblem | null {
+  const file = contents.files.get(VERIFY_FILE);
+  if (!file?.bytes) return { kind: 'missing', path: VERIFY_FILE, detail: 'the bundle has no VERIFY.md' };
+  const text = Buffer.from(file.bytes).toString('utf8');
+  const bundleFile = bundleFileNamedIn(text);
+  const { doc } = report;
+  const expected =
+    bundleFile &&
+    doc.ledger?.signingKey &&
+    renderVerifyInstructions({
+      bundleFile,
+      folder: contents.folder,
+      periodId: doc.period,
+      generatedAt: doc.generatedAt,
+      store: doc.store,
+      reportFolder: report.path.slice(0, -'report.json'.length),
+      reportManifest: runManifest.key,
+      head: doc.ledger.head,
+      signingKey: doc.ledger.signingKey,
+      keyIncluded: contents.files.has(BUNDLE_KEY_FILE),
+    });
+  if (expected === text) return null;
+  return {
+    kind: 'altered',
+    path: VERIFY_FILE,
+    detail: `not the instructions ${report.path} and ${runManifest.key} give (its commands, head or key fingerprint were changed)`,
+  };
+}
+
 /** The report the bundle is for: its one report.json, read. */
 function reportOf(
   files: ReadonlyMap<string, BundleFile>,
@@ -299,6 +342,8 @@ export function verifyBundleContents(contents: BundleContents, checks: BundleChe
   } else {
     const runManifest = manifests.find((stored) => stored.key === recorded.get(report.path)?.manifestKey);
     problems.push(...reportProblems(report, files, manifests, runManifest, checks.publicKey));
+    const instructions = runManifest ? instructionsProblem(contents, report, runManifest) : null;
+    if (instructions) problems.push(instructions);
     // Every manifest of the bundle must lead to the report's run: a manifest taken out of the
     // middle (with its line of SHA256SUMS) leaves those before it unconnected.
     const behindReport = runManifest ? ancestorsOf(manifests, runManifest.key) : new Set<string>();

@@ -1,13 +1,16 @@
 /**
- * VERIFY.md: the commands that check a bundle, filled in for it. It is a convenience, not evidence:
- * like SHA256SUMS it is unsigned, so it tells the auditor to compare the head and the key's
- * fingerprint with what they received before the bundle (the report's e-mail or report.html).
+ * VERIFY.md: the commands that check a bundle, filled in for it. It is unsigned, but every fact in
+ * it comes from the signed records (report.json and the report's run manifest) and the bundle's
+ * name, so `verify --bundle` renders it again and names a VERIFY.md that says anything else: whoever
+ * tampers with the bundle cannot rewrite its instructions either. It still tells the auditor to
+ * compare the head and the key's fingerprint with what they received before the bundle (the
+ * report's e-mail or report.html), which no file of the bundle can prove.
  */
 import { opensslRecipeFor } from '../signing/opensslRecipe.js';
 import { BUNDLE_KEY_FILE, SUMS_FILE } from './bundleLayout.js';
 
 export interface VerifyInstructionsFacts {
-  /** The bundle's file name as written (its base name). */
+  /** The bundle's file name as written (its base name: BUNDLE_FILE_NAME). */
   bundleFile: string;
   folder: string;
   periodId: string;
@@ -21,6 +24,15 @@ export interface VerifyInstructionsFacts {
   signingKey: string;
   /** Whether the bundle carries the public key. */
   keyIncluded: boolean;
+}
+
+/** A bundle's file name as VERIFY.md names it: a plain name a shell command can take as it is. */
+export const BUNDLE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** The bundle's file name VERIFY.md's first line names, or null when it names none that fits. */
+export function bundleFileNamedIn(text: string): string | null {
+  const name = /^# Verifying (\S+)\n/.exec(text)?.[1];
+  return name !== undefined && BUNDLE_FILE_NAME.test(name) ? name : null;
 }
 
 /** The text of VERIFY.md. */

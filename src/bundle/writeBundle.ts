@@ -29,7 +29,7 @@ import { type BundlePlan, type PlannedObject, planBundle } from './planBundle.js
 import { readBundle } from './readBundle.js';
 import { formatSha256Sums } from './sha256sums.js';
 import { verifyBundleContents } from './verifyBundle.js';
-import { renderVerifyInstructions } from './verifyInstructions.js';
+import { BUNDLE_FILE_NAME, renderVerifyInstructions } from './verifyInstructions.js';
 
 export interface ExportRequest {
   period: string;
@@ -94,6 +94,11 @@ export async function exportBundle(store: LedgerStore, request: ExportRequest): 
   if (!out.endsWith('.tar.gz') && !out.endsWith('.tgz')) {
     throw new ConfigError(`--out: expected a file name ending in .tar.gz (a gzip tar), got ${request.out}`);
   }
+  if (!BUNDLE_FILE_NAME.test(basename(out))) {
+    throw new ConfigError(
+      `--out: ${basename(out)} is not a plain file name (letters, digits, and . _ + - after the first): VERIFY.md names it in shell commands`,
+    );
+  }
   await assertFree(out);
   const plan = await planBundle(store, {
     period: request.period,
@@ -148,7 +153,7 @@ export async function exportBundle(store: LedgerStore, request: ExportRequest): 
           folder,
           periodId: plan.periodId,
           generatedAt: plan.report.doc.generatedAt,
-          store: plan.store,
+          store: plan.report.doc.store,
           reportFolder: plan.report.folder,
           reportManifest: plan.report.manifest,
           head: plan.head,

@@ -325,6 +325,26 @@ describe('verify --bundle against a tampered bundle', () => {
     expect(withManifest.stdout).toContain(`chain-break ${report.writtenKeys.at(-1)!}: `);
   });
 
+  it('names a VERIFY.md whose instructions were changed, even with SHA256SUMS edited to match', async () => {
+    const folder = await extracted();
+    const text = await readFile(join(folder, 'VERIFY.md'), 'utf8');
+    await writeFile(
+      join(folder, 'VERIFY.md'),
+      text.replace(
+        '--public-key fleetledger-signing.pub --expect-head',
+        '--public-key fleetledger-signing.pub  --expect-head',
+      ),
+    );
+    await resum(folder, 'VERIFY.md');
+
+    const result = await verifyBundle(await repacked(folder));
+
+    expect(result.status).toBe(1);
+    expect(result.stdout.split('\n')[0]).toBe(
+      `altered VERIFY.md: not the instructions ${reportFolder()}report.json and ${report.writtenKeys.at(-1)} give (its commands, head or key fingerprint were changed)`,
+    );
+  });
+
   it('names a manifest re-signed by another key, SHA256SUMS and the bundled key replaced to match (exit 1)', async () => {
     const folder = await extracted();
     const stored = (await readManifests(ledger.store)).manifests.find((m) => m.key === tuesday.records.manifest.key)!;
@@ -375,6 +395,18 @@ describe('verify --bundle against a hostile archive', () => {
     });
   });
 
+  it('refuses a name given twice, which extracting would resolve to the last copy', async () => {
+    const file = await craftedArchive('twice.tar.gz', [
+      { name: `${FOLDER}/VERIFY.md`, content: 'checked\n' },
+      { name: `${FOLDER}/VERIFY.md`, content: 'extracted\n' },
+    ]);
+
+    expect(await refused(file)).toEqual({
+      status: 1,
+      line: `error: ${file}: refused: entry "${FOLDER}/VERIFY.md": given twice (extracting it would keep only the last)\n`,
+    });
+  });
+
   it('refuses an absolute member, a symbolic link and a hard link', async () => {
     const absolute = await craftedArchive('absolute.tar.gz', [{ name: '/etc/cron.d/evil', content: 'x' }]);
     const symlink = await craftedArchive('symlink.tar.gz', [
@@ -399,7 +431,9 @@ describe('verify --bundle against a hostile archive', () => {
   });
 
   it('stops a member larger than allowed and a gzip bomb at their limits, and names a file that is no archive', async () => {
-    const big = await craftedArchive('big.tar.gz', [{ name: `${FOLDER}/VERIFY.md`, content: 'x'.repeat(4096) }]);
+    const big = await craftedArchive('big.tar.gz', [
+      { name: `${FOLDER}/snapshots/big.json.gz`, content: 'x'.repeat(4096) },
+    ]);
     const bomb = join(work, 'bomb.tar.gz');
     // 64 MiB of zeros compress to about 64 KiB.
     await writeFile(bomb, gzipSync(Buffer.alloc(64 * 1024 * 1024)));
@@ -408,7 +442,7 @@ describe('verify --bundle against a hostile archive', () => {
     const limits = { ...BUNDLE_LIMITS, fileBytes: 1024, totalBytes: 1024 * 1024 };
 
     await expect(readBundle(big, limits)).rejects.toThrow(
-      `${big}: refused: entry "${FOLDER}/VERIFY.md": 4096 bytes, more than the 1024 a file of a bundle may have`,
+      `${big}: refused: entry "${FOLDER}/snapshots/big.json.gz": 4096 bytes, more than the 1024 a file of a bundle may have`,
     );
     await expect(readBundle(bomb, limits)).rejects.toThrow(
       `${bomb}: refused: more than 1048576 bytes once decompressed`,
