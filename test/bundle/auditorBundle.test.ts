@@ -62,17 +62,7 @@ beforeAll(async () => {
   // A later run: the report does not rest on it, so the bundle leaves it out.
   thursday = await snapshotRun(ledger.store, THU, CLUSTERS, keys.signer);
   bundle = join(work, 'w48.tar.gz');
-  exported = await runCliInProcess([
-    'export',
-    '--store',
-    ledger.location,
-    '--period',
-    '2026-W48',
-    '--out',
-    bundle,
-    '--public-key',
-    keys.publicKeyFile,
-  ]);
+  exported = await exportCli('2026-W48', bundle, keys.publicKeyFile);
 }, 120_000);
 afterAll(async () => {
   await ledger.dispose();
@@ -80,6 +70,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+const exportCli = (period: string, out: string, publicKey: string) =>
+  runCliInProcess(['export', '--store', ledger.location, '--period', period, '--out', out, '--public-key', publicKey]);
 const head = () => report.doc.ledger!.head!;
 const reportFolder = () => report.writtenKeys.find((key) => key.endsWith('/report.json'))!.replace(/report\.json$/, '');
 const verifyBundle = (file: string, ...extra: string[]) =>
@@ -219,40 +211,10 @@ describe('fleetledger export', () => {
   });
 
   it('refuses a period with no report, a key that signs nothing, and an existing --out (exit 2), writing nothing', async () => {
-    const none = await runCliInProcess([
-      'export',
-      '--store',
-      ledger.location,
-      '--period',
-      '2026-W47',
-      '--out',
-      join(work, 'w47.tar.gz'),
-      '--public-key',
-      keys.publicKeyFile,
-    ]);
-    const foreign = await runCliInProcess([
-      'export',
-      '--store',
-      ledger.location,
-      '--period',
-      '2026-W48',
-      '--out',
-      join(work, 'foreign.tar.gz'),
-      '--public-key',
-      forger.publicKeyFile,
-    ]);
+    const none = await exportCli('2026-W47', join(work, 'w47.tar.gz'), keys.publicKeyFile);
+    const foreign = await exportCli('2026-W48', join(work, 'foreign.tar.gz'), forger.publicKeyFile);
     const before = await readFile(bundle);
-    const again = await runCliInProcess([
-      'export',
-      '--store',
-      ledger.location,
-      '--period',
-      '2026-W48',
-      '--out',
-      bundle,
-      '--public-key',
-      keys.publicKeyFile,
-    ]);
+    const again = await exportCli('2026-W48', bundle, keys.publicKeyFile);
 
     expect(none.status).toBe(2);
     expect(none.stderr).toBe(
