@@ -210,6 +210,15 @@ describe('fleetledger export', () => {
     );
   });
 
+  it('is reproducible: the same ledger and period give the same bytes', async () => {
+    const elsewhere = await mkdtemp(join(work, 'again-'));
+
+    const again = await exportCli('2026-W48', join(elsewhere, 'w48.tar.gz'), keys.publicKeyFile);
+
+    expect(again.status).toBe(0);
+    expect(await readFile(join(elsewhere, 'w48.tar.gz'))).toEqual(await readFile(bundle));
+  });
+
   it('refuses a period with no report, a key that signs nothing, and an existing --out (exit 2), writing nothing', async () => {
     const none = await exportCli('2026-W47', join(work, 'w47.tar.gz'), keys.publicKeyFile);
     const foreign = await exportCli('2026-W48', join(work, 'foreign.tar.gz'), forger.publicKeyFile);
