@@ -337,6 +337,17 @@ describe('verify --bundle against a tampered bundle', () => {
     );
   });
 
+  it('names an expected head the bundle does not hold: a later checkpoint than the report rests on', async () => {
+    const later = thursday.records.manifest.sha256;
+
+    const result = await verifyBundle(bundle, '--expect-head', later);
+
+    expect(result.status).toBe(1);
+    expect(result.stdout.split('\n')[0]).toBe(
+      `head-missing ${later}: no manifest of the ledger has this SHA-256: the ledger was cut short or rewritten (or the head is from another ledger)`,
+    );
+  });
+
   it("fails with another public key than the ledger's, and asks for one when none is given (exit 2)", async () => {
     const other = await runCliInProcess(['verify', '--bundle', bundle, '--public-key', forger.publicKeyFile]);
     const none = await runCliInProcess(['verify', '--bundle', bundle]);
@@ -363,6 +374,18 @@ describe('verify --bundle against a hostile archive', () => {
     expect(await refused(file)).toEqual({
       status: 1,
       line: `error: ${file}: refused: entry "${FOLDER}/../../evil.sh": not a path inside the bundle's folder: must not contain . or .. segments\n`,
+    });
+  });
+
+  it("refuses a file beside the bundle's folder", async () => {
+    const file = await craftedArchive('beside.tar.gz', [
+      { name: `${FOLDER}/VERIFY.md`, content: 'x' },
+      { name: 'elsewhere/run.sh', content: 'x' },
+    ]);
+
+    expect(await refused(file)).toEqual({
+      status: 1,
+      line: `error: ${file}: refused: entry "elsewhere/run.sh": outside the bundle's folder ${FOLDER}/\n`,
     });
   });
 
