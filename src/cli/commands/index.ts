@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerDemo } from './demo.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
+import { register as registerExport } from './export.js';
 import { register as registerInvoke } from './invoke.js';
 import { register as registerKeygen } from './keygen.js';
 import { register as registerReport } from './report.js';
@@ -31,6 +32,7 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerSimulate,
   registerDemo,
   registerKeygen,
+  registerExport,
   registerInvoke,
   registerStatus,
 ];
