@@ -11,7 +11,13 @@ import { build } from 'esbuild';
 import { lambdaBundling } from '../infra/bundling.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-export const HANDLERS = ['snapshotHandler', 'reportHandler'] as const;
+export const HANDLERS = [
+  'openRunHandler',
+  'snapshotClusterHandler',
+  'finishRunHandler',
+  'reportHandler',
+  'deliverHandler',
+] as const;
 
 export interface FunctionFigures {
   name: string;

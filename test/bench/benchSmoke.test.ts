@@ -71,10 +71,14 @@ describe('npm run bench (smoke, scale 0.005)', () => {
       },
       largeReport: { namespaces: 100, wallSeconds: positive, peakRssMB: positive, htmlMB: positive },
       ledgerAge: { runs: 5, firstRunSeconds: positive, lastRunSeconds: positive, ratio: positive },
+      // Every function the stack deploys (infra/constructs/RunStateMachine.ts).
       functions: [
-        { name: 'snapshotHandler', bundleBytes: positive, initMs: positive },
-        { name: 'reportHandler', bundleBytes: positive, initMs: positive },
-      ],
+        'openRunHandler',
+        'snapshotClusterHandler',
+        'finishRunHandler',
+        'reportHandler',
+        'deliverHandler',
+      ].map((name) => ({ name, bundleBytes: positive, initMs: positive })),
     });
     const largeCluster = results['largeCluster'] as { requests: number };
     // The snapshot's list requests (every section's resources), replayed by the fetch floor.

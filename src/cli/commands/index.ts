@@ -95,6 +95,25 @@ export const commands: readonly CommandEntry[] = [
     description: 'Generate an ECDSA P-256 key pair to sign the ledger (PKCS#8 private key, SPKI public key, PEM)',
     load: () => import('./keygen.js'),
   },
+  {
+    name: 'export',
+    term: 'export [options]',
+    description:
+      "Write a period's auditor's bundle: the report, every snapshot it rests on, the signed manifest chain, the public key, SHA256SUMS and VERIFY.md, as one .tar.gz",
+    load: () => import('./export.js'),
+  },
+  {
+    name: 'invoke',
+    term: 'invoke [options]',
+    description: 'Start a run of the deployed stack now: snapshots, and with --period the report and its e-mail',
+    load: () => import('./invoke.js'),
+  },
+  {
+    name: 'status',
+    term: 'status [options]',
+    description: "Show the deployed stack's last runs, newest first",
+    load: () => import('./status.js'),
+  },
 ];
 
 /**
