@@ -5,6 +5,7 @@ import type { Rule } from './rule.js';
 import { argoAutosyncOff } from './rules/argoAutosyncOff.js';
 import { argoDegraded } from './rules/argoDegraded.js';
 import { argoOutOfSync } from './rules/argoOutOfSync.js';
+import { argoReconcileStale } from './rules/argoReconcileStale.js';
 import { argoSyncFailed } from './rules/argoSyncFailed.js';
 import { certExpired } from './rules/certExpired.js';
 import { certExpiring } from './rules/certExpiring.js';
@@ -14,6 +15,7 @@ import { clusterUnreachable } from './rules/clusterUnreachable.js';
 import { constraintNotEnforced } from './rules/constraintNotEnforced.js';
 import { constraintViolations } from './rules/constraintViolations.js';
 import { gatekeeperAbsent } from './rules/gatekeeperAbsent.js';
+import { gatekeeperAdmissionRisk } from './rules/gatekeeperAdmissionRisk.js';
 import { gatekeeperAuditStale } from './rules/gatekeeperAuditStale.js';
 import { ippoolDisabled } from './rules/ippoolDisabled.js';
 import { kubefedClusterNotReady } from './rules/kubefedClusterNotReady.js';
@@ -40,6 +42,7 @@ export const RULES: readonly Rule[] = [
   constraintNotEnforced,
   constraintViolations,
   gatekeeperAuditStale,
+  gatekeeperAdmissionRisk,
   templateError,
   netpolNoDefaultDeny,
   mtlsNotStrict,
@@ -50,6 +53,7 @@ export const RULES: readonly Rule[] = [
   argoDegraded,
   argoSyncFailed,
   argoAutosyncOff,
+  argoReconcileStale,
   kubefedClusterNotReady,
   ippoolDisabled,
   cidrOverlap,

@@ -43,6 +43,15 @@ export const RuleThresholds = z
      * run (UTC). A longer one is a configuration error of the waivers file.
      */
     waiverMaxTermDays: z.number().int().positive().default(365),
+    /**
+     * ARGO-RECONCILE-STALE: an Application is stale when its last reconciliation is older than this
+     * many reconciliation periods (argocd-cm timeout.reconciliation, 180 s when unset).
+     */
+    argoReconcileStaleFactor: z.number().min(1).default(3),
+    /** GATEKEEPER-ADMISSION-RISK: from this many ConstraintTemplates on, admission is heavily loaded. */
+    gatekeeperManyTemplates: z.number().int().positive().default(25),
+    /** GATEKEEPER-ADMISSION-RISK: a webhook timeout above this many seconds holds writes up for long. */
+    gatekeeperMaxWebhookTimeoutSeconds: z.number().int().positive().max(30).default(5),
   })
   .superRefine((t, ctx) => {
     if (t.certExpiringCriticalDays > t.certExpiringHighDays) {

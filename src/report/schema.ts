@@ -95,6 +95,15 @@ export const ClusterFacts = z.object({
     withLimitRange: z.number().int(),
     withDefaultDeny: z.number().int(),
   }),
+  reconcileLag: z
+    .object({
+      application: z.string().describe('namespace/name of the Application reconciled longest ago'),
+      reconciledAt: isoTimestamp,
+      lagSeconds: z.number().int().describe('seconds between its status.reconciledAt and the collection start'),
+      periodSeconds: z.number().describe("its controller's reconciliation period (argocd-cm timeout.reconciliation)"),
+    })
+    .optional()
+    .describe('the worst Argo CD reconcile lag (ARGO-RECONCILE-STALE); absent when no lag is known'),
 });
 export type ClusterFacts = z.infer<typeof ClusterFacts>;
 
