@@ -6,7 +6,7 @@
  */
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { RULE_IDS } from './catalog.js';
+import { isKnownRuleId } from './catalog.js';
 import { platformEntryOf, platformNamespacesOf } from './platformNamespaces.js';
 import { Severity } from './types.js';
 
@@ -52,6 +52,8 @@ export const RuleThresholds = z
     gatekeeperManyTemplates: z.number().int().positive().default(25),
     /** GATEKEEPER-ADMISSION-RISK: a webhook timeout above this many seconds holds writes up for long. */
     gatekeeperMaxWebhookTimeoutSeconds: z.number().int().positive().max(30).default(5),
+    /** Rules files of the organisation's custom rules (YAML with CEL), relative to the fleet file. */
+    files: z.array(z.string().min(1)).default([]),
   })
   .superRefine((t, ctx) => {
     if (t.certExpiringCriticalDays > t.certExpiringHighDays) {
@@ -61,7 +63,7 @@ export const RuleThresholds = z
         path: ['certExpiringCriticalDays'],
       });
     }
-    const unknown = (id: string): boolean => !RULE_IDS.includes(id);
+    const unknown = (id: string): boolean => !isKnownRuleId(id);
     t.disabled.forEach((id, index) => {
       if (unknown(id)) ctx.addIssue({ code: 'custom', message: `unknown rule id "${id}"`, path: ['disabled', index] });
     });
