@@ -18,7 +18,6 @@ import {
   type RuleArea,
 } from '../evaluate/rule.js';
 import type { Severity } from '../evaluate/types.js';
-import type { Snapshot } from '../snapshot/schema.js';
 import { type CompiledExpression, toCelInput } from './celExpression.js';
 import { sectionsOfPaths } from './snapshotSections.js';
 
@@ -146,7 +145,6 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'a map' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-const clusterOf = (snapshot: Snapshot) => ({ name: snapshot.meta.cluster, labels: snapshot.meta.labels });
 const nowOf = (now: DateTime): Date => now.toJSDate();
 
 /** The Rule that evaluates a custom rule definition. */
@@ -192,12 +190,12 @@ export function customRuleOf(rule: CustomRuleDefinition): Rule {
     ...base,
     scope: 'cluster',
     sections: sectionsOfPaths(expressions.flatMap((e) => e.snapshotPaths)),
-    evaluate({ snapshot, now, isExcludedNamespace }) {
+    evaluate({ snapshot, labels, now, isExcludedNamespace }) {
       return checksOf(rule, {
         subject: `Cluster/${snapshot.meta.cluster}`,
         bindings: {
           snapshot: toCelInput(snapshot),
-          cluster: toCelInput(clusterOf(snapshot)),
+          cluster: toCelInput({ name: snapshot.meta.cluster, labels: labels ?? snapshot.meta.labels }),
           now: toCelInput(nowOf(now)),
         },
         isExcludedNamespace,

@@ -54,13 +54,16 @@ const pathText = (path: readonly PropertyKey[]): string =>
     .join('')
     .replace(/^\./, '');
 
+const issueMessage = (issue: z.core.$ZodIssue): string =>
+  issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+
 /** The custom rules of one rules file, or ConfigError listing every problem. */
 export function customRulesOfFile(file: Pick<ConfigFile, 'path' | 'text'>): Rule[] {
   const document = parseConfigYaml(file);
   const problems: string[] = [];
   const top = RulesFileDocument.safeParse(document ?? {});
   if (!top.success) {
-    const problem = top.error.issues.map((i) => `${i.path.length ? `${pathText(i.path)}: ` : ''}${i.message}`);
+    const problem = top.error.issues.map((i) => `${i.path.length ? `${pathText(i.path)}: ` : ''}${issueMessage(i)}`);
     throw new ConfigError(
       `${file.path}: ${problem[0]}`,
       problem.map((p) => `${file.path}: ${p}`),
@@ -73,11 +76,7 @@ export function customRulesOfFile(file: Pick<ConfigFile, 'path' | 'text'>): Rule
     const parsed = RuleEntry.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const message =
-          issue.code === 'unrecognized_keys'
-            ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-            : issue.message;
-        problems.push(`${where}: ${issue.path.length ? `${pathText(issue.path)}: ` : ''}${message}`);
+        problems.push(`${where}: ${issue.path.length ? `${pathText(issue.path)}: ` : ''}${issueMessage(issue)}`);
       }
       return;
     }

@@ -183,6 +183,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
       for (const snapshot of latest) {
         const ctx: ClusterRuleContext = {
           snapshot,
+          labels: clusters.find((c) => c.name === snapshot.meta.cluster)?.labels ?? snapshot.meta.labels,
           thresholds,
           now,
           isExcludedNamespace: rule.tenantHygiene ? isSkipped : (ns) => excluded(ns),

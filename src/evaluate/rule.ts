@@ -95,6 +95,8 @@ interface RuleBase {
 
 export interface ClusterRuleContext {
   snapshot: Snapshot;
+  /** The cluster's labels: the fleet file's when it is configured (the source of truth), else its snapshot's. */
+  labels?: Record<string, string>;
   thresholds: RuleThresholds;
   now: DateTime;
   /**
