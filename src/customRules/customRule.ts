@@ -70,7 +70,7 @@ interface Scope {
   clusterOfSubject?(subject: string): string | null;
 }
 
-function checksOf(rule: CustomRuleDefinition, scope: Scope, clock: () => number = clockTime): Check[] {
+function checksOf(rule: CustomRuleDefinition, scope: Scope, clock: () => number): Check[] {
   const at = (check: Check): Check => (scope.cluster === undefined ? check : { ...check, cluster: scope.cluster });
   const list = rule.each.evaluate(scope.bindings);
   if (!list.ok) return [at(notEvaluated(scope.subject, `each (${rule.each.source}): ${list.error}`))];
@@ -147,8 +147,9 @@ function describe(value: unknown): string {
 
 const nowOf = (now: DateTime): Date => now.toJSDate();
 
-/** The Rule that evaluates a custom rule definition. */
-export function customRuleOf(rule: CustomRuleDefinition): Rule {
+/** The Rule that evaluates a custom rule definition; `clock` (milliseconds) measures its time budget. */
+export function customRuleOf(rule: CustomRuleDefinition, options: { clock?: () => number } = {}): Rule {
+  const clock = options.clock ?? clockTime;
   const base = {
     id: rule.id,
     title: rule.title,
@@ -165,20 +166,24 @@ export function customRuleOf(rule: CustomRuleDefinition): Rule {
       scope: 'fleet',
       sections: [],
       evaluate({ snapshots, clusters, now }) {
-        return checksOf(rule, {
-          subject: 'Fleet',
-          cluster: null,
-          bindings: {
-            snapshots: toCelInput(snapshots),
-            clusters: toCelInput(clusters.map((c) => ({ name: c.name, labels: c.labels }))),
-            now: toCelInput(nowOf(now)),
+        return checksOf(
+          rule,
+          {
+            subject: 'Fleet',
+            cluster: null,
+            bindings: {
+              snapshots: toCelInput(snapshots),
+              clusters: toCelInput(clusters.map((c) => ({ name: c.name, labels: c.labels }))),
+              now: toCelInput(nowOf(now)),
+            },
+            isExcludedNamespace: () => false,
+            clusterOfSubject: (subject) => {
+              const name = subject.startsWith('Cluster/') ? subject.slice('Cluster/'.length) : null;
+              return name !== null && clusters.some((c) => c.name === name) ? name : null;
+            },
           },
-          isExcludedNamespace: () => false,
-          clusterOfSubject: (subject) => {
-            const name = subject.startsWith('Cluster/') ? subject.slice('Cluster/'.length) : null;
-            return name !== null && clusters.some((c) => c.name === name) ? name : null;
-          },
-        });
+          clock,
+        );
       },
     };
     return fleetRule;
@@ -191,15 +196,19 @@ export function customRuleOf(rule: CustomRuleDefinition): Rule {
     scope: 'cluster',
     sections: sectionsOfPaths(expressions.flatMap((e) => e.snapshotPaths)),
     evaluate({ snapshot, labels, now, isExcludedNamespace }) {
-      return checksOf(rule, {
-        subject: `Cluster/${snapshot.meta.cluster}`,
-        bindings: {
-          snapshot: toCelInput(snapshot),
-          cluster: toCelInput({ name: snapshot.meta.cluster, labels: labels ?? snapshot.meta.labels }),
-          now: toCelInput(nowOf(now)),
+      return checksOf(
+        rule,
+        {
+          subject: `Cluster/${snapshot.meta.cluster}`,
+          bindings: {
+            snapshot: toCelInput(snapshot),
+            cluster: toCelInput({ name: snapshot.meta.cluster, labels: labels ?? snapshot.meta.labels }),
+            now: toCelInput(nowOf(now)),
+          },
+          isExcludedNamespace,
         },
-        isExcludedNamespace,
-      });
+        clock,
+      );
     },
   };
   return clusterRule;

@@ -5,7 +5,8 @@
  * compliance and coverage, with an expression that cannot be evaluated counted as not evaluated).
  */
 import { ConfigError } from '../../src/core/errors.js';
-import { CEL_LIMITS } from '../../src/customRules/celExpression.js';
+import { CEL_LIMITS, compileCel } from '../../src/customRules/celExpression.js';
+import { type CustomRuleDefinition, customRuleOf, MAX_RULE_MILLIS } from '../../src/customRules/customRule.js';
 import { customRulesOfFile, loadRulesFiles } from '../../src/customRules/rulesFile.js';
 import { clearCustomRules, isKnownRuleId, ruleCatalog, useCustomRules } from '../../src/evaluate/catalog.js';
 import { RuleThresholds } from '../../src/evaluate/thresholds.js';
@@ -275,5 +276,43 @@ describe('evaluating a custom rule', () => {
     const cluster = prod((s) => namespaces(s, 'istio-system', 'web'));
     expect(run(hygiene!, [cluster]).findings.map((f) => f.resource)).toEqual(['Namespace/web']);
     expect(run(rule!, [cluster]).findings.map((f) => f.resource)).toEqual(['Namespace/istio-system', 'Namespace/web']);
+  });
+});
+
+describe('the time budget of a custom rule', () => {
+  it('stops evaluating a rule that ran out of time on a cluster: the rest of its items are not evaluated', () => {
+    // Prepare: a clock that advances 2 s per reading.
+    let ms = 0;
+    const clock = () => {
+      ms += 2000;
+      return ms;
+    };
+    const definition: CustomRuleDefinition = {
+      file: 'org.yaml',
+      id: 'ORG-SLOW',
+      title: 'slow',
+      severity: 'low',
+      area: 'quotas',
+      scope: 'cluster',
+      each: compileCel('snapshot.namespaces', ['snapshot', 'cluster', 'now']),
+      subject: compileCel("'Namespace/' + item.name", ['snapshot', 'cluster', 'now', 'item']),
+      when: null,
+      assert: compileCel('true', ['snapshot', 'cluster', 'now', 'item']),
+      message: compileCel("'x'", ['snapshot', 'cluster', 'now', 'item']),
+      rationale: 'r',
+      remediation: 'r',
+      controls: { cis: null, nsa: null, soc2: [] },
+      tenantHygiene: false,
+    };
+    const cluster = snapshotOf('cluster-a', (s) => namespaces(s, 'a', 'b', 'c', 'd', 'e'));
+
+    // Act
+    const evaluation = run(customRuleOf(definition, { clock }), [cluster]);
+
+    // Assess: started at 2 s; a and b were evaluated (4 s, 6 s in), c found 6 s gone (over 5 s).
+    expect(evaluation.unevaluated.map((c) => [c.subject, c.reason])).toEqual([
+      ['Cluster/cluster-a', `cost limit: 3 of 5 items not evaluated after ${MAX_RULE_MILLIS} ms`],
+    ]);
+    expect(tallyOf(evaluation, 'ORG-SLOW')).toEqual({ applicable: 3, evaluated: 2, passed: 2 });
   });
 });
