@@ -366,6 +366,10 @@ function useRulesFilesOf(document: unknown, file: string): void {
   const raw = typeof document === 'object' && document !== null ? (document as { rules?: unknown }).rules : undefined;
   const files = typeof raw === 'object' && raw !== null ? (raw as { files?: unknown }).files : undefined;
   const paths = Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string' && f !== '') : [];
+  if (paths.length > 0 && file.startsWith('s3://')) {
+    // The deployed functions do not fetch rules files yet: say so rather than look for them on disk.
+    throw new ConfigError(`${file}: rules.files: not supported for a fleet file in S3 (yet); use the CLI's --rules`);
+  }
   const base = dirname(resolve(file));
   useCustomRules(
     `${file} rules.files`,

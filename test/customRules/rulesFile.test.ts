@@ -4,12 +4,16 @@
  * like built-in ones (stable ids, namespace exclusions, waivers, severity overrides, disabling,
  * compliance and coverage, with an expression that cannot be evaluated counted as not evaluated).
  */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
 import { CEL_LIMITS, compileCel } from '../../src/customRules/celExpression.js';
 import { type CustomRuleDefinition, customRuleOf, MAX_RULE_MILLIS } from '../../src/customRules/customRule.js';
 import { customRulesOfFile, loadRulesFiles } from '../../src/customRules/rulesFile.js';
 import { clearCustomRules, isKnownRuleId, ruleCatalog, useCustomRules } from '../../src/evaluate/catalog.js';
 import { RuleThresholds } from '../../src/evaluate/thresholds.js';
+import { parseFleetFile } from '../../src/fleet/fleetFile.js';
 import { application, namespaces, run, snapshotOf, tallyOf } from '../evaluate/fixtures.js';
 
 afterEach(() => clearCustomRules());
@@ -314,5 +318,37 @@ describe('the time budget of a custom rule', () => {
       ['Cluster/cluster-a', `cost limit: 3 of 5 items not evaluated after ${MAX_RULE_MILLIS} ms`],
     ]);
     expect(tallyOf(evaluation, 'ORG-SLOW')).toEqual({ applicable: 3, evaluated: 2, passed: 2 });
+  });
+});
+
+describe('rules.files in the fleet file', () => {
+  it('reads the rules files relative to the fleet file, before `rules.disabled` may name their ids', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'fleetledger-rules-files-'));
+    await mkdir(join(dir, 'rules'));
+    await writeFile(join(dir, 'rules', 'org.yaml'), NS_OWNER);
+    const fleet =
+      'clusters:\n  - { name: a, token: { server: https://10.0.0.1:6443, tokenEnv: A_TOKEN } }\nrules:\n  files: [rules/org.yaml]\n  severity: { ORG-NS-OWNER: low }\n';
+
+    // Act
+    const parsed = parseFleetFile(fleet, join(dir, 'fleet.yaml'), { checkAccess: false });
+
+    // Assess
+    expect(parsed.rules?.severity).toEqual({ 'ORG-NS-OWNER': 'low' });
+    expect(ruleCatalog().map((rule) => rule.id)).toContain('ORG-NS-OWNER');
+    expect(() => parseFleetFile(fleet.replace('rules/org.yaml', 'rules/none.yaml'), join(dir, 'fleet.yaml'))).toThrow(
+      `${join(dir, 'fleet.yaml')}: rules.files: cannot read ${join(dir, 'rules', 'none.yaml')}`,
+    );
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says plainly that a fleet file in S3 cannot name rules files yet', () => {
+    expect(() =>
+      parseFleetFile('clusters: []\nrules: { files: [org.yaml] }\n', 's3://audit/config/fleet.yaml', {
+        checkAccess: false,
+      }),
+    ).toThrow(
+      "s3://audit/config/fleet.yaml: rules.files: not supported for a fleet file in S3 (yet); use the CLI's --rules",
+    );
   });
 });
