@@ -27,6 +27,8 @@ export const MAX_RULE_MILLIS = 5000;
 export interface CustomRuleDefinition {
   /** The rules file it came from. */
   file: string;
+  /** SHA-256 of the rules file's bytes. */
+  fileSha256: string;
   id: string;
   title: string;
   severity: Severity;
@@ -159,6 +161,7 @@ export function customRuleOf(rule: CustomRuleDefinition, options: { clock?: () =
     remediation: rule.remediation,
     controls: rule.controls,
     ...(rule.tenantHygiene ? { tenantHygiene: true } : {}),
+    definedIn: { path: rule.file, sha256: rule.fileSha256 },
   };
   if (rule.scope === 'fleet') {
     const fleetRule: FleetRule = {

@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { RULES } from '../evaluate/catalog.js';
 import type { Rule } from '../evaluate/rule.js';
 import { Severity } from '../evaluate/types.js';
+import { sha256Hex } from '../ledger/objects.js';
 import { type CompiledExpression, compileCel } from './celExpression.js';
 import { type CustomRuleDefinition, customRuleOf, RULE_VARIABLES } from './customRule.js';
 
@@ -58,7 +59,7 @@ const issueMessage = (issue: z.core.$ZodIssue): string =>
   issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
 
 /** The custom rules of one rules file, or ConfigError listing every problem. */
-export function customRulesOfFile(file: Pick<ConfigFile, 'path' | 'text'>): Rule[] {
+export function customRulesOfFile(file: Pick<ConfigFile, 'path' | 'text'> & { bytes?: Uint8Array }): Rule[] {
   const document = parseConfigYaml(file);
   const problems: string[] = [];
   const top = RulesFileDocument.safeParse(document ?? {});
@@ -98,6 +99,7 @@ export function customRulesOfFile(file: Pick<ConfigFile, 'path' | 'text'>): Rule
     if (problems.some((p) => p.startsWith(`${where}:`))) return;
     const definition: CustomRuleDefinition = {
       file: file.path,
+      fileSha256: sha256Hex(file.bytes ?? new TextEncoder().encode(file.text)),
       id: entry.id,
       title: entry.title,
       severity: entry.severity,

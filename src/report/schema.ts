@@ -262,6 +262,10 @@ export const ReportConfiguration = z.object({
     'null: no fleet file (the expected clusters came from the ledger, the rule settings are the defaults)',
   ),
   waiversFile: ConfigurationFile.nullable().describe('null: no waivers file'),
+  rulesFiles: z
+    .array(ConfigurationFile)
+    .optional()
+    .describe('the custom rules files whose rules ran (--rules, rules.files); absent when none'),
   rules: z.object({
     disabled: z.array(z.string()).describe('rule ids that were not evaluated'),
     severityOverrides: z

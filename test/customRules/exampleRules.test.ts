@@ -4,6 +4,7 @@
  * (every output format, the catalog) and `rules`; a broken rules file stops `run` with exit 2
  * before any cluster is contacted; `rules check` validates a file on its own.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,7 +161,19 @@ describe('the example organisation rules on the demo fleet', () => {
 
     // Assess
     expect([0, 3]).toContain(result);
-    const json = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { findings: Finding[] };
+    const json = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as {
+      findings: Finding[];
+      configuration: { rulesFiles?: { path: string; sha256: string }[] };
+    };
+    // What produced the report: the rules file, with the SHA-256 of the bytes read.
+    expect(json.configuration.rulesFiles).toEqual([
+      {
+        path: RULES_FILE,
+        sha256: createHash('sha256')
+          .update(await readFile(RULES_FILE))
+          .digest('hex'),
+      },
+    ]);
     expect(json.findings.filter((f) => f.rule === 'ORG-IPPOOL-PRIVATE-RANGE').map((f) => f.cluster)).toEqual([
       'cluster-a',
       'cluster-b',

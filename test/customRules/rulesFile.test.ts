@@ -293,6 +293,7 @@ describe('the time budget of a custom rule', () => {
     };
     const definition: CustomRuleDefinition = {
       file: 'org.yaml',
+      fileSha256: '0'.repeat(64),
       id: 'ORG-SLOW',
       title: 'slow',
       severity: 'low',
