@@ -1,43 +1,33 @@
 /**
- * The CDK app (`npx cdk synth`, `npm run synth`). Settings come from cdk.json's context (or
- * `-c fleetledger:timeZone=Europe/Berlin` on the command line):
- * - fleetledger:timeZone        IANA zone of the schedules and periods (default UTC)
- * - fleetledger:objectLockMode  GOVERNANCE (default) or COMPLIANCE
- * - fleetledger:retentionDays   default Object Lock retention (default 400)
- * - fleetledger:sender, fleetledger:recipients (comma-separated): e-mail the weekly report
+ * The CDK app (`npx cdk synth`, `npm run synth`). Every setting comes from the context (cdk.json,
+ * or `-c fleetledger:timeZone=Europe/Berlin`) or a settings file (`-c
+ * fleetledger:settingsFile=fleetledger.yaml`); see infra/settings.ts and the README's settings
+ * table. A bad setting stops the synth with a message naming it, and so does an unacknowledged
+ * cdk-nag finding.
  */
-import { App } from 'aws-cdk-lib';
-import type { ObjectLockMode } from './constructs/LedgerBucket.js';
-import { FleetLedgerStack, type FleetLedgerStackProps } from './FleetLedgerStack.js';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError } from '../src/core/errors.js';
+import { FleetLedgerStack } from './FleetLedgerStack.js';
+import { readStackSettings } from './settings.js';
 
 const app = new App();
-const setting = (key: string): string | undefined => {
-  const value: unknown = app.node.tryGetContext(`fleetledger:${key}`);
-  return value === undefined || value === null || value === '' ? undefined : String(value);
-};
-
-const sender = setting('sender');
-const recipients =
-  setting('recipients')
-    ?.split(',')
-    .map((r) => r.trim())
-    .filter((r) => r !== '') ?? [];
-if ((sender === undefined) !== (recipients.length === 0)) {
-  throw new Error('cdk.json: set both fleetledger:sender and fleetledger:recipients, or neither');
+let settings: ReturnType<typeof readStackSettings>;
+try {
+  settings = readStackSettings((key) => app.node.tryGetContext(key));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.problems.map((problem) => `error: ${problem}`).join('\n')}\n`);
+  process.exit(2);
 }
-const retentionDays = setting('retentionDays');
-
-const props: FleetLedgerStackProps = {
+// cdk-nag's AwsSolutions rules fail the synth on any finding not acknowledged (with its reason) in
+// the construct that causes it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+new FleetLedgerStack(app, 'FleetLedger', {
   description: 'fleetledger: audit and compliance ledger of Kubernetes clusters',
   ...(process.env['CDK_DEFAULT_ACCOUNT'] && process.env['CDK_DEFAULT_REGION']
     ? { env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] } }
     : {}),
-  timeZone: setting('timeZone') ?? 'UTC',
-  ledger: {
-    objectLockMode: (setting('objectLockMode') ?? 'GOVERNANCE') as ObjectLockMode,
-    ...(retentionDays ? { retentionDays: Number(retentionDays) } : {}),
-  },
-  ...(sender ? { email: { sender, recipients } } : {}),
-};
-new FleetLedgerStack(app, 'FleetLedger', props);
+  ...settings,
+});
 app.synth();

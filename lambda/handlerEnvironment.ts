@@ -33,6 +33,18 @@ export interface HandlerEnvironment {
   readonly email: ReportEmailSettings | null;
   /** FLEETLEDGER_SIGNING_KEY: `kms:<key ARN>` (as deployed) or a key file in the bundle; null: runs are unsigned. */
   readonly signingKey: string | null;
+  /**
+   * SMTP_URL: deliver the e-mail through this SMTP server (a relay inside the VPC, a test) instead
+   * of Amazon SES; null: SES.
+   */
+  readonly smtpUrl: string | null;
+  /**
+   * RUN_STATE: s3://bucket/prefix where a run keeps its Map items when the fleet is larger than
+   * DISTRIBUTED_MAP_ABOVE clusters (a Distributed Map reads them from there); null: always inline.
+   */
+  readonly runState: S3Location | null;
+  /** DISTRIBUTED_MAP_ABOVE: the fleet size above which the Map items go to RUN_STATE (default 40). */
+  readonly distributedMapAbove: number;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -105,6 +117,38 @@ export function readHandlerEnvironment(environment: Environment): HandlerEnviron
 
   const signingKey = value(environment, SIGNING_KEY_VARIABLE);
 
+  const smtpUrl = value(environment, 'SMTP_URL');
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
+    problems.push('SMTP_URL: expected smtp://host:port or smtps://host:port');
+  }
+  let runState: S3Location | null = null;
+  const runStateText = value(environment, 'RUN_STATE');
+  if (runStateText !== null) {
+    try {
+      runState = parseS3Location(runStateText, 'RUN_STATE');
+      if (!runState) problems.push(`RUN_STATE: expected s3://bucket[/prefix], got "${runStateText}"`);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  const aboveText = value(environment, 'DISTRIBUTED_MAP_ABOVE') ?? '40';
+  const distributedMapAbove = /^\d+$/.test(aboveText) ? Number(aboveText) : Number.NaN;
+  if (!Number.isSafeInteger(distributedMapAbove)) {
+    problems.push(`DISTRIBUTED_MAP_ABOVE: expected a whole number of clusters, got "${aboveText}"`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems[0]!, problems);
-  return { ledger: ledger!, s3Endpoint, fleetFile: fleetFile!, waiversFile, timeZone, email, signingKey };
+  return {
+    ledger: ledger!,
+    s3Endpoint,
+    fleetFile: fleetFile!,
+    waiversFile,
+    timeZone,
+    email,
+    signingKey,
+    smtpUrl,
+    runState,
+    distributedMapAbove,
+  };
 }

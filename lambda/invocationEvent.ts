@@ -23,7 +23,8 @@ function field(event: unknown, name: string): unknown {
 
 export function parseInvocationEvent(event: unknown, timeZone: string): InvocationRequest {
   const now = field(event, 'now');
-  const period = field(event, 'period');
+  // null: what a state machine passes on for an execution that named no period.
+  const period = field(event, 'period') ?? undefined;
   const backfillField = field(event, 'backfill');
   if (backfillField !== undefined && typeof backfillField !== 'boolean') {
     throw new ConfigError(`event.backfill: expected true or false, got ${JSON.stringify(backfillField)}`);

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -30,8 +31,15 @@ export interface HandlerFunctionSizing {
   readonly timeout?: Duration;
 }
 
+/** Where a function runs that must reach clusters with private endpoints. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  readonly subnets: readonly ISubnet[];
+  readonly securityGroups: readonly ISecurityGroup[];
+}
+
 export interface HandlerFunctionProps extends HandlerFunctionSizing {
-  /** The file under lambda/, e.g. 'snapshotHandler.ts'. */
+  /** The file under lambda/, e.g. 'snapshotClusterHandler.ts'. */
   readonly entryFile: string;
   readonly environment: Record<string, string>;
   /**
@@ -39,6 +47,10 @@ export interface HandlerFunctionProps extends HandlerFunctionSizing {
    * @default false
    */
   readonly shipTemplates?: boolean;
+  /**
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
 }
 
 export class HandlerFunction extends Construct {
@@ -68,6 +80,13 @@ export class HandlerFunction extends Construct {
       memorySize,
       timeout,
       ephemeralStorageSize: Size.mebibytes(512),
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: [...props.network.subnets] },
+            securityGroups: [...props.network.securityGroups],
+          }
+        : {}),
       logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
       environment: {
         ...props.environment,
@@ -100,5 +119,19 @@ export class HandlerFunction extends Construct {
           : {}),
       },
     });
+
+    // cdk-nag AwsSolutions-IAM4: the AWS managed policies Lambda itself needs, nothing more.
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'AWSLambdaBasicExecutionRole only lets the function write its own logs (logs:CreateLogStream, logs:PutLogEvents)',
+    });
+    if (props.network) {
+      Validations.of(this.function).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'a function in a VPC needs the network interface actions of AWSLambdaVPCAccessExecutionRole, which do not take resource ARNs',
+      });
+    }
   }
 }

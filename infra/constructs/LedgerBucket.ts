@@ -3,10 +3,11 @@
  * period (GOVERNANCE: privileged users may shorten it; COMPLIANCE: nobody can, not even root),
  * versioning is what Object Lock requires, and the bucket outlives the stack.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { Construct, type IConstruct } from 'constructs';
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -35,6 +36,18 @@ export interface LedgerBucketProps {
    * @default 'config'
    */
   readonly configPrefix?: string;
+  /**
+   * The customer managed KMS key of the bucket's SSE-KMS encryption (with an S3 bucket key, so
+   * KMS is asked once per bucket key, not once per object).
+   * @default - a key created here, rotated yearly, kept when the stack goes
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * Days after which a snapshot moves to S3 Glacier Instant Retrieval (still read in
+   * milliseconds, so reports and verify read old snapshots as before).
+   * @default 90
+   */
+  readonly archiveAfterDays?: number;
 }
 
 const PREFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -52,6 +65,9 @@ export class LedgerBucket extends Construct {
   readonly bucket: Bucket;
   readonly ledgerPrefix: string;
   readonly configPrefix: string;
+  readonly encryptionKey: IKey;
+  /** Server access logs of the ledger bucket (SSE-S3: S3 log delivery cannot write SSE-KMS). */
+  readonly accessLogs: Bucket;
 
   constructor(scope: Construct, id: string, props: LedgerBucketProps = {}) {
     super(scope, id);
@@ -73,14 +89,51 @@ export class LedgerBucket extends Construct {
       throw new Error(`LedgerBucket: ledgerPrefix and configPrefix must differ, both are "${this.ledgerPrefix}"`);
     }
 
+    const archiveAfterDays = props.archiveAfterDays ?? 90;
+    if (!Number.isInteger(archiveAfterDays) || archiveAfterDays < 1) {
+      throw new Error(
+        `LedgerBucket: archiveAfterDays must be a whole number of days, 1 or more, got ${archiveAfterDays}`,
+      );
+    }
+
     const retention = Duration.days(retentionDays);
+    this.encryptionKey =
+      props.encryptionKey ??
+      new Key(this, 'EncryptionKey', {
+        description: 'fleetledger: encrypts the ledger bucket (SSE-KMS)',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.bucket = new Bucket(this, 'Bucket', {
       ...(props.bucketName ? { bucketName: props.bucketName } : {}),
       objectLockEnabled: true,
       objectLockDefaultRetention:
         mode === 'COMPLIANCE' ? ObjectLockRetention.compliance(retention) : ObjectLockRetention.governance(retention),
       versioned: true,
-      encryption: BucketEncryption.S3_MANAGED,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'ledger-bucket/',
+      lifecycleRules: [
+        {
+          id: 'ArchiveSnapshots',
+          prefix: `${this.ledgerPrefix}/snapshots/`,
+          transitions: [
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(archiveAfterDays) },
+          ],
+        },
+        // Object Lock keeps a version at least this long anyway; afterwards a replaced version goes.
+        { id: 'ExpireNoncurrent', noncurrentVersionExpiration: retention },
+      ],
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -99,9 +152,45 @@ export class LedgerBucket extends Construct {
 
   /**
    * What the functions need and no more: list the bucket, read the ledger and the configuration,
-   * write new ledger objects. No delete, no retention or legal-hold changes.
+   * write new ledger objects (and the bucket key's encrypt/decrypt). No delete, no retention or
+   * legal-hold changes.
    */
   grantLedgerAccess(grantee: IGrantable): void {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
+    this.#grantReading(grantee);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.ledgerPrefix}/*`)],
+      }),
+    );
+  }
+
+  /** Read only (the deliver step: it reads a report and presigns links to it). */
+  grantLedgerRead(grantee: IGrantable): void {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt');
+    this.#grantReading(grantee);
+  }
+
+  /**
+   * cdk-nag AwsSolutions-IAM5 for the object grants under the ledger and config prefixes, named
+   * exactly (a wildcard anywhere else is still a finding).
+   */
+  #acknowledgePrefixes(grantee: IGrantable): void {
+    if (!Construct.isConstruct(grantee)) return;
+    const bucketId = Stack.of(this).resolve(
+      (this.bucket.node.defaultChild as IConstruct & { logicalId: string }).logicalId,
+    );
+    for (const prefix of [this.ledgerPrefix, this.configPrefix]) {
+      Validations.of(grantee).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+        reason: `the ledger's keys under ${prefix}/ are made per run (times, hashes): the grant is the prefix, never the bucket`,
+      });
+    }
+  }
+
+  #grantReading(grantee: IGrantable): void {
+    this.#acknowledgePrefixes(grantee);
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
     );
@@ -112,12 +201,6 @@ export class LedgerBucket extends Construct {
           this.bucket.arnForObjects(`${this.ledgerPrefix}/*`),
           this.bucket.arnForObjects(`${this.configPrefix}/*`),
         ],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${this.ledgerPrefix}/*`)],
       }),
     );
   }

@@ -12,7 +12,7 @@ import { ZodError } from 'zod';
 import { mapBounded } from '../core/concurrency.js';
 import { errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Fleet } from '../fleet/fleetFile.js';
+import type { Fleet, FleetDefaults } from '../fleet/fleetFile.js';
 import { snapshotPrefix } from '../ledger/keys.js';
 import { LedgerRun } from '../ledger/ledgerRun.js';
 import type { WrittenObject } from '../ledger/objects.js';
@@ -114,18 +114,10 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
         const started = performance.now();
         const access = options.accessFor?.(target.name) ?? clusterAccessFor(target, kubeconfigs);
         const collectOptions: CollectOptions = {
-          clock,
-          logger,
-          requestTimeoutMs: fleet.defaults.requestTimeoutSeconds * 1000,
-          excludeNamespaces: fleet.defaults.excludeNamespaces,
-          readSecrets: fleet.defaults.readSecrets ?? true,
-          ...(fleet.defaults.maxResponseMiB
-            ? { maxResponseBytes: Math.floor(fleet.defaults.maxResponseMiB * 1024 * 1024) }
-            : {}),
+          ...collectOptionsOf(fleet.defaults, { clock, logger, access }),
           ...(options.sectionConcurrency ? { sectionConcurrency: options.sectionConcurrency } : {}),
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-          access,
         };
         const snapshot = await collectClusterSnapshot(target, collectOptions);
         const stored = await storeSnapshot(run.store, snapshot);
@@ -163,8 +155,22 @@ export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions)
   };
 }
 
+/** How a cluster is collected under the fleet file's `defaults` (the fleet run and a fanned-out cluster step alike). */
+export function collectOptionsOf(
+  defaults: FleetDefaults,
+  run: Pick<CollectOptions, 'clock' | 'logger' | 'access'>,
+): CollectOptions {
+  return {
+    ...run,
+    requestTimeoutMs: defaults.requestTimeoutSeconds * 1000,
+    excludeNamespaces: defaults.excludeNamespaces,
+    readSecrets: defaults.readSecrets ?? true,
+    ...(defaults.maxResponseMiB ? { maxResponseBytes: Math.floor(defaults.maxResponseMiB * 1024 * 1024) } : {}),
+  };
+}
+
 /** The stored object, or why the ledger refused the snapshot (the other clusters go on). */
-async function storeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<WrittenObject | string> {
+export async function storeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<WrittenObject | string> {
   try {
     return await writeSnapshot(store, snapshot);
   } catch (error) {
@@ -181,7 +187,7 @@ async function storeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<Wr
   }
 }
 
-function clusterResult(snapshot: Snapshot, stored: WrittenObject | string, elapsedMs: number): ClusterRunResult {
+export function clusterResult(snapshot: Snapshot, stored: WrittenObject | string, elapsedMs: number): ClusterRunResult {
   const { meta } = snapshot;
   const problems =
     meta.status === 'unreachable'

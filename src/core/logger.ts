@@ -40,3 +40,20 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   return Object.assign(createLogger({ level: 'debug', json: false, write: (l) => lines.push(l) }), { lines });
 }
+
+/**
+ * The logger with fields added to every line (a run's id, a cluster's name), so a run can be
+ * followed across functions and containers (CloudWatch Logs Insights, Filebeat/ELK). A line's own
+ * fields win over the context's.
+ *
+ * @example
+ * const log = withLogContext(logger, { runId: 'scheduled-2026-11-23', cluster: 'prod-east' });
+ * log.info('snapshot stored', { key }); // {"level":"info",...,"runId":"scheduled-2026-11-23","cluster":"prod-east","key":...}
+ */
+export function withLogContext(logger: Logger, context: Record<string, unknown>): Logger {
+  const at =
+    (level: keyof Logger) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      logger[level](message, { ...context, ...fields });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

@@ -10,7 +10,7 @@
  *   - name: prod-west
  *     eks: { cluster: prod-west, region: eu-west-1, roleArn: arn:aws:iam::123456789012:role/audit }
  *   - name: lab
- *     token: { server: https://10.0.0.1:6443, caFile: ./lab-ca.pem, tokenEnv: LAB_TOKEN }  # or tokenFile
+ *     token: { server: https://10.0.0.1:6443, caFile: ./lab-ca.pem, tokenEnv: LAB_TOKEN }  # or tokenFile, tokenSecret
  * defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [kube-system, kube-public, kube-node-lease] }
  *   # readSecrets: false   # never read Secrets (for a reader role without `secrets`)
  *   # maxResponseMiB: 64   # the largest API answer read (default 64)
@@ -53,6 +53,11 @@ const EksAccessInput = z.strictObject({
     )
     .optional(),
 });
+const SECRET_EXAMPLE = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fleetledger/lab-AbCdEf';
+/** A secret's ARN (any partition) or its name (Secrets Manager's own character set). */
+const SECRET_ID =
+  /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
+
 const TokenAccessInput = z
   .strictObject({
     server: z.url({ protocol: /^https$/, error: 'expected an https:// URL (e.g. https://10.0.0.1:6443)' }),
@@ -63,10 +68,16 @@ const TokenAccessInput = z
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name (e.g. LAB_TOKEN)')
       .optional(),
     tokenFile: nonEmpty('./lab-token').optional(),
+    // Read at run time (src/collect/access/secretTokens.ts): the deployed functions hold no token.
+    tokenSecret: z
+      .string({ error: `expected a Secrets Manager secret ARN or name (e.g. ${SECRET_EXAMPLE})` })
+      .regex(SECRET_ID, `expected a Secrets Manager secret ARN or name (e.g. ${SECRET_EXAMPLE})`)
+      .optional(),
   })
   .superRefine((token, ctx) => {
-    if ((token.tokenEnv === undefined) === (token.tokenFile === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'expected exactly one of tokenEnv or tokenFile', path: [] });
+    const sources = [token.tokenEnv, token.tokenFile, token.tokenSecret].filter((s) => s !== undefined).length;
+    if (sources !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of tokenEnv, tokenFile or tokenSecret', path: [] });
     }
     if (token.caFile !== undefined && token.caData !== undefined) {
       ctx.addIssue({ code: 'custom', message: 'expected at most one of caFile or caData', path: [] });
@@ -136,6 +147,8 @@ export type ClusterAccessSpec =
       caData: string | null;
       tokenEnv: string | null;
       tokenFile: string | null;
+      /** A Secrets Manager secret (ARN or name) whose SecretString is the token. */
+      tokenSecret: string | null;
     };
 
 export interface ClusterTarget {
@@ -321,6 +334,7 @@ function accessSpec(input: AccessInput, base: string): ClusterAccessSpec {
     caData: token.caData ?? null,
     tokenEnv: token.tokenEnv ?? null,
     tokenFile: token.tokenFile ? resolve(base, token.tokenFile) : null,
+    tokenSecret: token.tokenSecret ?? null,
   };
 }
 

@@ -54,6 +54,12 @@ export interface RunPlan {
   signer: Signer | null;
   /** `--backfill`: the run's time may be earlier than the newest run; its records say so. */
   backfill: boolean;
+  /**
+   * The opening another process of the same run already stored (a fanned-out run: one step opens
+   * it, others write into it, a last one finishes it). The run then writes no opening of its own,
+   * and its time is not checked again: it was when the opening was written.
+   */
+  opening?: StoredOpening;
 }
 
 /** A run earlier than the ledger's newest without --backfill: refused before anything is written (exit 2). */
@@ -62,6 +68,20 @@ export class BackdatedRunError extends ConfigError {}
 /** A key the run may not write: outside its opening's scope, or after its window. */
 export class OutsideRunError extends Error {
   override readonly name = 'OutsideRunError';
+}
+
+/**
+ * Throws OutsideRunError unless the opening's run may write the key (see inOpeningScope): every
+ * writer of a run, in whichever process it runs, checks its keys with this.
+ */
+export function checkRunKey(opening: RunOpening, key: string): void {
+  if (inOpeningScope(opening, key)) return;
+  const late = opening.scope.prefixes.some((prefix) => key.startsWith(prefix));
+  throw new OutsideRunError(
+    late
+      ? `${key} is after the run's window (it opened at ${opening.runAt} and may write until ${opening.until})`
+      : `programmer error: ${key} is outside the run's opening`,
+  );
 }
 
 /** What a finished run wrote besides its objects. */
@@ -206,7 +226,8 @@ export class LedgerRun {
     this.#key = key;
     this.#envelopes = envelopes;
     this.#closes = closes;
-    this.#opening = runOpening(plan);
+    this.#opening = plan.opening?.opening ?? runOpening(plan);
+    if (plan.opening) this.#opened = Promise.resolve(plan.opening);
     this.evidence = recordedObjectsOf(chain.trusted);
     const trusted = new Set(chain.trusted.map((stored) => stored.key));
     this.untrusted = new Map(
@@ -233,7 +254,7 @@ export class LedgerRun {
     const key = plan.signer ? await plan.signer.verificationKey() : null;
     const envelopes = new EnvelopeReader(store);
     const chain = await readChain(store, key, envelopes);
-    refuseBackdating(chain, plan);
+    if (!plan.opening) refuseBackdating(chain, plan);
     const recorded = new Set([
       ...recordedObjectsOf(chain.readout.manifests).keys(),
       ...abandonedObjectsOf(chain.readout.manifests).keys(),
@@ -268,23 +289,51 @@ export class LedgerRun {
 
   /** Throws OutsideRunError unless the run may write the key (see inOpeningScope). */
   checkKey(key: string): void {
-    if (inOpeningScope(this.#opening, key)) return;
-    const late = this.#opening.scope.prefixes.some((prefix) => key.startsWith(prefix));
-    throw new OutsideRunError(
-      late
-        ? `${key} is after the run's window (it opened at ${this.#opening.runAt} and may write until ${this.#opening.until})`
-        : `programmer error: ${key} is outside the run's opening`,
+    checkRunKey(this.#opening, key);
+  }
+
+  /**
+   * What a fanned-out run left in its own scope besides `written`: objects inside its opening's
+   * scope and window that no manifest records or abandons (a step that stored its object and then
+   * failed, and was retried). An object another unfinished run's opening could also claim (two
+   * runs of the same clusters at once) is left alone: it may be that run's, and that run records it.
+   * Empty for a run that has not opened.
+   */
+  async leftovers(written: readonly WrittenObject[]): Promise<WrittenObject[]> {
+    if (!this.#opened) return [];
+    const own = await this.#opened;
+    const readout = this.#chain.readout;
+    const accounted = new Set([
+      ...recordedObjectsOf(readout.manifests).keys(),
+      ...abandonedObjectsOf(readout.manifests).keys(),
+      ...written.map((object) => object.key),
+    ]);
+    const manifestKeys = new Set(readout.manifests.map((stored) => stored.key));
+    const others = (await unfinishedOpenings(this.#store, readout, this.#key)).filter(
+      (stored) => stored.key !== own.key,
     );
+    const found = await leftoversOf(this.#store, own.opening, accounted, manifestKeys, (prefix) =>
+      this.#store.list(prefix),
+    );
+    return found.filter((object) => !others.some((other) => inOpeningScope(other.opening, object.key)));
   }
 
   /**
    * Writes the manifest of what the run wrote: signed when the run has a signer, linking the
    * opening, following the trusted heads, closing the interrupted runs found at the start. Null
    * when the run wrote nothing (not even its opening).
+   *
+   * `abandoned`: objects in the run's own scope that it does not vouch for (a fanned-out step that
+   * stored its object and then failed, and was retried): the manifest closes its own opening with
+   * them, so they are accounted for and never evidence, exactly like an interrupted run's leftovers.
    */
-  async finish(written: readonly WrittenObject[]): Promise<RunRecords | null> {
+  async finish(
+    written: readonly WrittenObject[],
+    options: { abandoned?: readonly WrittenObject[] } = {},
+  ): Promise<RunRecords | null> {
     if (!this.#opened) return null;
     const opening = await this.#opened;
+    const abandoned = (options.abandoned ?? []).map(({ key, size, sha256 }) => ({ key, size, sha256 }));
     this.#chain = await readChain(this.#store, this.#key, this.#envelopes, this.#chain.readout);
     const records = await writeManifest(
       this.#store,
@@ -294,7 +343,10 @@ export class LedgerRun {
         written,
         follow: headsOf(this.#chain),
         opening: { key: opening.key, sha256: opening.sha256 },
-        closes: this.#closes,
+        closes:
+          abandoned.length > 0
+            ? [...this.#closes, { opening: { key: opening.key, sha256: opening.sha256 }, abandoned }]
+            : this.#closes,
         backfill: this.#plan.backfill,
       },
       this.#plan.signer,
@@ -315,6 +367,24 @@ class RunStore extends ForwardingLedgerStore {
   override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
     this.run.checkKey(key);
     await this.run.opened();
+    return this.inner.put(key, body, options);
+  }
+}
+
+/**
+ * The store as a step of a fanned-out run sees it (a Step Functions Map over clusters): the run
+ * was opened by another process, so writes only stay inside that opening, checked as RunStore does.
+ */
+export class OpenedRunStore extends ForwardingLedgerStore {
+  constructor(
+    inner: LedgerStore,
+    private readonly opening: RunOpening,
+  ) {
+    super(inner);
+  }
+
+  override put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+    checkRunKey(this.opening, key);
     return this.inner.put(key, body, options);
   }
 }

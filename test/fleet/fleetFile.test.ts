@@ -113,6 +113,7 @@ rules: { quotaNearLimit: 0.8 }
           caData: null,
           tokenEnv: 'FLEET_TEST_LAB_TOKEN',
           tokenFile: null,
+          tokenSecret: null,
         },
       },
     ]);
@@ -165,7 +166,7 @@ defaults: { concurrency: 0 }
       `${file}: clusters[3]: expected exactly one of kubeconfig, eks or token`,
       `${file}: clusters[4].token.server: expected an https:// URL (e.g. https://10.0.0.1:6443)`,
       `${file}: clusters[4].token: unknown key(s) "insecureSkipTLSVerify"`,
-      `${file}: clusters[4].token: expected exactly one of tokenEnv or tokenFile`,
+      `${file}: clusters[4].token: expected exactly one of tokenEnv, tokenFile or tokenSecret`,
     ]);
   });
 

@@ -1,8 +1,9 @@
 /**
  * The CDK app, checked on the synthesized template. Bundling is skipped (the CDK's
  * `aws:cdk:bundling-stacks` context set to none) everywhere but in the last test, which bundles
- * both handlers for real with esbuild and runs the bundles, copied out of the repository, in a
- * Node.js 24 process against a simulated fleet and an S3 server.
+ * the step handlers for real with esbuild and runs the bundles, copied out of the repository, in
+ * Node.js 24 processes against a simulated fleet and an S3 server, chained as the state machine
+ * chains them.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -14,7 +15,8 @@ import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HandlerFunction } from '../../infra/constructs/HandlerFunction.js';
 import { LedgerBucket } from '../../infra/constructs/LedgerBucket.js';
-import { ReportSchedule } from '../../infra/constructs/ReportSchedule.js';
+import { RunSchedules } from '../../infra/constructs/RunSchedules.js';
+import { RunStateMachine } from '../../infra/constructs/RunStateMachine.js';
 import { FleetLedgerStack, type FleetLedgerStackProps } from '../../infra/FleetLedgerStack.js';
 import { namespace } from '../collect/fixtures.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
@@ -43,7 +45,8 @@ describe('the ledger bucket', () => {
   it('locks every object version for the retention period, versioned, encrypted, private and TLS-only', () => {
     const template = synthesize({ ledger: { objectLockMode: 'COMPLIANCE', retentionDays: 30 } });
 
-    template.resourceCountIs('AWS::S3::Bucket', 1);
+    // The ledger bucket, its access logs bucket and the run-state bucket.
+    template.resourceCountIs('AWS::S3::Bucket', 3);
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -55,7 +58,15 @@ describe('the ledger bucket', () => {
         },
         VersioningConfiguration: { Status: 'Enabled' },
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerEncryptionKey'), 'Arn'] },
+              },
+            },
+          ],
         },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
@@ -102,13 +113,42 @@ describe('the ledger bucket', () => {
   });
 });
 
-describe('the functions and their schedules', () => {
-  it('runs both handlers on Node.js 24 on arm64 with the ledger, fleet file and time zone in the environment', () => {
-    const template = synthesize({ timeZone: 'Europe/Berlin' });
+const EMAIL = { sender: 'fleetledger@audit.example.com', recipients: ['secops@example.com'] };
 
-    template.resourceCountIs('AWS::Lambda::Function', 2);
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    for (const fn of functions) {
+/** The state machine's definition, its CloudFormation references replaced by their logical ids. */
+function definitionOf(template: Template): {
+  StartAt: string;
+  TimeoutSeconds: number;
+  States: Record<string, Record<string, unknown>>;
+} {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = machine!['Properties'].DefinitionString['Fn::Join'][1] as unknown[];
+  const text = parts
+    .map((part) =>
+      typeof part === 'string'
+        ? part
+        : (((part as Record<string, unknown>)['Ref'] as string | undefined) ??
+          ((part as Record<string, string[]>)['Fn::GetAtt']?.[0] as string)),
+    )
+    .join('');
+  return JSON.parse(text);
+}
+
+const functionIds = (template: Template) =>
+  Object.keys(template.findResources('AWS::Lambda::Function')).map((id) => id.replace(/Function[0-9A-F]{8}$/, ''));
+
+describe('the functions', () => {
+  it('are the state machine steps, on Node.js 24 on arm64, with the ledger, fleet file and time zone in the environment', () => {
+    const template = synthesize({ timeZone: 'Europe/Berlin', email: EMAIL });
+
+    expect(functionIds(template).sort()).toEqual([
+      'RunsDeliver',
+      'RunsFinishRun',
+      'RunsOpenRun',
+      'RunsReportPeriod',
+      'RunsSnapshotCluster',
+    ]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       expect(fn['Properties']).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -126,51 +166,46 @@ describe('the functions and their schedules', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FLEETLEDGER_TEMPLATES_DIR: '/var/task/templates' }) },
     });
-  });
-
-  it('snapshots daily at 05:00 and reports the week just ended on Mondays at 06:00 in the stack time zone, retrying twice', () => {
-    const template = synthesize({ timeZone: 'Europe/Berlin' });
-
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
-    for (const [expression, input] of [
-      ['cron(0 5 * * ? *)', '{}'],
-      ['cron(0 6 ? * MON *)', '{"period":"previous"}'],
-    ]) {
-      template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: expression,
-        ScheduleExpressionTimezone: 'Europe/Berlin',
-        State: 'ENABLED',
-        Target: Match.objectLike({
-          Input: input,
-          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DISTRIBUTED_MAP_ABOVE: '40',
+          RUN_STATE: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^RunsRunState') }, '/items']] },
         }),
-      });
-    }
+      },
+    });
   });
 
-  it('refuses an unknown time zone, an hour out of range, bad addresses and oversized functions', () => {
+  it('deliver e-mail only when recipients are set', () => {
+    expect(functionIds(synthesize())).not.toContain('RunsDeliver');
+    expect(synthesize().findResources('AWS::SES::EmailIdentity')).toEqual({});
+  });
+
+  it('refuses an hour out of range, bad addresses, a bad concurrency and oversized functions', () => {
     expect(() => synthesize({ timeZone: 'Mars/Olympus' })).toThrow(
       'FleetLedger: timeZone must be an IANA time zone such as Europe/Berlin or UTC, got "Mars/Olympus"',
     );
     const stack = new Stack(new App({ context: NO_BUNDLING }), 'Checks');
     const ledger = new LedgerBucket(stack, 'Ledger');
-    expect(() => new ReportSchedule(stack, 'Late', { ledger, timeZone: TimeZone.ETC_UTC, hour: 24 })).toThrow(
-      'Checks/Late: hour must be a whole hour from 0 to 23, got 24',
-    );
+    expect(
+      () => new RunSchedules(stack, 'Late', { stateMachine: {} as never, timeZone: TimeZone.ETC_UTC, reportHour: 24 }),
+    ).toThrow('Checks/Late: reportHour must be a whole hour from 0 to 23, got 24');
     expect(
       () =>
-        new ReportSchedule(stack, 'Mail', {
-          ledger,
-          timeZone: TimeZone.ETC_UTC,
-          email: { sender: 'nobody', recipients: [] },
-        }),
+        new RunStateMachine(stack, 'Mail', { ledger, timeZone: 'UTC', email: { sender: 'nobody', recipients: [] } }),
     ).toThrow(
       'Checks/Mail: email.sender is not an e-mail address: "nobody"; email.recipients must name at least one address',
     );
+    expect(() => new RunStateMachine(stack, 'Wide', { ledger, timeZone: 'UTC', maxConcurrency: 0 })).toThrow(
+      'Checks/Wide: maxConcurrency must be a whole number from 1 to 1000, got 0',
+    );
+    expect(
+      () => new RunStateMachine(stack, 'Eks', { ledger, timeZone: 'UTC', eksClusterArns: ['arn:aws:eks:prod'] }),
+    ).toThrow('Checks/Eks: eksClusterArns: not an EKS cluster ARN: "arn:aws:eks:prod"');
     expect(
       () =>
         new HandlerFunction(stack, 'Slow', {
-          entryFile: 'snapshotHandler.ts',
+          entryFile: 'openRunHandler.ts',
           environment: {},
           timeout: Duration.minutes(20),
         }),
@@ -178,107 +213,245 @@ describe('the functions and their schedules', () => {
   });
 });
 
+describe('the state machine', () => {
+  const template = synthesize({ email: EMAIL });
+  const definition = definitionOf(template);
+  const states = definition.States;
+
+  it('opens the run, chooses the Map by fleet size, finishes, then reports and delivers on request', () => {
+    expect(definition.StartAt).toBe('OpenRun');
+    expect(definition.TimeoutSeconds).toBe(7200);
+    expect(states['OpenRun']).toMatchObject({ Type: 'Task', ResultPath: '$', Next: 'FleetSize' });
+    expect(states['FleetSize']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.items', IsNull: false, Next: 'EachClusterDistributed' }],
+      Default: 'EachCluster',
+    });
+    expect(states['EachCluster']).toMatchObject({
+      Next: 'FinishRun',
+      ResultPath: '$.results',
+      ItemsPath: '$.clusters',
+    });
+    expect(states['EachClusterDistributed']).toMatchObject({ Next: 'FinishRun', ResultPath: '$.resultWriter' });
+    expect(states['FinishRun']).toMatchObject({ ResultPath: '$.finished', Next: 'Report?' });
+    expect(states['Report?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.request.report', BooleanEquals: true, Next: 'ReportPeriod' }],
+      Default: 'Done',
+    });
+    expect(states['ReportPeriod']).toMatchObject({
+      Parameters: { 'run.$': '$.run', 'period.$': '$.request.period', 'backfill.$': '$.request.backfill' },
+      Next: 'Deliver',
+    });
+    expect(states['Deliver']).toMatchObject({ Parameters: { 'period.$': '$.report.period' }, Next: 'Done' });
+  });
+
+  it('snapshots each cluster with bounded concurrency, retried with backoff, a failure recorded and never fatal', () => {
+    for (const [map, prefix] of [
+      ['EachCluster', 'Inline'],
+      ['EachClusterDistributed', 'Distributed'],
+    ] as const) {
+      const state = states[map] as {
+        MaxConcurrency: number;
+        ItemSelector: unknown;
+        ItemProcessor: { States: Record<string, { Retry: unknown[]; Catch: unknown[] }> };
+      };
+      expect(state.MaxConcurrency).toBe(10);
+      expect(state.ItemSelector).toEqual({ 'run.$': '$.run', 'cluster.$': '$$.Map.Item.Value.cluster' });
+      const snapshot = state.ItemProcessor.States[`${prefix}Snapshot`];
+      expect(snapshot!.Retry).toContainEqual({
+        ErrorEquals: ['States.ALL'],
+        IntervalSeconds: 5,
+        MaxAttempts: 3,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      });
+      expect(snapshot!.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${prefix}Failed` },
+      ]);
+      expect(state.ItemProcessor.States[`${prefix}Failed`]).toEqual({
+        Type: 'Pass',
+        Parameters: {
+          'cluster.$': '$.cluster',
+          'error.$': "States.Format('{}: {}', $.failure.Error, $.failure.Cause)",
+        },
+        End: true,
+      });
+    }
+  });
+
+  it('keeps the Distributed Map items and results in the run-state bucket, which forgets them after a week', () => {
+    expect(states['EachClusterDistributed']).toMatchObject({
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
+      ItemReader: {
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { Bucket: expect.stringMatching(/^RunsRunState/), 'Key.$': '$.items.key' },
+      },
+      ResultWriter: { Parameters: { Bucket: expect.stringMatching(/^RunsRunState/), Prefix: 'results' } },
+      ResultSelector: { 'Bucket.$': '$.ResultWriterDetails.Bucket', 'Key.$': '$.ResultWriterDetails.Key' },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 7, Status: 'Enabled' }] },
+    });
+  });
+
+  it('hands a failed delivery to the dead-letter queue and fails the execution, after retries', () => {
+    expect(states['Deliver']).toMatchObject({
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'DeadLetter' }],
+    });
+    expect(states['DeadLetter']).toMatchObject({
+      Parameters: { QueueUrl: expect.stringMatching(/^RunsDeadLetters/), 'MessageBody.$': '$' },
+      Next: 'DeliveryFailed',
+    });
+    expect(states['DeliveryFailed']).toMatchObject({ Type: 'Fail', Error: 'DeliveryFailed' });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+  });
+
+  it('logs every execution event (without execution data) and traces with X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+  });
+});
+
+describe('the schedules', () => {
+  it('start a snapshot run daily at 05:00 and a reporting run on Mondays at 06:00 in the stack time zone, retrying twice', () => {
+    const template = synthesize({ timeZone: 'Europe/Berlin' });
+
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    for (const [expression, input] of [
+      ['cron(0 5 * * ? *)', '{}'],
+      ['cron(0 6 ? * MON *)', '{"report":true,"period":"previous"}'],
+    ]) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        State: 'ENABLED',
+        Target: Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('^RunsStateMachine') },
+          Input: input,
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        }),
+      });
+    }
+  });
+});
+
 describe('least privilege', () => {
   const template = synthesize({
-    email: { sender: 'fleetledger@audit.example.com', recipients: ['secops@example.com'] },
+    email: EMAIL,
+    eksClusterArns: ['arn:aws:eks:eu-central-1:123456789012:cluster/prod-east'],
   });
-  const snapshot = statementsOf(template, 'SnapshotsHandler');
-  const report = statementsOf(template, 'ReportsHandler');
   const bucketArn = { 'Fn::GetAtt': [expect.stringMatching(/^LedgerBucket/), 'Arn'] };
   const objects = (prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}/*`]] });
+  const ledgerWriter = [
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'kms:GetPublicKey',
+    'kms:Sign',
+    's3:GetObject',
+    's3:ListBucket',
+    's3:PutObject',
+  ];
 
-  it('lets the snapshot function list the bucket, read the ledger and config, write the ledger and describe EKS clusters', () => {
-    expect(actionsOf(snapshot)).toEqual([
-      'eks:DescribeCluster',
-      'kms:GetPublicKey',
-      'kms:Sign',
-      's3:GetObject',
-      's3:ListBucket',
-      's3:PutObject',
-    ]);
-    const byAction = (action: string) => snapshot.find((s) => s.Action === action)?.Resource;
+  it('lets the cluster step read and write the ledger and describe only the given EKS clusters', () => {
+    const cluster = statementsOf(template, 'RunsSnapshotClusterFunction');
+    expect(actionsOf(cluster)).toEqual([...ledgerWriter, 'eks:DescribeCluster'].sort());
+    const byAction = (action: string) => cluster.find((s) => s.Action === action)?.Resource;
     expect(byAction('s3:ListBucket')).toEqual(bucketArn);
-    expect(byAction('s3:GetObject')).toHaveLength(2);
     expect(byAction('s3:GetObject')).toEqual(expect.arrayContaining([objects('config'), objects('ledger')]));
     expect(byAction('s3:PutObject')).toEqual(objects('ledger'));
-    expect(byAction('eks:DescribeCluster')).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':eks:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          ':cluster/*',
-        ],
+    expect(byAction('eks:DescribeCluster')).toBe('arn:aws:eks:eu-central-1:123456789012:cluster/prod-east');
+  });
+
+  it('gives the cluster step an EKS access entry with the read-only view policy on each given cluster', () => {
+    template.resourceCountIs('AWS::EKS::AccessEntry', 1);
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      ClusterName: 'prod-east',
+      Type: 'STANDARD',
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RunsSnapshotClusterFunctionServiceRole'), 'Arn'] },
+      AccessPolicies: [
+        {
+          AccessScope: { Type: 'cluster' },
+          PolicyArn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy'],
+            ],
+          },
+        },
       ],
     });
   });
 
-  it('lets the report function do the same on S3 and send e-mail only from the sender identity', () => {
-    expect(actionsOf(report)).toEqual([
-      'kms:GetPublicKey',
-      'kms:Sign',
+  it('lets only the deliver step send e-mail, from the SES identity, and read (not write) the ledger', () => {
+    const deliver = statementsOf(template, 'RunsDeliverFunction');
+    expect(actionsOf(deliver)).toEqual([
+      'kms:Decrypt',
       's3:GetObject',
       's3:ListBucket',
-      's3:PutObject',
       'ses:SendEmail',
+      'ses:SendRawEmail',
     ]);
-    expect(report).toContainEqual(
-      expect.objectContaining({
-        Action: 'ses:SendEmail',
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':ses:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':identity/audit.example.com',
-            ],
-          ],
-        },
-        Condition: { StringEquals: { 'ses:FromAddress': 'fleetledger@audit.example.com' } },
-      }),
-    );
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'fleetledger@audit.example.com' });
+    for (const step of ['RunsOpenRun', 'RunsSnapshotCluster', 'RunsFinishRun', 'RunsReportPeriod']) {
+      expect(actionsOf(statementsOf(template, `${step}Function`)).filter((a) => a.startsWith('ses:'))).toEqual([]);
+    }
   });
 
-  it('grants no S3 action on every resource, and no delete or retention change anywhere', () => {
-    const all = [...snapshot, ...report];
-    for (const statement of all.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')))) {
-      expect([statement.Resource].flat()).not.toContain('*');
+  it('lets the open and finish steps use the run-state bucket, and the report step only the ledger', () => {
+    expect(actionsOf(statementsOf(template, 'RunsReportPeriodFunction'))).toEqual(ledgerWriter);
+    const open = statementsOf(template, 'RunsOpenRunFunction');
+    const finish = statementsOf(template, 'RunsFinishRunFunction');
+    const runState = (path: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^RunsRunState/), 'Arn'] }, path]],
+    });
+    expect(open).toContainEqual({ Effect: 'Allow', Action: 's3:PutObject', Resource: runState('/items/*') });
+    expect(finish).toContainEqual({ Effect: 'Allow', Action: 's3:GetObject', Resource: runState('/results/*') });
+  });
+
+  it('grants no action on every resource, and no delete or retention change on the ledger', () => {
+    const all = statementsOf(template, 'Runs');
+    for (const statement of all) {
+      const actions = actionsOf([statement]);
+      if (actions.some((a) => a.startsWith('s3:') || a.startsWith('kms:') || a.startsWith('ses:'))) {
+        expect([statement.Resource].flat()).not.toContain('*');
+      }
     }
-    expect(actionsOf(all).filter((a) => /Delete|Retention|LegalHold|\*/.test(a))).toEqual([]);
+    expect(actionsOf(all).filter((a) => /Retention|LegalHold|^\*$/.test(a))).toEqual([]);
+    expect(actionsOf(all).filter((a) => /^s3:.*Delete/.test(a))).toEqual([]);
   });
 });
 
 describe('the signing key', () => {
-  const template = synthesize();
+  const template = synthesize({ email: EMAIL });
   const keyArn = { 'Fn::GetAtt': [expect.stringMatching(/^SigningKey/), 'Arn'] };
   const roleArn = (prefix: string) => ({
-    'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}HandlerFunctionServiceRole`)), 'Arn'],
+    'Fn::GetAtt': [expect.stringMatching(new RegExp(`^Runs${prefix}FunctionServiceRole`)), 'Arn'],
   });
+  const writers = ['OpenRun', 'SnapshotCluster', 'FinishRun', 'ReportPeriod'];
 
-  it('is an ECC_NIST_P256 KMS key for signing, kept when the stack goes, named in both functions as kms:<ARN>', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
+  it('is an ECC_NIST_P256 KMS key for signing, kept when the stack goes, named in every writing step as kms:<ARN>', () => {
     template.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
     });
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-      expect(fn['Properties'].Environment.Variables.FLEETLEDGER_SIGNING_KEY).toEqual({
-        'Fn::Join': ['', ['kms:', keyArn]],
-      });
-    }
+    const signing = Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, fn]) => [
+      id.replace(/Function[0-9A-F]{8}$/, ''),
+      fn['Properties'].Environment.Variables.FLEETLEDGER_SIGNING_KEY ?? null,
+    ]);
+    expect(Object.fromEntries(signing)).toEqual({
+      ...Object.fromEntries(writers.map((w) => [`Runs${w}`, { 'Fn::Join': ['', ['kms:', keyArn]] }])),
+      RunsDeliver: null,
+    });
     expect(template.toJSON()['Outputs'].SigningKeyArn.Value).toEqual(keyArn);
   });
 
-  it('lets only the two writing functions sign: their roles alone get kms:Sign, and the key policy denies it to anyone else', () => {
+  it('lets only the writing steps sign: their roles alone get kms:Sign, and the key policy denies it to anyone else', () => {
     const signing = Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
       (
         policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }
@@ -286,18 +459,15 @@ describe('the signing key', () => {
         (statement) => [id.replace(/FunctionServiceRoleDefaultPolicy.*$/, ''), statement.Action, statement.Resource],
       ),
     );
-    expect(signing).toEqual([
-      ['SnapshotsHandler', ['kms:Sign', 'kms:GetPublicKey'], keyArn],
-      ['ReportsHandler', ['kms:Sign', 'kms:GetPublicKey'], keyArn],
-    ]);
-    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(signing).toEqual(writers.map((w) => [`Runs${w}`, ['kms:Sign', 'kms:GetPublicKey'], keyArn]));
+    const [key] = Object.values(template.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }));
     expect(key!['Properties'].KeyPolicy.Statement).toContainEqual({
       Sid: 'OnlyTheLedgerWritersSign',
       Effect: 'Deny',
       Principal: { AWS: '*' },
       Action: 'kms:Sign',
       Resource: '*',
-      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn('Snapshots'), roleArn('Reports')] } },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': writers.map(roleArn) } },
     });
   });
 });
@@ -312,7 +482,7 @@ describe('the bundled handlers', () => {
     for (const dir of [outdir, taskRoot]) if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('bundles both handlers with esbuild, templates shipped, and they run from outside the repository', async () => {
+  it('bundles the steps with esbuild, templates shipped, and they run a whole execution from outside the repository', async () => {
     outdir = await mkdtemp(join(tmpdir(), 'cdk-out-'));
     const app = new App({ outdir });
     const template = Template.fromStack(new FleetLedgerStack(app, 'FleetLedger', { timeZone: 'Europe/Berlin' }));
@@ -320,20 +490,17 @@ describe('the bundled handlers', () => {
 
     // Lambda unpacks the asset into /var/task; here a fresh directory with no package.json above it.
     taskRoot = await mkdtemp(join(tmpdir(), 'var-task-'));
-    const environmentOf = (logicalIdPrefix: string) => {
+    const functionOf = async (step: string) => {
       const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
-        id.startsWith(logicalIdPrefix),
+        id.startsWith(`Runs${step}Function`),
       );
       const properties = fn![1]['Properties'];
-      return {
-        asset: String(properties.Code.S3Key).replace(/\.zip$/, ''),
-        variables: properties.Environment.Variables,
-      };
+      const root = join(taskRoot!, step);
+      await cp(join(outdir!, `asset.${String(properties.Code.S3Key).replace(/\.zip$/, '')}`), root, {
+        recursive: true,
+      });
+      return { root, variables: properties.Environment.Variables as Record<string, unknown> };
     };
-    const snapshotFn = environmentOf('SnapshotsHandler');
-    const reportFn = environmentOf('ReportsHandler');
-    await cp(join(outdir, `asset.${snapshotFn.asset}`), join(taskRoot, 'snapshot'), { recursive: true });
-    await cp(join(outdir, `asset.${reportFn.asset}`), join(taskRoot, 'report'), { recursive: true });
 
     const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
     const fleet = await startSimulatedFleet([{ name: 'prod-east', objects: [namespace('payments')] }]);
@@ -349,20 +516,20 @@ describe('the bundled handlers', () => {
     );
     client.destroy();
 
-    const invoke = async (name: 'snapshot' | 'report', fn: typeof snapshotFn, now: string) => {
-      const root = join(taskRoot!, name);
+    const invoke = async (step: string, event: unknown) => {
+      const fn = await functionOf(step);
       const literal = Object.fromEntries(
-        Object.entries(fn.variables as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+        Object.entries(fn.variables).filter(([, v]) => typeof v === 'string'),
       ) as Record<string, string>;
       const { stdout } = await promisify(execFile)(
         process.execPath,
         [
           '--input-type=module',
           '-e',
-          `const { handler } = await import('./index.mjs'); console.log(JSON.stringify(await handler({ now: '${now}' })));`,
+          `const { handler } = await import('./index.mjs'); console.log(JSON.stringify(await handler(${JSON.stringify(event)})));`,
         ],
         {
-          cwd: root,
+          cwd: fn.root,
           env: {
             PATH: process.env['PATH'] ?? '',
             ...s3!.environment,
@@ -370,27 +537,30 @@ describe('the bundled handlers', () => {
             LEDGER: `s3://${s3!.bucket}/ledger`,
             FLEET_FILE: `s3://${s3!.bucket}/config/fleet.yaml`,
             S3_ENDPOINT: s3!.endpoint,
-            LAMBDA_TASK_ROOT: root,
-            ...(literal['FLEETLEDGER_TEMPLATES_DIR'] ? { FLEETLEDGER_TEMPLATES_DIR: join(root, 'templates') } : {}),
+            LAMBDA_TASK_ROOT: fn.root,
+            ...(literal['FLEETLEDGER_TEMPLATES_DIR'] ? { FLEETLEDGER_TEMPLATES_DIR: join(fn.root, 'templates') } : {}),
           },
         },
       );
       return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     };
 
-    const snapshotRun = await invoke('snapshot', snapshotFn, '2026-11-23T04:00:00Z');
-    expect(snapshotRun['counts']).toEqual({ ok: 1, partial: 0, unreachable: 0 });
-    const reportRun = await invoke('report', reportFn, '2026-11-23T05:00:00Z');
-    expect(reportRun).toMatchObject({ period: '2026-W48', gaps: 0, email: null });
+    const opened = await invoke('OpenRun', { now: '2026-11-23T04:00:00Z', report: true });
+    expect(opened['clusters']).toEqual([{ cluster: 'prod-east' }]);
+    const result = await invoke('SnapshotCluster', { run: opened['run'], cluster: 'prod-east' });
+    expect(result['status']).toBe('ok');
+    const finished = await invoke('FinishRun', { ...opened, results: [result] });
+    expect(finished['counts']).toEqual({ ok: 1, partial: 0, unreachable: 0, failed: 0 });
+    const reportRun = await invoke('ReportPeriod', { run: opened['run'], period: null, backfill: false });
+    expect(reportRun).toMatchObject({ period: '2026-W48', gaps: 0 });
     const html = Buffer.from(await s3.store('ledger').get(`${String(reportRun['reportFolder'])}report.html`)).toString(
       'utf8',
     );
     expect(html).toContain('prod-east');
-    const manifest = await s3.store('ledger').list('manifests/');
-    expect(manifest.length).toBeGreaterThanOrEqual(2);
+    expect(await s3.store('ledger').list('manifests/')).toHaveLength(2);
     const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;
     };
-    expect(snapshotFn.variables['FLEETLEDGER_BUNDLED_VERSION']).toBe(version);
-  }, 120_000);
+    expect((await functionOf('OpenRun')).variables['FLEETLEDGER_BUNDLED_VERSION']).toBe(version);
+  }, 240_000);
 });

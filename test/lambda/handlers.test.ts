@@ -1,5 +1,6 @@
 /**
- * The Lambda handlers, as deployed minus the bundling: a real simulated fleet over HTTPS (reached
+ * The Lambda handlers, as deployed minus the bundling (the state machine's steps called as it
+ * calls them, the Map inline: test/support/stateMachineRun.ts): a real simulated fleet over HTTPS (reached
  * through a kubeconfig fleet file stored in S3), a real S3 server (s3rver) as the ledger, and SES
  * mocked at the SDK boundary (SendEmailCommand), whose raw MIME message is parsed.
  *
@@ -24,13 +25,16 @@ import { ReportDocument } from '../../src/report/schema.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
 import { namespace } from '../collect/fixtures.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
+import { importStepHandlers, runExecution, type StepHandlers } from '../support/stateMachineRun.js';
 
 const ses = mockClient(SESv2Client);
 let s3: RunningS3rver;
 let fleet: RunningFleet;
 let bundleRoot: string;
-let snapshotHandler: typeof import('../../lambda/snapshotHandler.js').handler;
-let reportHandler: typeof import('../../lambda/reportHandler.js').handler;
+let steps: StepHandlers;
+let reportHandler: StepHandlers['report'];
+const snapshotRun = async (input: Record<string, unknown>) =>
+  (await runExecution(steps, input, { email: false })).finished;
 const savedEnvironment = { ...process.env };
 
 const FLEET_KEY = 'config/fleet.yaml';
@@ -68,8 +72,8 @@ beforeAll(async () => {
     SENDER: 'fleetledger@example.com',
     FLEETLEDGER_LOG_LEVEL: 'error',
   });
-  ({ handler: snapshotHandler } = await import('../../lambda/snapshotHandler.js'));
-  ({ handler: reportHandler } = await import('../../lambda/reportHandler.js'));
+  steps = await importStepHandlers();
+  reportHandler = steps.report;
 });
 
 afterAll(async () => {
@@ -91,30 +95,39 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
   });
 
   it('stores one snapshot per cluster of the fleet file in S3 and a run manifest', async () => {
-    const summary = await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
+    const execution = await runExecution(steps, { now: '2026-11-23T04:00:00Z' }, { email: false });
 
-    expect(summary.counts).toEqual({ ok: 2, partial: 0, unreachable: 0 });
-    expect(summary.clusters.map((c) => [c.cluster, c.status])).toEqual([
+    expect(execution.opened.items).toBeNull();
+    expect(execution.finished.counts).toEqual({ ok: 2, partial: 0, unreachable: 0, failed: 0 });
+    expect(execution.results.map((c) => [c.cluster, 'status' in c ? c.status : c.error])).toEqual([
       ['prod-east', 'ok'],
       ['prod-west', 'ok'],
     ]);
     const stored = (await s3.store('ledger').list('snapshots/')).map((o) => o.key);
-    expect(stored.sort()).toEqual(summary.clusters.map((c) => c.key).sort());
+    expect(stored.sort()).toEqual(execution.results.map((c) => ('written' in c ? c.written?.key : null)).sort());
     expect(stored.every((key) => /^snapshots\/cluster=prod-(east|west)\/date=2026-11-23\//.test(key))).toBe(true);
-    expect(await s3.store('ledger').head(summary.manifest!)).not.toBeNull();
+    expect(await s3.store('ledger').head(execution.finished.manifest)).not.toBeNull();
   });
 
   it('stores the report of the week and e-mails it through SES to the recipients with presigned links', async () => {
     // Prepare: the week's snapshots (Monday 04:00 UTC is in 2026-W48 in Berlin too)
-    await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
+    await snapshotRun({ now: '2026-11-23T04:00:00Z' });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
 
     const summary = await reportHandler({ now: '2026-11-23T05:00:00Z' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    const delivered = await steps.deliver({ period: summary.period });
 
     expect(summary.period).toBe('2026-W48');
     expect(summary.gaps).toBe(0);
     // nodemailer's SES transport reports no per-recipient outcome: SES accepts or fails the whole message.
-    expect(summary.email).toEqual({ messageId: expect.stringContaining('ses-message-1'), accepted: [], rejected: [] });
+    expect(delivered).toEqual({
+      messageId: expect.stringContaining('ses-message-1'),
+      accepted: [],
+      rejected: [],
+      period: '2026-W48',
+      reportFolder: summary.reportFolder,
+    });
     const reportJson = await s3.store('ledger').get(`${summary.reportFolder}report.json`);
     const doc = ReportDocument.parse(JSON.parse(Buffer.from(reportJson).toString('utf8')));
     expect(doc.timeZone).toBe('Europe/Berlin');
@@ -144,18 +157,17 @@ describe('the snapshot and report handlers over a real fleet and S3 ledger', () 
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-2' });
     // A period without snapshots is no report: give W47 one, after the fact (a backfill: the ledger
     // refuses runs earlier than its newest one otherwise).
-    await snapshotHandler({ now: '2026-11-18T04:00:00Z', backfill: true });
+    await snapshotRun({ now: '2026-11-18T04:00:00Z', backfill: true });
 
     const summary = await reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W47' });
 
     expect(summary.period).toBe('2026-W47');
     expect(summary.reportFolder).toMatch(/^reports\/(period=)?2026-W47\//);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
   it('stores and sends nothing for a period without any snapshot, and fails naming the period', async () => {
     // Prepare: a ledger with snapshots, none of them in 2026-W40
-    await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
+    await snapshotRun({ now: '2026-11-23T04:00:00Z' });
     const before = (await s3.store('ledger').list('')).map((o) => o.key).sort();
 
     const outcome = reportHandler({ now: '2026-11-25T09:00:00Z', period: '2026-W40' });
@@ -195,6 +207,9 @@ describe('handler configuration', () => {
       timeZone: 'UTC',
       email: null,
       signingKey: null,
+      smtpUrl: null,
+      runState: null,
+      distributedMapAbove: 40,
     });
   });
 

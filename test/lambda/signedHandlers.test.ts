@@ -14,6 +14,7 @@ import { namespace } from '../collect/fixtures.js';
 import { answerWithLocalKey, KMS_KEY_ARN } from '../support/kmsWithLocalKey.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 import { type TestKeyPair, testKeyPair } from '../support/signedLedger.js';
+import { importStepHandlers, runExecution } from '../support/stateMachineRun.js';
 
 const kms = mockClient(KMSClient);
 let s3: RunningS3rver;
@@ -55,20 +56,19 @@ afterAll(async () => {
 
 describe('the handlers with FLEETLEDGER_SIGNING_KEY=kms:<key ARN>', () => {
   it('sign every run through kms:Sign: the ledger verifies with the public key, and the report names its head and key', async () => {
-    const { handler: snapshotHandler } = await import('../../lambda/snapshotHandler.js');
-    const { handler: reportHandler } = await import('../../lambda/reportHandler.js');
+    const steps = await importStepHandlers();
 
-    const snapshot = await snapshotHandler({ now: '2026-11-23T04:00:00Z' });
-    const report = await reportHandler({ now: '2026-11-23T05:00:00Z' });
+    const snapshot = (await runExecution(steps, { now: '2026-11-23T04:00:00Z' }, { email: false })).finished;
+    const report = await steps.report({ now: '2026-11-23T05:00:00Z' });
     const verified = await verifyLedger(s3.store('ledger'), { publicKey: keys.key });
 
-    expect(snapshot.signingKey).toBe(keys.key.keyId);
     expect(report.signingKey).toBe(keys.key.keyId);
     expect(report.ledgerHead).toEqual({ manifest: snapshot.manifest, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(verified.problems).toEqual([]);
     expect(verified.signatures).toEqual({ checkedWith: keys.key.keyId, signedManifests: 2 });
-    // Each run signs its opening and its manifest; the key's public half is read once per container.
+    // Each run signs its opening and its manifest; the key's public half is read once per container
+    // (here one module per step: open, cluster, finish, report).
     expect(kms.commandCalls(SignCommand)).toHaveLength(4);
-    expect(kms.commandCalls(GetPublicKeyCommand).length).toBeLessThanOrEqual(2);
+    expect(kms.commandCalls(GetPublicKeyCommand).length).toBeLessThanOrEqual(4);
   });
 });

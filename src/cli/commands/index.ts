@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { register as registerDemo } from './demo.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
+import { register as registerExport } from './export.js';
+import { register as registerInvoke } from './invoke.js';
 import { register as registerKeygen } from './keygen.js';
 import { register as registerReport } from './report.js';
 import { register as registerRules } from './rules.js';
@@ -9,6 +11,7 @@ import { register as registerRun } from './run.js';
 import { register as registerShare } from './share.js';
 import { register as registerSimulate } from './simulate.js';
 import { register as registerSnapshot } from './snapshot.js';
+import { register as registerStatus } from './status.js';
 import { register as registerVerify } from './verify.js';
 
 /** What a command reports back to main(): its exit status (see EXIT in main.ts). */
@@ -29,4 +32,7 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerSimulate,
   registerDemo,
   registerKeygen,
+  registerExport,
+  registerInvoke,
+  registerStatus,
 ];

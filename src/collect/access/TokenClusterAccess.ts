@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type ClusterAccess, ClusterAccessError } from './clusterAccess.js';
+import { type SecretReader, SecretsManagerReader } from './secretTokens.js';
 
 export interface TokenClusterAccessProps {
   readonly clusterName: string;
@@ -13,9 +14,13 @@ export interface TokenClusterAccessProps {
   readonly tokenEnv: string | null;
   /** File holding the bearer token (e.g. a projected service account token). */
   readonly tokenFile: string | null;
+  /** Secrets Manager secret (ARN or name) holding the bearer token. */
+  readonly tokenSecret?: string | null;
+  /** @default Secrets Manager through the standard AWS configuration */
+  readonly secrets?: SecretReader;
 }
 
-/** An API server URL plus a bearer token from the environment or a file. TLS is always verified. */
+/** An API server URL plus a bearer token from the environment, a file or a secret. TLS is always verified. */
 export class TokenClusterAccess implements ClusterAccess {
   constructor(private readonly props: TokenClusterAccessProps) {}
 
@@ -37,7 +42,7 @@ export class TokenClusterAccess implements ClusterAccess {
   }
 
   private async token(): Promise<string> {
-    const { tokenEnv, tokenFile } = this.props;
+    const { tokenEnv, tokenFile, tokenSecret } = this.props;
     if (tokenEnv) {
       const token = process.env[tokenEnv]?.trim();
       if (!token) throw new ClusterAccessError(`the environment variable ${tokenEnv} holds no token`);
@@ -48,6 +53,7 @@ export class TokenClusterAccess implements ClusterAccess {
       if (!token) throw new ClusterAccessError(`the token file ${tokenFile} is missing or empty`);
       return token;
     }
-    throw new ClusterAccessError('no token source (tokenEnv or tokenFile)');
+    if (tokenSecret) return (this.props.secrets ?? new SecretsManagerReader()).readSecret(tokenSecret);
+    throw new ClusterAccessError('no token source (tokenEnv, tokenFile or tokenSecret)');
   }
 }

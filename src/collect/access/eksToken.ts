@@ -5,6 +5,7 @@
  * prefixed with `k8s-aws-v1.`.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { partition } from '@aws-sdk/core/client';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -21,9 +22,13 @@ export interface EksTokenRequest {
   readonly signingDate?: Date;
 }
 
-/** The regional STS endpoint host, e.g. sts.eu-west-1.amazonaws.com (.com.cn in China). */
+/**
+ * The regional STS endpoint host, from the SDK's own partition table: sts.eu-west-1.amazonaws.com,
+ * sts.cn-north-1.amazonaws.com.cn, sts.us-iso-east-1.c2s.ic.gov, sts.eusc-de-east-1.amazonaws.eu ...
+ * (EKS checks the token's host against its own partition's STS).
+ */
 export function stsHostname(region: string): string {
-  return `sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+  return `sts.${region}.${partition(region).dnsSuffix}`;
 }
 
 /**

@@ -1,0 +1,88 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Command } from 'commander';
+import { isoUtc, resolveNow } from '../../core/clock.js';
+import { ConfigError } from '../../core/errors.js';
+import { executionInput, findDeployedStack, startRun, waitForRun } from '../../deploy/deployedRuns.js';
+import { openStore } from '../../ledger/open.js';
+import { parseExpiry, requireS3Store, shareObjects } from '../../ledger/share.js';
+import { EXIT } from '../exit.js';
+import type { RunState } from './index.js';
+
+interface InvokeFlags {
+  stack: string;
+  period?: string;
+  wait?: boolean;
+  format: string;
+  pollInterval: string;
+  expires: string;
+}
+
+/** `fleetledger invoke`: runs the deployed state machine now (optionally waiting for its report). */
+export function register(program: Command, run: RunState): void {
+  program
+    .command('invoke')
+    .description('Start a run of the deployed stack now: snapshots, and with --period the report and its e-mail')
+    .option('--stack <name>', 'the CloudFormation stack (npx cdk deploy)', 'FleetLedger')
+    .option('--period <period>', 'also report this ISO week (2026-W48, current or previous) and e-mail it')
+    .option('--wait', 'wait for the run to end, then print the report location and a presigned link')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--poll-interval <seconds>', 'how often --wait asks for the run status', '5')
+    .option('--expires <duration>', 'how long the report link works: 900s, 30m, 12h, 7d', '7d')
+    .action(async (flags: InvokeFlags) => {
+      if (flags.format !== 'text' && flags.format !== 'json') {
+        throw new ConfigError(`--format: expected text or json, got "${flags.format}"`);
+      }
+      const pollSeconds = Number(flags.pollInterval);
+      if (!Number.isFinite(pollSeconds) || pollSeconds < 0) {
+        throw new ConfigError(`--poll-interval: expected a number of seconds, got "${flags.pollInterval}"`);
+      }
+      const expiresInSeconds = parseExpiry(flags.expires);
+      const input = executionInput(flags.period ?? null);
+      const sfn = new SFNClient({});
+      const stack = await findDeployedStack(new CloudFormationClient({}), flags.stack);
+      const started = await startRun(sfn, stack, input);
+      const json = flags.format === 'json';
+      if (!json) process.stdout.write(`started ${started.executionArn}\n`);
+      if (!flags.wait) {
+        if (json) process.stdout.write(`${JSON.stringify({ ...started, status: 'RUNNING' })}\n`);
+        return;
+      }
+      const ended = await waitForRun(sfn, started.executionArn, {
+        pollSeconds,
+        onProgress: (elapsed) => process.stderr.write(`running (${elapsed}s)\n`),
+      });
+      let report: { period: string; location: string; link: string; linkExpiresAt: string } | null = null;
+      if (ended.output?.report) {
+        const key = `${ended.output.report.reportFolder}report.html`;
+        const store = requireS3Store(openStore(stack.ledgerLocation));
+        const [shared] = await shareObjects(store, { key, expiresInSeconds, now: resolveNow(undefined) });
+        report = {
+          period: ended.output.report.period,
+          location: `${stack.ledgerLocation}/${key}`,
+          link: shared!.url,
+          linkExpiresAt: isoUtc(shared!.expiresAt),
+        };
+      }
+      if (json) {
+        process.stdout.write(
+          `${JSON.stringify({ ...started, status: ended.status, error: ended.error, counts: ended.output?.finished?.counts ?? null, report })}\n`,
+        );
+      } else {
+        process.stdout.write(`${ended.status}${ended.error ? `: ${ended.error}` : ''}\n`);
+        const counts = ended.output?.finished?.counts;
+        if (counts) {
+          process.stdout.write(
+            `clusters: ${Object.entries(counts)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}\n`,
+          );
+        }
+        if (report)
+          process.stdout.write(
+            `report ${report.period}: ${report.location}\nlink (until ${report.linkExpiresAt}): ${report.link}\n`,
+          );
+      }
+      if (ended.status !== 'SUCCEEDED') run.exitCode = EXIT.failure;
+    });
+}

@@ -1,0 +1,42 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import { findDeployedStack, recentRuns } from '../../deploy/deployedRuns.js';
+import type { RunState } from './index.js';
+
+interface StatusFlags {
+  stack: string;
+  last: string;
+  format: string;
+}
+
+/** `fleetledger status`: the deployed stack's last runs, newest first. */
+export function register(program: Command, _run: RunState): void {
+  program
+    .command('status')
+    .description("Show the deployed stack's last runs, newest first")
+    .option('--stack <name>', 'the CloudFormation stack (npx cdk deploy)', 'FleetLedger')
+    .option('--last <n>', 'how many runs', '10')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (flags: StatusFlags) => {
+      if (flags.format !== 'text' && flags.format !== 'json') {
+        throw new ConfigError(`--format: expected text or json, got "${flags.format}"`);
+      }
+      const last = Number(flags.last);
+      if (!Number.isInteger(last) || last < 1 || last > 1000) {
+        throw new ConfigError(`--last: expected a whole number from 1 to 1000, got "${flags.last}"`);
+      }
+      const stack = await findDeployedStack(new CloudFormationClient({}), flags.stack);
+      const runs = await recentRuns(new SFNClient({}), stack, last);
+      if (flags.format === 'json') {
+        process.stdout.write(`${JSON.stringify({ stack: stack.stackName, ledger: stack.ledgerLocation, runs })}\n`);
+        return;
+      }
+      process.stdout.write(`${stack.stackName}: ledger ${stack.ledgerLocation}\n`);
+      for (const r of runs) {
+        process.stdout.write(`${r.startedAt}  ${r.status.padEnd(9)}  ${r.stoppedAt ?? '-'}  ${r.name}\n`);
+      }
+      if (runs.length === 0) process.stdout.write('no runs yet\n');
+    });
+}
