@@ -15,7 +15,9 @@ export function skippedNamespacesReport(
 ): SkippedNamespaces {
   const disabled = settings.disabled ?? [];
   return {
-    rules: ruleCatalog().filter((rule) => rule.tenantHygiene === true && !disabled.includes(rule.id)).map((rule) => rule.id),
+    rules: ruleCatalog()
+      .filter((rule) => rule.tenantHygiene === true && !disabled.includes(rule.id))
+      .map((rule) => rule.id),
     namespaces:
       snapshot && snapshot.meta.status !== 'unreachable'
         ? skippedNamespacesOf(snapshot, settings).map((skip) => ({ ...skip }))

@@ -288,6 +288,34 @@ describe('GATEKEEPER-ADMISSION-RISK', () => {
     expect(tallyOf(evaluation, 'GATEKEEPER-ADMISSION-RISK')).toEqual({ applicable: 1, evaluated: 0, passed: 0 });
   });
 
+  it('is not evaluated when the templates could not be read: nothing to weigh the webhook against', () => {
+    const snapshot = gatekeeperCluster(0, undefined);
+    snapshot.meta.sections.gatekeeper = {
+      state: 'partial',
+      sources: [
+        {
+          source: 'ConstraintTemplates',
+          request: 'GET /apis/templates.gatekeeper.sh/v1/constrainttemplates',
+          state: 'forbidden',
+        },
+        { source: 'K8sRule0 constraints', request: 'GET /apis/constraints.gatekeeper.sh/v1/k8srule0', state: 'ok' },
+      ],
+    };
+    snapshot.meta.status = 'partial';
+    const evaluation = run(gatekeeperAdmissionRisk, [snapshot]);
+    expect(evaluation.unevaluated.map((c) => [c.reason, c.unread])).toEqual([
+      [
+        'the ConstraintTemplates could not be read',
+        [{ section: 'gatekeeper', source: 'ConstraintTemplates', state: 'forbidden' }],
+      ],
+      // The partial section's own not-evaluated check (what was not read may hold more).
+      [
+        expect.stringContaining('gatekeeper partial'),
+        [{ section: 'gatekeeper', source: 'ConstraintTemplates', state: 'forbidden' }],
+      ],
+    ]);
+  });
+
   it('is not evaluated on a snapshot of an earlier version, and makes no check where Gatekeeper is not installed', () => {
     expect(run(gatekeeperAdmissionRisk, [gatekeeperCluster(1, undefined)]).unevaluated.map((c) => c.reason)).toEqual([
       'the snapshot holds no Gatekeeper webhook settings (taken by an earlier version)',

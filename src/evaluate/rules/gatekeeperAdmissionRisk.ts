@@ -41,10 +41,15 @@ export const gatekeeperAdmissionRisk: ClusterRule = {
     if (!gatekeeper.installed) return [];
     const subject = `Cluster/${snapshot.meta.cluster}`;
     const admission = gatekeeper.admission;
+    const sources = snapshot.meta.sections.gatekeeper?.sources ?? [];
+    const templatesUnread = unreadOf(sources, 'ConstraintTemplates');
+    if (templatesUnread.length > 0) {
+      // Without the number of templates there is nothing to weigh the webhook against (and it was not read).
+      return [notEvaluated(subject, 'the ConstraintTemplates could not be read', templatesUnread)];
+    }
     if (!admission) {
       return [notEvaluated(subject, 'the snapshot holds no Gatekeeper webhook settings (taken by an earlier version)')];
     }
-    const sources = snapshot.meta.sections.gatekeeper?.sources ?? [];
     if (admission.webhooks === null) {
       return [
         notEvaluated(
