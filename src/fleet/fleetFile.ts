@@ -29,6 +29,8 @@ import { KubeconfigFiles, kubeconfigProblem, loadKubeconfigFile } from '../colle
 import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
 import { withoutUrlCredentials } from '../core/urls.js';
+import { loadRulesFiles } from '../customRules/rulesFile.js';
+import { useCustomRules } from '../evaluate/catalog.js';
 import { normalizeServerUrl } from '../evaluate/endpoints.js';
 import { RuleThresholds } from '../evaluate/thresholds.js';
 
@@ -208,6 +210,7 @@ function issueProblems(file: string, error: z.ZodError, prefix: readonly Propert
  */
 export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): Fleet {
   const document = parseConfigYaml({ path: file, text });
+  useRulesFilesOf(document, file);
   const parsed = FleetInput.safeParse(document ?? {});
   const problems = parsed.success ? [] : issueProblems(file, parsed.error);
   const rawClusters: unknown[] = Array.isArray(parsed.data?.clusters) ? parsed.data.clusters : rawClusterList(document);
@@ -366,6 +369,29 @@ function checkAccessFiles(access: ClusterAccessSpec, where: string, kubeconfigs:
     return problems;
   }
   return [];
+}
+
+/**
+ * Loads the custom rules of `rules.files` (relative to the fleet file) before the rest is
+ * validated, so `rules.disabled` and `rules.severity` may name their ids; a broken rules file is a
+ * configuration error of this fleet file. A `files` entry that is not text is left to the schema.
+ */
+function useRulesFilesOf(document: unknown, file: string): void {
+  const raw = typeof document === 'object' && document !== null ? (document as { rules?: unknown }).rules : undefined;
+  const files = typeof raw === 'object' && raw !== null ? (raw as { files?: unknown }).files : undefined;
+  const paths = Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string' && f !== '') : [];
+  if (paths.length > 0 && file.startsWith('s3://')) {
+    // The deployed functions do not fetch rules files yet: say so rather than look for them on disk.
+    throw new ConfigError(`${file}: rules.files: not supported for a fleet file in S3 (yet); use the CLI's --rules`);
+  }
+  const base = dirname(resolve(file));
+  useCustomRules(
+    `${file} rules.files`,
+    loadRulesFiles(
+      `${file}: rules.files`,
+      paths.map((path) => resolve(base, path)),
+    ),
+  );
 }
 
 export interface FleetFileOptions {

@@ -13,6 +13,7 @@ import { reportConfiguration } from '../../report/configuration.js';
 import { previousPeriodClusters } from '../../report/previousClusters.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { EXIT } from '../exit.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import type { RunState } from './index.js';
 
 interface EvaluateFlags {
@@ -24,6 +25,7 @@ interface EvaluateFlags {
   now?: string;
   format: string;
   s3Endpoint?: string;
+  rules: string[];
 }
 
 const FORMATS = ['table', 'json'];
@@ -41,10 +43,12 @@ export function register(program: Command, run: RunState): void {
     .option('--now <iso>', 'evaluate as of this instant (reproducible runs)')
     .option('--format <format>', 'table or json', 'table')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .addOption(rulesFilesOption())
     .action(async (flags: EvaluateFlags) => {
       if (!FORMATS.includes(flags.format)) {
         throw new ConfigError(`--format: expected one of ${FORMATS.join(', ')}, got "${flags.format}"`);
       }
+      useRulesFiles(flags.rules);
       const now = resolveNow(flags.now);
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
       assertPeriodStarted(period, now);

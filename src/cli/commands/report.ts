@@ -9,6 +9,7 @@ import { reportFleetOf } from '../../report/reportFleet.js';
 import type { ReportDocument } from '../../report/schema.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 
@@ -23,6 +24,7 @@ export interface ReportFlags extends RunTrustFlags {
   s3Endpoint?: string;
   allowEmpty?: boolean;
   reason?: string;
+  rules: string[];
 }
 
 // Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
@@ -100,7 +102,9 @@ export function register(program: Command, run: RunState): void {
     )
     .addOption(signingKeyOption())
     .addOption(backfillOption())
+    .addOption(rulesFilesOption())
     .action(async (flags: ReportFlags) => {
+      useRulesFiles(flags.rules);
       const now = resolveNow(flags.now);
       const trust = await runTrustOf(flags);
       const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;

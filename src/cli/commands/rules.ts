@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
-import { RULES, renderRuleCatalogMarkdown, ruleById } from '../../evaluate/catalog.js';
+import { checkRulesFiles } from '../../customRules/checkRulesFiles.js';
+import { renderRuleCatalogMarkdown, ruleById, ruleCatalog } from '../../evaluate/catalog.js';
 import { renderRulesTable } from '../../evaluate/renderTable.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import type { RunState } from './index.js';
 
 const FORMATS = ['table', 'json', 'markdown'];
@@ -10,20 +12,31 @@ const FORMATS = ['table', 'json', 'markdown'];
 export function register(program: Command, _run: RunState): void {
   program
     .command('rules')
-    .argument('[ids...]', 'rule ids to describe in full (default: the whole catalog)')
+    .argument(
+      '[ids...]',
+      'rule ids to describe in full (default: the whole catalog); `check FILE...` validates rules files',
+    )
     .description('List the rule catalog: ids, severities, rationale, remediation and control mappings')
     .option('--format <format>', 'table, json or markdown', 'table')
-    .action((ids: string[], flags: { format: string }) => {
+    .addOption(rulesFilesOption())
+    .action((ids: string[], flags: { format: string; rules: string[] }) => {
       if (!FORMATS.includes(flags.format)) {
         throw new ConfigError(`--format: expected one of ${FORMATS.join(', ')}, got "${flags.format}"`);
       }
+      // `rules check FILE...` (rule ids are capitals: `check` is none): for CI, no cluster, no store.
+      if (ids[0] === 'check') {
+        process.stdout.write(checkRulesFiles(ids.slice(1)));
+        return;
+      }
+      useRulesFiles(flags.rules);
+      const catalog = ruleCatalog();
       const unknown = ids.filter((id) => !ruleById(id));
       if (unknown.length > 0) {
         throw new ConfigError(
-          `unknown rule id ${unknown.map((id) => `"${id}"`).join(', ')}: expected one of ${RULES.map((r) => r.id).join(', ')}`,
+          `unknown rule id ${unknown.map((id) => `"${id}"`).join(', ')}: expected one of ${catalog.map((r) => r.id).join(', ')}`,
         );
       }
-      const rules = ids.length > 0 ? RULES.filter((rule) => ids.includes(rule.id)) : RULES;
+      const rules = ids.length > 0 ? catalog.filter((rule) => ids.includes(rule.id)) : catalog;
       if (flags.format === 'markdown' || (flags.format === 'table' && ids.length > 0)) {
         // Named rules in full: why, how to fix, which controls.
         process.stdout.write(renderRuleCatalogMarkdown(rules));
@@ -41,7 +54,7 @@ export function register(program: Command, _run: RunState): void {
         }));
         process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
       } else {
-        process.stdout.write(renderRulesTable(RULES));
+        process.stdout.write(renderRulesTable(catalog));
         process.stdout.write(
           '\nfleetledger rules ID [ID ...] describes rules in full: rationale, remediation, controls.\n',
         );

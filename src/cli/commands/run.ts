@@ -9,6 +9,7 @@ import { checkedReason, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
@@ -25,6 +26,7 @@ interface RunFlags extends RunTrustFlags {
   /** false with --no-read-secrets. */
   readSecrets: boolean;
   reason?: string;
+  rules: string[];
 }
 
 /** `fleetledger run`: snapshot the fleet, then report on the week containing the run. */
@@ -43,8 +45,10 @@ export function register(program: Command, run: RunState): void {
     .option('--reason <text>', 'why the week is reported (again): recorded with the earlier report it supersedes')
     .addOption(signingKeyOption())
     .addOption(backfillOption())
+    .addOption(rulesFilesOption())
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
+      useRulesFiles(flags.rules);
       const { fleet: configured, source: fleetSource } = readFleetFile(flags.fleet);
       const fleet = withSecretReadsFlag(configured, flags.readSecrets);
       const now = resolveNow(flags.now);
