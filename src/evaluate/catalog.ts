@@ -62,8 +62,10 @@ export const RULES: readonly Rule[] = [
 
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
 
+/** The rule with this id, in any case (`cert-expiring` is CERT-EXPIRING: ids are upper case). */
 export function ruleById(id: string): Rule | undefined {
-  return RULES.find((rule) => rule.id === id);
+  const wanted = id.toUpperCase();
+  return RULES.find((rule) => rule.id === wanted);
 }
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

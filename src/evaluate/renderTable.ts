@@ -71,3 +71,19 @@ export function renderRulesTable(rules: readonly Rule[]): string {
   ];
   return `${table(rows, [26, 7, 8]).join('\n')}\n`;
 }
+
+/** Named rules in full, as plain text for a terminal (the Markdown form is `--format markdown`). */
+export function renderRuleDetailsText(rules: readonly Rule[]): string {
+  const blocks = rules.map((rule) =>
+    [
+      `${rule.id}: ${rule.title}`,
+      `  scope: ${rule.scope}; default severity: ${rule.defaultSeverity}${rule.sections.length > 0 ? `; reads: ${rule.sections.join(', ')}` : ''}`,
+      `  why: ${rule.rationale}`,
+      `  fix: ${rule.remediation}`,
+      `  CIS Kubernetes Benchmark: ${rule.controls.cis ?? 'none applies'}`,
+      `  NSA/CISA Kubernetes Hardening Guide: ${rule.controls.nsa ?? 'none applies'}`,
+      `  SOC 2: ${rule.controls.soc2.length > 0 ? rule.controls.soc2.join(', ') : 'none'}`,
+    ].join('\n'),
+  );
+  return `${blocks.join('\n\n')}\n`;
+}
