@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerCheck } from './check.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
@@ -29,4 +30,5 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerSimulate,
   registerDemo,
   registerKeygen,
+  registerCheck,
 ];
