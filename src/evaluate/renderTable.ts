@@ -9,7 +9,8 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
-function table(rows: readonly string[][], maxWidths: readonly number[]): string[] {
+/** Rows as aligned columns (cells clipped to their column's maximum width), one string per row. */
+export function table(rows: readonly string[][], maxWidths: readonly number[]): string[] {
   const clip = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
   const widths = maxWidths.map((max, column) =>
     Math.min(max, Math.max(...rows.map((row) => (row[column] ?? '').length))),

@@ -34,7 +34,10 @@ interface EmailFlags {
   now?: string;
 }
 
-function transportSpec(flags: EmailFlags): MailTransportSpec {
+/** The transport --smtp or --ses names (also for `doctor`); ConfigError unless exactly one is given. */
+export function transportSpec(
+  flags: Pick<EmailFlags, 'smtp' | 'smtpPasswordFile' | 'ses' | 'region'>,
+): MailTransportSpec {
   if ((flags.smtp === undefined) === !flags.ses) {
     throw new ConfigError('email: give exactly one of --smtp smtp://host:port and --ses');
   }

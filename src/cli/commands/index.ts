@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerCheck } from './check.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerDoctor } from './doctor.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
 import { register as registerKeygen } from './keygen.js';
@@ -31,4 +32,5 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerDemo,
   registerKeygen,
   registerCheck,
+  registerDoctor,
 ];
