@@ -5,6 +5,7 @@ import { register as registerDoctor } from './doctor.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
 import { register as registerKeygen } from './keygen.js';
+import { register as registerMetrics } from './metrics.js';
 import { register as registerReport } from './report.js';
 import { register as registerRules } from './rules.js';
 import { register as registerRun } from './run.js';
@@ -33,4 +34,5 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerKeygen,
   registerCheck,
   registerDoctor,
+  registerMetrics,
 ];
