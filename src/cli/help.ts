@@ -5,6 +5,7 @@
  * it cannot drift from what `--help` says.
  */
 import { type Command, Help, type HelpConfiguration, type Option } from 'commander';
+import { EXIT_STATUS_HELP } from './exit.js';
 
 const EXAMPLES = new WeakMap<Command, readonly string[]>();
 
@@ -27,8 +28,10 @@ export const HELP_CONFIGURATION: HelpConfiguration = {
   },
   formatHelp(command: Command, helper: Help): string {
     const text = Help.prototype.formatHelp.call(this, command, helper);
+    // The top level says what the exit statuses mean, for every command.
+    const exit = command.parent ? '' : `\n${EXIT_STATUS_HELP}\n`;
     const lines = examplesOf(command);
-    if (lines.length === 0) return text;
-    return `${text}\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+    if (lines.length === 0) return `${text}${exit}`;
+    return `${text}\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n${exit}`;
   },
 };

@@ -3,7 +3,7 @@ import { ConfigError, OperationalError } from '../core/errors.js';
 import { logSettingsFromEnvironment } from '../core/logger.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { commands, type RunState } from './commands/index.js';
-import { EXIT, EXIT_STATUS_HELP } from './exit.js';
+import { EXIT } from './exit.js';
 import { HELP_CONFIGURATION } from './help.js';
 import { configureOutput, endQuietlyOnClosedPipe, outputSettings, printError } from './output.js';
 
@@ -14,7 +14,6 @@ export function buildProgram(run: RunState): Command {
     .option('-q, --quiet', 'print only errors and the machine formats asked for (--format json ...)')
     .option('-v, --verbose', 'log at info level (FLEETLEDGER_LOG_LEVEL overrides) and show stack traces of errors')
     .configureHelp(HELP_CONFIGURATION)
-    .addHelpText('after', `\n${EXIT_STATUS_HELP}`)
     .exitOverride()
     // One line pointing at --help, not the whole help after every mistake.
     .showHelpAfterError('(add --help for usage and examples)')
