@@ -21,7 +21,7 @@ describe('README command reference (run npm run docs after changing a command)',
     ).toEqual(commands.filter((name) => name !== 'help').map(() => true));
     expect(reference).toContain('Exit status:\n  0  ok\n');
     expect(reference).toContain(
-      'Examples:\n  fleetledger check --store s3://audit-ledger/fleet --fail-on high --min-compliance 95\n',
+      'Examples:\n  # in CI after the weekly run: fail on critical or high findings, or below 95% compliance\n  fleetledger check --store s3://audit-ledger/fleet --fail-on high --min-compliance 95\n',
     );
   });
 });
