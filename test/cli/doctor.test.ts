@@ -132,6 +132,34 @@ describe('fleetledger doctor', () => {
   });
 });
 
+describe('without --fleet or --kubeconfig', () => {
+  const saved = process.env['KUBECONFIG'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['KUBECONFIG'];
+    else process.env['KUBECONFIG'] = saved;
+  });
+
+  it('doctor and run use the contexts of $KUBECONFIG', async () => {
+    process.env['KUBECONFIG'] = kubeconfig;
+    const ledger = join(dir, 'kubeconfig-ledger');
+
+    const doctor = await runCliInProcess(['doctor', '--context', 'refusing', '--format', 'json']);
+    const run = await runCliInProcess(['run', '--store', ledger, '--context', 'refusing', '--format', 'json']);
+
+    expect(doctor.status).toBe(3);
+    expect((JSON.parse(doctor.stdout) as { clusters: { cluster: string }[] }).clusters.map((c) => c.cluster)).toEqual([
+      'refusing',
+    ]);
+    // Stored, partial: the reader may not read Secrets or certificates there.
+    expect(run.status).toBe(3);
+    const result = JSON.parse(run.stdout) as {
+      snapshots: { clusters: { cluster: string; status: string }[] };
+      report: { period: string };
+    };
+    expect(result.snapshots.clusters.map((c) => [c.cluster, c.status])).toEqual([['refusing', 'partial']]);
+  });
+});
+
 describe('the reads doctor checks', () => {
   it('are exactly what examples/rbac/fleetledger-reader.yaml grants', () => {
     const text = readFileSync(new URL('../../examples/rbac/fleetledger-reader.yaml', import.meta.url), 'utf8');

@@ -175,3 +175,40 @@ describe('fleetledger reports', () => {
     expect(json.stdout).toBe(Buffer.from(stored.reportJson).toString('utf8'));
   });
 });
+
+describe('machine output and gates of the everyday commands', () => {
+  it('evaluate exits 1 on open critical findings by default, and not with --fail-on none', async () => {
+    const gated = await runCliInProcess([
+      'evaluate',
+      '--store',
+      ledger,
+      '--period',
+      '2026-W48',
+      '--now',
+      '2026-11-26T10:00:00Z',
+    ]);
+    const ungated = await runCliInProcess([
+      'evaluate',
+      '--store',
+      ledger,
+      '--period',
+      '2026-W48',
+      '--now',
+      '2026-11-26T10:00:00Z',
+      '--fail-on',
+      'none',
+    ]);
+
+    expect(gated.status).toBe(1);
+    expect(gated.stderr).toBe('3 open finding(s) at or above critical (--fail-on critical)\n');
+    expect(ungated.status).toBe(0);
+    expect(ungated.stderr).toBe('');
+  });
+
+  it('verify --format json says whether the ledger verified, with the counts', async () => {
+    const { status, stdout } = await runCliInProcess(['verify', '--store', ledger, '--format', 'json']);
+
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ store: ledger, verified: true, ok: true, problems: [] });
+  });
+});
