@@ -12,6 +12,7 @@ import { REQUIRED_READS, readName } from '../../src/doctor/requiredReads.js';
 import type { RunningFleet, SimulatedClusterDefinition } from '../../src/simulator/fleet.js';
 import { crd, namespace } from '../collect/fixtures.js';
 import { runCliInProcess } from '../support/cli.js';
+import { startSmtpServer } from '../support/smtp.js';
 
 let startSimulatedFleet: (clusters: SimulatedClusterDefinition[], options?: { now?: Date }) => Promise<RunningFleet>;
 let fleet: RunningFleet;
@@ -129,6 +130,39 @@ describe('fleetledger doctor', () => {
 
     expect(status).toBe(3);
     expect(stdout).toContain('refusing: denied: certificates.cert-manager.io\n');
+  });
+});
+
+describe('doctor beyond the clusters', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('logs in to the SMTP server with the configured credentials, and loads and uses the signing key', async () => {
+    const smtp = await startSmtpServer({ users: { audit: 's3cret-pass' } });
+    const keys = join(dir, 'keys');
+    try {
+      expect((await runCliInProcess(['keygen', '--out', keys])).status).toBe(0);
+      process.env['FLEETLEDGER_SMTP_USER'] = 'audit';
+      process.env['FLEETLEDGER_SMTP_PASSWORD'] = 's3cret-pass';
+      const args = ['doctor', '--kubeconfig', kubeconfig, '--context', 'refusing', '--smtp', smtp.url];
+
+      const good = await runCliInProcess([...args, '--signing-key', join(keys, 'fleetledger-signing.key')]);
+      process.env['FLEETLEDGER_SMTP_PASSWORD'] = 'wrong';
+      const bad = await runCliInProcess(args);
+
+      expect(good.status).toBe(3);
+      expect(good.stdout).toContain(`\nsmtp: ${smtp.url}: connected, logged in as audit\n`);
+      expect(good.stdout).toMatch(/^signing key: sha256:[0-9a-f]{64}: signs$/m);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(
+        new RegExp(`^smtp: fail: ${smtp.url.replaceAll('.', '\\.')}: .*Invalid (login|username or password)`, 'm'),
+      );
+      expect(`${good.stdout}${bad.stdout}`).not.toContain('s3cret-pass');
+    } finally {
+      await smtp.stop();
+    }
   });
 });
 
