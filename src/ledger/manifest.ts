@@ -103,6 +103,21 @@ export interface ManifestReadout {
 
 const READ_CONCURRENCY = 16;
 
+/** The manifest in stored bytes (from a store, or from any copy of the ledger's files), or CorruptObjectError. */
+export function parseManifest(key: string, bytes: Uint8Array): StoredManifest | CorruptObjectError {
+  try {
+    const parsed = Manifest.safeParse(parseJsonObject(key, bytes));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return new CorruptObjectError(key, `not a fleetledger manifest (${issue?.path.join('.')}: ${issue?.message})`);
+    }
+    return { key, size: bytes.byteLength, sha256: sha256Hex(bytes), manifest: parsed.data };
+  } catch (error) {
+    if (error instanceof CorruptObjectError) return error;
+    throw error;
+  }
+}
+
 /**
  * Reads every manifest of the ledger. With `known` (an earlier readout of the same run), only the
  * manifests written since are read: the run's second look costs one listing.
@@ -117,18 +132,7 @@ export async function readManifests(store: LedgerStore, known?: ManifestReadout)
   const results = await mapBounded(listed, READ_CONCURRENCY, async ({ key }) => {
     const reused = alreadyRead.get(key);
     if (reused) return reused;
-    try {
-      const bytes = await store.get(key);
-      const parsed = Manifest.safeParse(parseJsonObject(key, bytes));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return new CorruptObjectError(key, `not a fleetledger manifest (${issue?.path.join('.')}: ${issue?.message})`);
-      }
-      return { key, size: bytes.byteLength, sha256: sha256Hex(bytes), manifest: parsed.data };
-    } catch (error) {
-      if (error instanceof CorruptObjectError) return error;
-      throw error;
-    }
+    return parseManifest(key, await store.get(key));
   });
   const manifests: StoredManifest[] = [];
   const corrupt: CorruptObjectError[] = [];

@@ -107,8 +107,15 @@ type Recorded = RecordedObject;
 
 const CHAIN_START = '(start of the chain)';
 
-/** Each manifest against its name and the manifests it links (pure: also for a copy of the ledger's files). */
-export function chainProblems(manifests: readonly StoredManifest[]): VerifyProblem[] {
+/**
+ * Each manifest against its name and the manifests it links (pure: also for a copy of the ledger's
+ * files). With `segment`, the manifests are a stretch of the chain (an auditor's bundle): a link to
+ * a manifest outside it is where the stretch begins, not a break; a link to one inside it must match.
+ */
+export function chainProblems(
+  manifests: readonly StoredManifest[],
+  options: { segment?: boolean } = {},
+): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   const byKey = new Map(manifests.map((m) => [m.key, m]));
   for (const stored of manifests) {
@@ -121,6 +128,7 @@ export function chainProblems(manifests: readonly StoredManifest[]): VerifyProbl
     }
     for (const link of linksOf(stored.manifest)) {
       const found = byKey.get(link.key);
+      if (!found && options.segment) continue;
       if (!found) {
         problems.push({
           kind: 'chain-break',

@@ -1,7 +1,8 @@
 /**
  * `npm start` signs: the demo generates a key pair beside its ledger on its first start, reuses it
  * (never replacing it) on the next, and ends with the verify command that checks every signature
- * and the head this week's report names, which passes.
+ * and the head this week's report names, which passes; it exports this week's auditor's bundle,
+ * whose offline verify command passes too.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,10 @@ describe('the demo signs its ledger', () => {
     const second = await demo('2026-11-25T10:00:00Z');
     const command = second.stdout.split('\n').find((line) => line.startsWith('verify the ledger: '))!;
     const verified = await runCliInProcess(command.replace('verify the ledger: npx fleetledger ', '').split(' '));
+    const bundleCommand = second.stdout.split('\n').find((line) => line.startsWith('verify the bundle offline: '))!;
+    const bundleVerified = await runCliInProcess(
+      bundleCommand.replace('verify the bundle offline: npx fleetledger ', '').split(' '),
+    );
 
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(first.stdout).toMatch(
@@ -45,5 +50,13 @@ describe('the demo signs its ledger', () => {
     expect(verified.stdout).toContain(
       `expected head: ${report.ledger.head.manifest} (SHA-256 ${report.ledger.head.sha256})`,
     );
+    // The demo exports this week's auditor's bundle beside the report, which verifies offline.
+    expect(bundleCommand).toMatch(
+      new RegExp(
+        `^verify the bundle offline: npx fleetledger verify --bundle ${join(dir, 'out')}/fleetledger-2026-W48-[0-9T.Z-]+\\.tar\\.gz --public-key ${join(dir, 'fleetledger-signing.pub')} --expect-head ${report.ledger.head.sha256}$`,
+      ),
+    );
+    expect(bundleVerified.status).toBe(0);
+    expect(bundleVerified.stdout).toMatch(/\nbundle verified: \d+ file\(s\), \d+ manifest\(s\) in /);
   }, 240_000);
 });

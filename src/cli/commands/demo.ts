@@ -1,9 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { exportBundle } from '../../bundle/writeBundle.js';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
+import { timestampForKey } from '../../ledger/keys.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
 import { parseS3Location } from '../../ledger/s3Store.js';
 import { ensureSigningKeyFiles, PUBLIC_KEY_FILE, readSigningKeyFile } from '../../signing/keyFiles.js';
@@ -86,6 +89,20 @@ export function register(program: Command, run: RunState): void {
       printLines(`ledger: ${signing.note}`);
       printLines(
         `verify the ledger: npx fleetledger verify --store ${store.location}${endpoint} --public-key ${publicKey}${head ? ` --expect-head ${head}` : ''}`,
+      );
+      // This week's auditor's bundle, named after its report (a second start writes a new one).
+      const { doc } = result.thisWeek.report;
+      const stamp = timestampForKey(DateTime.fromISO(doc.generatedAt, { zone: 'utc' }));
+      const bundle = await exportBundle(store, {
+        period: doc.period,
+        publicKey: await signing.signer.verificationKey(),
+        out: join(outDir, `fleetledger-${doc.period}-${stamp}.tar.gz`),
+      });
+      printLines(
+        `auditor's bundle: ${bundle.file} (${bundle.files} files: the report, ${bundle.plan.evidence} snapshot(s), ${bundle.plan.manifests.length} signed manifest(s), SHA256SUMS, VERIFY.md)`,
+      );
+      printLines(
+        `verify the bundle offline: npx fleetledger verify --bundle ${bundle.file} --public-key ${publicKey}${head ? ` --expect-head ${head}` : ''}`,
       );
       run.exitCode = 0;
     });

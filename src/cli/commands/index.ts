@@ -5,6 +5,7 @@ import { register as registerDiff } from './diff.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerEmail } from './email.js';
 import { register as registerEvaluate } from './evaluate.js';
+import { register as registerExport } from './export.js';
 import { register as registerKeygen } from './keygen.js';
 import { register as registerMetrics } from './metrics.js';
 import { register as registerReport } from './report.js';
@@ -34,6 +35,7 @@ export const commands: Array<(program: Command, run: RunState) => void> = [
   registerSimulate,
   registerDemo,
   registerKeygen,
+  registerExport,
   registerCheck,
   registerDoctor,
   registerMetrics,

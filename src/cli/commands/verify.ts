@@ -3,13 +3,15 @@ import { ConfigError } from '../../core/errors.js';
 import { openStore } from '../../ledger/open.js';
 import { type VerifyResult, verifyLedger } from '../../ledger/verify.js';
 import { readPublicKeyFile } from '../../signing/keyFiles.js';
+import { verifyBundleFile } from '../bundleVerification.js';
 import { EXIT } from '../exit.js';
 import { examples } from '../help.js';
 import { formatOption, printJson, printLines } from '../output.js';
 import type { RunState } from './index.js';
 
 interface VerifyFlags {
-  store: string;
+  store?: string;
+  bundle?: string;
   period?: string;
   timeZone: string;
   s3Endpoint?: string;
@@ -60,7 +62,8 @@ export function register(program: Command, run: RunState): void {
     .description(
       'Recompute every hash of the ledger, walk the manifest chain, report missing/altered/unexpected objects; with --public-key check every signature',
     )
-    .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
+    .option('--store <location>', 'ledger: a directory or s3://bucket/prefix')
+    .option('--bundle <file>', "instead of --store: an auditor's bundle (export), checked offline; needs --public-key")
     .option('--period <period>', 'check only the objects of this ISO week, e.g. 2026-W48')
     .option('--time-zone <tz>', 'time zone the --period week is taken in (IANA), as for report', 'UTC')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
@@ -76,6 +79,16 @@ export function register(program: Command, run: RunState): void {
     .action(async (flags: VerifyFlags) => {
       const publicKey = flags.publicKey ? readPublicKeyFile('--public-key', flags.publicKey) : undefined;
       const expectHead = flags.expectHead === undefined ? undefined : parseExpectedHead(flags.expectHead);
+      if (flags.bundle !== undefined) {
+        if (flags.store !== undefined || flags.period !== undefined) {
+          throw new ConfigError(
+            '--bundle: give either --store (a ledger) or --bundle (an export of one period), not both',
+          );
+        }
+        run.exitCode = await verifyBundleFile({ bundle: flags.bundle, publicKey, expectHead });
+        return;
+      }
+      if (flags.store === undefined) throw new ConfigError("--store: required (or --bundle, an auditor's bundle)");
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await verifyLedger(store, {
         ...(flags.period ? { period: flags.period } : {}),

@@ -8,12 +8,13 @@ import { DateTime } from 'luxon';
 import { OperationalError } from '../../core/errors.js';
 import { parseReportKey, type ReportFile, reportKey, reportPrefix } from '../../ledger/keys.js';
 import { type RecordedObject, readManifests, recordedObjectsOf } from '../../ledger/manifest.js';
-import { sha256Hex } from '../../ledger/objects.js';
+import { CorruptObjectError, sha256Hex } from '../../ledger/objects.js';
 import { S3LedgerStore } from '../../ledger/s3Store.js';
 import { shareObjects } from '../../ledger/share.js';
 import { type LedgerStore, ObjectNotFoundError } from '../../ledger/store.js';
 import { type RecordedReport, recordedReportsOf } from '../recordedReports.js';
-import { ReportDocument } from '../schema.js';
+import { parseReportJson } from '../reportJson.js';
+import type { ReportDocument } from '../schema.js';
 import type { ReportLinks } from './emailView.js';
 
 export interface StoredReport {
@@ -88,19 +89,16 @@ export async function openRecordedReport(
   const keyOf = (file: ReportFile) => reportKey(periodId, generatedAt, file);
   const read = (file: ReportFile) => readRecorded(store, keyOf(file), recorded.get(keyOf(file)));
   const reportJson = await read('report.json');
-  let parsed: unknown;
+  let doc: ReportDocument;
   try {
-    parsed = JSON.parse(Buffer.from(reportJson).toString('utf8'));
-  } catch {
-    throw new OperationalError(`${store.location}: ${keyOf('report.json')} is not valid JSON`);
+    doc = parseReportJson(keyOf('report.json'), reportJson);
+  } catch (error) {
+    if (error instanceof CorruptObjectError) {
+      throw new OperationalError(`${store.location}: ${keyOf('report.json')} is ${error.reason}`);
+    }
+    throw error;
   }
-  const result = ReportDocument.safeParse(parsed);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    const where = first ? ` (${first.path.join('.') || 'document'}: ${first.message})` : '';
-    throw new OperationalError(`${store.location}: ${keyOf('report.json')} is not a valid report${where}`);
-  }
-  return { doc: result.data, folder: latest.folder, reportJson, keyOf, read };
+  return { doc, folder: latest.folder, reportJson, keyOf, read };
 }
 
 export interface LinkOptions {
