@@ -193,6 +193,7 @@ function createProgress(
   const status = createStatusLine();
   const running = new Set<string>();
   let done = 0;
+  let objects = 0;
   return {
     update(event) {
       status.clear();
@@ -201,11 +202,12 @@ function createProgress(
       } else {
         running.delete(event.result.cluster);
         done++;
+        objects += event.result.objectsRead;
         if (clusterLines) printLines(clusterLine(event.result));
       }
       if (running.size > 0) {
         const names = [...running].slice(0, 4).join(', ') + (running.size > 4 ? ', ...' : '');
-        status.show(`[${done}/${total}] collecting ${names}`);
+        status.show(`[${done}/${total}] ${objects} objects read; collecting ${names}`);
       }
     },
     finish: status.clear,
