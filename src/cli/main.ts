@@ -1,15 +1,28 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, OperationalError } from '../core/errors.js';
+import { logSettingsFromEnvironment } from '../core/logger.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { commands, type RunState } from './commands/index.js';
 import { EXIT } from './exit.js';
+import { HELP_CONFIGURATION } from './help.js';
+import { configureOutput, endQuietlyOnClosedPipe, outputSettings, printError } from './output.js';
 
 export function buildProgram(run: RunState): Command {
   const program = new Command('fleetledger')
     .description('Audit and compliance reports for fleets of Kubernetes clusters')
     .version(FLEETLEDGER_VERSION)
+    .option('-q, --quiet', 'print only errors and the machine formats asked for (--format json ...)')
+    .option('-v, --verbose', 'log at info level (FLEETLEDGER_LOG_LEVEL overrides) and show stack traces of errors')
+    .configureHelp(HELP_CONFIGURATION)
     .exitOverride()
-    .showHelpAfterError();
+    // One line pointing at --help, not the whole help after every mistake.
+    .showHelpAfterError('(add --help for usage and examples)')
+    .hook('preAction', (_program, action) => {
+      const flags = action.optsWithGlobals<{ quiet?: boolean; verbose?: boolean }>();
+      configureOutput({ quiet: flags.quiet === true, verbose: flags.verbose === true && flags.quiet !== true });
+      // Checked before any work: a misspelt log setting is a configuration error, not ignored.
+      logSettingsFromEnvironment();
+    });
   for (const register of commands) register(program, run);
   return program;
 }
@@ -17,6 +30,8 @@ export function buildProgram(run: RunState): Command {
 /** Runs the CLI; resolves to the exit status instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   const run: RunState = { exitCode: EXIT.ok };
+  endQuietlyOnClosedPipe();
+  configureOutput({ quiet: false, verbose: false });
   const program = buildProgram(run);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -26,13 +41,17 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) process.stderr.write(`error: ${problem}\n`);
+      for (const problem of error.problems) printError(problem);
       return EXIT.usage;
     }
     if (error instanceof OperationalError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      printError(error.message);
       return EXIT.failure;
     }
-    throw error;
+    // Anything else is a bug or an unexpected failure: one line, the stack only with --verbose.
+    const message = error instanceof Error ? error.message : String(error);
+    printError(`${message}${outputSettings().verbose ? '' : ' (run with --verbose for details)'}`);
+    if (outputSettings().verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT.failure;
   }
 }

@@ -108,8 +108,10 @@ export function isKnownRuleId(id: string): boolean {
   return ruleCatalog().some((rule) => rule.id === id);
 }
 
+/** The rule with this id, in any case (`cert-expiring` is CERT-EXPIRING: ids are upper case). */
 export function ruleById(id: string): Rule | undefined {
-  return ruleCatalog().find((rule) => rule.id === id);
+  const wanted = id.toUpperCase();
+  return ruleCatalog().find((rule) => rule.id === wanted);
 }
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
