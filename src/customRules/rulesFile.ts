@@ -129,13 +129,21 @@ export function customRulesOfFile(file: Pick<ConfigFile, 'path' | 'text'> & { by
  * useCustomRules(loadRulesFiles('--rules', ['org-rules.yaml']));
  */
 export function loadRulesFiles(flag: string, paths: readonly string[]): Rule[] {
+  return rulesOfFiles(paths.map((path) => ({ path, read: () => readConfigFile(flag, path) })));
+}
+
+/**
+ * The custom rules of files read by the caller (the deployed functions read them from S3), in
+ * order; the same problems as loadRulesFiles. `read` throws ConfigError for a file it cannot read.
+ */
+export function rulesOfFiles(files: readonly { path: string; read: () => ConfigFile }[]): Rule[] {
   const problems: string[] = [];
   const rules: Rule[] = [];
   const origin = new Map<string, string>(RULES.map((rule) => [rule.id, 'a built-in rule']));
-  for (const path of paths) {
+  for (const { path, read } of files) {
     let fileRules: Rule[];
     try {
-      fileRules = customRulesOfFile(readConfigFile(flag, path));
+      fileRules = customRulesOfFile(read());
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.problems);

@@ -343,13 +343,13 @@ describe('rules.files in the fleet file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('says plainly that a fleet file in S3 cannot name rules files yet', () => {
+  it('says plainly that the rules files of a fleet file in S3 are read from S3 by the deployed functions', () => {
     expect(() =>
       parseFleetFile('clusters: []\nrules: { files: [org.yaml] }\n', 's3://audit/config/fleet.yaml', {
         checkAccess: false,
       }),
     ).toThrow(
-      "s3://audit/config/fleet.yaml: rules.files: not supported for a fleet file in S3 (yet); use the CLI's --rules",
+      's3://audit/config/fleet.yaml: rules.files: a fleet file in S3 has its rules files read from S3 by the deployed functions only',
     );
   });
 });
