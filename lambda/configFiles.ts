@@ -4,13 +4,13 @@
  * the variable that points at it.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, posix, resolve } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type ConfigFile, configFileOf } from '../src/core/configFile.js';
+import { type ConfigFile, configFileOf, parseConfigYaml } from '../src/core/configFile.js';
 import { ConfigError, errorMessage } from '../src/core/errors.js';
 import type { Waiver } from '../src/evaluate/types.js';
 import { parseWaiversText, type WaiverLimits } from '../src/evaluate/waivers.js';
-import { type Fleet, type FleetFileOptions, parseFleetFile } from '../src/fleet/fleetFile.js';
+import { type Fleet, type FleetFileOptions, parseFleetFile, rulesFilesNamedBy } from '../src/fleet/fleetFile.js';
 import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
 
 /** The bytes of `s3://bucket/key`, or of a path relative to the function's root (LAMBDA_TASK_ROOT). */
@@ -31,14 +31,45 @@ export async function readConfigLocation(variable: string, location: string, s3:
   return configFileOf(location, bytes);
 }
 
-/** The fleet of FLEET_FILE, with the bytes read (for the report's configuration record). */
+/**
+ * The fleet of FLEET_FILE, with the bytes read (for the report's configuration record). The rules
+ * files its `rules.files` names are read beside it: from the same bucket and prefix (the config
+ * prefix) when the fleet file is in S3, else from the bundle.
+ */
 export async function readFleet(
   location: string,
   s3: S3Client,
   options: FleetFileOptions = {},
 ): Promise<{ fleet: Fleet; source: ConfigFile }> {
   const source = await readConfigLocation('FLEET_FILE', location, s3);
-  return { fleet: parseFleetFile(source.text, location, options), source };
+  const rulesFiles = await Promise.all(
+    rulesFilesNamedBy(parseConfigYaml(source)).map((path) =>
+      readConfigLocation(`FLEET_FILE ${location}: rules.files`, besideConfig(location, path), s3),
+    ),
+  );
+  return { fleet: parseFleetFile(source.text, location, { ...options, rulesFiles }), source };
+}
+
+/**
+ * Where a file a configuration file names (relative to it) lives: `s3://b/config/fleet.yaml` and
+ * `rules/org.yaml` give `s3://b/config/rules/org.yaml`. A path that climbs out of the bucket, or an
+ * absolute one, is a ConfigError: the functions read their configuration from where they are told.
+ */
+export function besideConfig(location: string, path: string): string {
+  if (isAbsolute(path) || path.includes('://')) {
+    throw new ConfigError(
+      `FLEET_FILE ${location}: rules.files: expected a path relative to the fleet file, got ${path}`,
+    );
+  }
+  const object = parseS3ObjectLocation(location, 'FLEET_FILE');
+  const base = object ? object.key : location;
+  const joined = posix.normalize(posix.join(posix.dirname(base), path));
+  if (joined === '..' || joined.startsWith('../')) {
+    throw new ConfigError(
+      `FLEET_FILE ${location}: rules.files: ${path} is outside the fleet file's ${object ? 'bucket' : 'bundle'}`,
+    );
+  }
+  return object ? `s3://${object.bucket}/${joined}` : joined;
 }
 
 export async function loadFleet(location: string, s3: S3Client, options: FleetFileOptions = {}): Promise<Fleet> {

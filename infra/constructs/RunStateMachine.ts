@@ -30,13 +30,14 @@ import {
   LogLevel,
   Map as MapState,
   Pass,
-  ResultWriter,
+  ResultWriterV2,
   S3JsonItemReader,
   StateMachine,
   Succeed,
   TaskInput,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { isValidAddress } from '../../src/report/email/addresses.js';
 import { type FunctionNetwork, HandlerFunction } from './HandlerFunction.js';
@@ -107,6 +108,9 @@ export class RunStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: RunStateMachineProps) {
     super(scope, id);
+    // The Distributed Map's current result writer (the first one is deprecated); a feature flag
+    // set here, before any child is made, so every app that uses this construct gets it.
+    this.node.setContext(STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2, true);
     const maxConcurrency = props.maxConcurrency ?? 10;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 1000) {
       throw new Error(`${this.node.path}: maxConcurrency must be a whole number from 1 to 1000, got ${maxConcurrency}`);
@@ -313,7 +317,7 @@ export class RunStateMachine extends Construct {
       itemReader: new S3JsonItemReader({ bucket: this.runState, key: JsonPath.stringAt('$.items.key') }),
       itemSelector,
       maxConcurrency,
-      resultWriter: new ResultWriter({ bucket: this.runState, prefix: 'results' }),
+      resultWriterV2: new ResultWriterV2({ bucket: this.runState, prefix: 'results' }),
       resultSelector: { 'Bucket.$': '$.ResultWriterDetails.Bucket', 'Key.$': '$.ResultWriterDetails.Key' },
       resultPath: '$.resultWriter',
     }).itemProcessor(clusterStep('Distributed'));

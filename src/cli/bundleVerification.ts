@@ -8,6 +8,7 @@ import { verifyBundleContents } from '../bundle/verifyBundle.js';
 import { ConfigError } from '../core/errors.js';
 import type { VerificationKey } from '../signing/signer.js';
 import { EXIT } from './exit.js';
+import { printLines } from './output.js';
 
 export interface BundleVerification {
   bundle: string;
@@ -45,6 +46,6 @@ export async function verifyBundleFile(options: BundleVerification): Promise<num
   }
   const verdict = result.ok ? 'bundle verified' : `${result.problems.length} problem(s) found`;
   lines.push(`${verdict}: ${result.files} file(s), ${result.manifests} manifest(s) in ${options.bundle}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  printLines(...lines);
   return result.ok ? EXIT.ok : EXIT.failure;
 }

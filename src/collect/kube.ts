@@ -161,6 +161,33 @@ export class KubeReader {
     return (await this.getDocument(path, query)).document;
   }
 
+  /**
+   * POST a review (SelfSubjectAccessReview) and read its answer: the one write fleetledger makes,
+   * which stores nothing in the cluster (reviews are computed, not persisted). Same retries,
+   * deadline, size limit and error mapping as a GET.
+   */
+  async postJson(path: string, body: unknown): Promise<unknown> {
+    const response = await this.request(path, {}, { body: JSON.stringify(body) });
+    if (response.status < 200 || response.status >= 300) {
+      const failure = this.failure(path, response.status, await readErrorBodyText(response));
+      throw new KubeReadError(failure.state, failure.message.replace(/^GET /, 'POST '), failure.httpStatus);
+    }
+    let text: string;
+    try {
+      text = await readBodyText(response, this.maxResponseBytes);
+    } catch (error) {
+      throw new KubeReadError(
+        'unreachable',
+        `POST ${path}: ${networkFailureReason(error, this.options.requestTimeoutMs)}`,
+      );
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new KubeReadError('error', `POST ${path}: the answer is not JSON`, response.status);
+    }
+  }
+
   private async getDocument(
     path: string,
     query: Record<string, string>,
@@ -328,25 +355,27 @@ export class KubeReader {
     void dispatcher?.destroy().catch(() => undefined);
   }
 
-  /** One GET with the retry policy, within the request deadline. */
-  private async request(path: string, query: Record<string, string>): Promise<Response> {
+  /** One GET (or a POST of a review, see postJson) with the retry policy, within the request deadline. */
+  private async request(path: string, query: Record<string, string>, post?: { body: string }): Promise<Response> {
+    const method = post ? 'POST' : 'GET';
     const { requestTimeoutMs } = this.options;
     if (this.options.readSecrets === false && SECRETS_PATH.test(path)) {
-      throw new Error(`GET ${path} refused: Secret reads are off`);
+      throw new Error(`${method} ${path} refused: Secret reads are off`);
     }
     const deadline = Date.now() + requestTimeoutMs;
     const server = this.server.replace(/\/+$/, '');
     for (let attempt = 1; ; attempt++) {
-      const context = new RequestContext(`${server}${path}`, 'GET');
+      const context = new RequestContext(`${server}${path}`, method);
       for (const [name, value] of Object.entries(query)) context.setQueryParam(name, value);
       context.setHeaderParam('Accept', 'application/json');
+      if (post) context.setHeaderParam('Content-Type', 'application/json');
       try {
         await this.kubeConfig.applySecurityAuthentication(context);
       } catch (error) {
         // An exec credential plugin's output (stdout parsed as JSON, stderr as the error) may hold
         // the very token it failed to wrap: only ExecPluginError's own words are repeated.
         const why = error instanceof ExecPluginError ? `: ${error.message}` : '';
-        throw new KubeReadError('unreachable', `GET ${path}: ${CREDENTIALS_UNAVAILABLE}${why}`);
+        throw new KubeReadError('unreachable', `${method} ${path}: ${CREDENTIALS_UNAVAILABLE}${why}`);
       }
       let response: Response;
       try {
@@ -354,14 +383,15 @@ export class KubeReader {
         // client-node's own HTTP library (IsomorphicFetchHttpLibrary) cannot refuse redirects:
         // the same undici fetch, called with redirect: 'manual'.
         response = await fetch(context.getUrl(), {
-          method: 'GET',
+          method,
           headers: context.getHeaders(),
+          ...(post ? { body: post.body } : {}),
           signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
           redirect: 'manual',
           dispatcher: context.getDispatcher(),
         });
       } catch (error) {
-        throw new KubeReadError('unreachable', `GET ${path}: ${networkFailureReason(error, requestTimeoutMs)}`);
+        throw new KubeReadError('unreachable', `${method} ${path}: ${networkFailureReason(error, requestTimeoutMs)}`);
       }
       if (response.status >= 300 && response.status < 400) {
         await discardBody(response);

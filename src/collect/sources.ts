@@ -29,7 +29,9 @@ export interface SourceSpec {
   readonly required?: boolean;
   /**
    * A last resort the example reader role does not grant (control plane static pods in
-   * kube-system): its failure is recorded but does not make the section partial.
+   * kube-system), or a source only one rule needs and judges by its recorded state (the Argo CD
+   * settings ConfigMaps, the Gatekeeper webhooks): its failure is recorded but does not make the
+   * section partial.
    */
   readonly bestEffort?: boolean;
 }

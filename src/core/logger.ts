@@ -3,8 +3,38 @@
  * FLEETLEDGER_LOG_FORMAT=json (Lambda). Callers pass messages that hold no secret material;
  * cluster-supplied text is passed through JSON.stringify in json mode.
  */
+import { ConfigError } from './errors.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LOG_LEVELS = Object.keys(order) as LogLevel[];
+const LOG_FORMATS = ['text', 'json'] as const;
+
+/**
+ * FLEETLEDGER_LOG_LEVEL and FLEETLEDGER_LOG_FORMAT, checked: a misspelt value is a ConfigError
+ * naming the variable and the values it takes, not a silently ignored setting. Unset or empty:
+ * undefined (the caller's default). Case-insensitive.
+ */
+export function logSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): {
+  level: LogLevel | undefined;
+  json: boolean | undefined;
+} {
+  const problems: string[] = [];
+  const level = env['FLEETLEDGER_LOG_LEVEL']?.trim().toLowerCase() || undefined;
+  if (level !== undefined && !(LOG_LEVELS as string[]).includes(level)) {
+    problems.push(
+      `FLEETLEDGER_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${env['FLEETLEDGER_LOG_LEVEL']}"`,
+    );
+  }
+  const format = env['FLEETLEDGER_LOG_FORMAT']?.trim().toLowerCase() || undefined;
+  if (format !== undefined && !(LOG_FORMATS as readonly string[]).includes(format)) {
+    problems.push(
+      `FLEETLEDGER_LOG_FORMAT: expected one of ${LOG_FORMATS.join(', ')}, got "${env['FLEETLEDGER_LOG_FORMAT']}"`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems[0] ?? '', problems);
+  return { level: level as LogLevel | undefined, json: format === undefined ? undefined : format === 'json' };
+}
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -16,8 +46,10 @@ export interface Logger {
 export function createLogger(
   options: { level?: LogLevel; json?: boolean; write?: (line: string) => void } = {},
 ): Logger {
-  const level = options.level ?? ((process.env['FLEETLEDGER_LOG_LEVEL'] as LogLevel | undefined) || 'info');
-  const json = options.json ?? process.env['FLEETLEDGER_LOG_FORMAT'] === 'json';
+  const fromEnvironment =
+    options.level !== undefined && options.json !== undefined ? null : logSettingsFromEnvironment();
+  const level = options.level ?? fromEnvironment?.level ?? 'info';
+  const json = options.json ?? fromEnvironment?.json ?? false;
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const log =
     (at: LogLevel) =>

@@ -26,10 +26,10 @@ function periodOf(start: DateTime<true>, timeZone: string): Period {
   return { id, timeZone, start, end };
 }
 
-/** Parses `2026-W48` in the given time zone (default UTC). */
+/** Parses `2026-W48` (also `2026-w48`, as people type it) in the given time zone (default UTC). */
 export function parsePeriod(id: string, timeZone = 'UTC'): Period {
   checkTimeZone(timeZone);
-  const match = PERIOD_PATTERN.exec(id);
+  const match = PERIOD_PATTERN.exec(id.trim().toUpperCase());
   const start = match
     ? DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: timeZone })
     : null;

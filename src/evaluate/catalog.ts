@@ -1,10 +1,12 @@
 /**
  * The rule catalog. Adding a check = one file under rules/ and one line in RULES.
  */
+import { ConfigError } from '../core/errors.js';
 import type { Rule } from './rule.js';
 import { argoAutosyncOff } from './rules/argoAutosyncOff.js';
 import { argoDegraded } from './rules/argoDegraded.js';
 import { argoOutOfSync } from './rules/argoOutOfSync.js';
+import { argoReconcileStale } from './rules/argoReconcileStale.js';
 import { argoSyncFailed } from './rules/argoSyncFailed.js';
 import { certExpired } from './rules/certExpired.js';
 import { certExpiring } from './rules/certExpiring.js';
@@ -14,6 +16,7 @@ import { clusterUnreachable } from './rules/clusterUnreachable.js';
 import { constraintNotEnforced } from './rules/constraintNotEnforced.js';
 import { constraintViolations } from './rules/constraintViolations.js';
 import { gatekeeperAbsent } from './rules/gatekeeperAbsent.js';
+import { gatekeeperAdmissionRisk } from './rules/gatekeeperAdmissionRisk.js';
 import { gatekeeperAuditStale } from './rules/gatekeeperAuditStale.js';
 import { ippoolDisabled } from './rules/ippoolDisabled.js';
 import { kubefedClusterNotReady } from './rules/kubefedClusterNotReady.js';
@@ -40,6 +43,7 @@ export const RULES: readonly Rule[] = [
   constraintNotEnforced,
   constraintViolations,
   gatekeeperAuditStale,
+  gatekeeperAdmissionRisk,
   templateError,
   netpolNoDefaultDeny,
   mtlsNotStrict,
@@ -50,6 +54,7 @@ export const RULES: readonly Rule[] = [
   argoDegraded,
   argoSyncFailed,
   argoAutosyncOff,
+  argoReconcileStale,
   kubefedClusterNotReady,
   ippoolDisabled,
   cidrOverlap,
@@ -62,8 +67,51 @@ export const RULES: readonly Rule[] = [
 
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
 
+/**
+ * The organisation's custom rules (rules files, src/customRules) loaded for this process, by where
+ * they were named (`--rules`, a fleet file's `rules.files`). A process-wide setting, made at the
+ * edge (CLI, handler) before the configuration that may name their ids is read, because every
+ * reader of rule ids (waivers, fleet file thresholds, the evaluation, the report's catalog) must
+ * know them as it knows the built-in ones.
+ */
+const customRules = new Map<string, readonly Rule[]>();
+
+/**
+ * Sets the custom rules named by one source (replacing what it named before; [] removes them).
+ * Throws ConfigError when an id is already taken by a built-in rule or another source's rule.
+ */
+export function useCustomRules(source: string, rules: readonly Rule[]): void {
+  const taken = new Map<string, string>(RULES.map((rule) => [rule.id, 'a built-in rule']));
+  for (const [other, otherRules] of customRules) {
+    if (other !== source) for (const rule of otherRules) taken.set(rule.id, `a rule named by ${other}`);
+  }
+  const problems = rules.flatMap((rule) =>
+    taken.has(rule.id) ? [`${source}: rule ${rule.id}: id: already used by ${taken.get(rule.id)}`] : [],
+  );
+  if (problems.length > 0) throw new ConfigError(problems[0]!, problems);
+  if (rules.length === 0) customRules.delete(source);
+  else customRules.set(source, rules);
+}
+
+/** Removes every custom rule (tests, a handler between invocations). */
+export function clearCustomRules(): void {
+  customRules.clear();
+}
+
+/** Every rule: the built-in catalog, then the custom rules in use. */
+export function ruleCatalog(): readonly Rule[] {
+  return customRules.size === 0 ? RULES : [...RULES, ...[...customRules.values()].flat()];
+}
+
+/** True for the id of a built-in or custom rule in use. */
+export function isKnownRuleId(id: string): boolean {
+  return ruleCatalog().some((rule) => rule.id === id);
+}
+
+/** The rule with this id, in any case (`cert-expiring` is CERT-EXPIRING: ids are upper case). */
 export function ruleById(id: string): Rule | undefined {
-  return RULES.find((rule) => rule.id === id);
+  const wanted = id.toUpperCase();
+  return ruleCatalog().find((rule) => rule.id === wanted);
 }
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -20,7 +20,7 @@
 import type { DateTime } from 'luxon';
 import picomatch from 'picomatch';
 import type { Snapshot } from '../snapshot/schema.js';
-import { RULES } from './catalog.js';
+import { ruleCatalog } from './catalog.js';
 import { type Connectivity, findConnectivity, GROUP_KINDS, type GroupKind } from './connectivity.js';
 import { missingReason, unreadableSnapshotsByCluster } from './expectedClusters.js';
 import { findingId } from './findingId.js';
@@ -57,7 +57,7 @@ export interface EvaluateOptions {
   unreadableSnapshots?: readonly { key: string }[];
   /** The clusters of the previous period (its trend index entry): expected when no fleet is configured. */
   previousClusters?: readonly string[];
-  /** The rules to run (default: the catalog); tests pass a subset. */
+  /** The rules to run (default: the catalog, custom rules included); tests pass a subset. */
   rules?: readonly Rule[];
 }
 
@@ -157,7 +157,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
   const { now } = options;
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const waivers = options.waivers ?? [];
-  const rules = (options.rules ?? RULES).filter((rule) => !thresholds.disabled.includes(rule.id));
+  const rules = (options.rules ?? ruleCatalog()).filter((rule) => !thresholds.disabled.includes(rule.id));
   const latest = latestPerCluster(snapshots);
   const unreadable = unreadableSnapshotsByCluster(options.unreadableSnapshots ?? []);
   // With a fleet file the fleet says which clusters are expected; without one, the ledger does.
@@ -183,6 +183,7 @@ export function evaluateFleet(snapshots: readonly Snapshot[], options: EvaluateO
       for (const snapshot of latest) {
         const ctx: ClusterRuleContext = {
           snapshot,
+          labels: clusters.find((c) => c.name === snapshot.meta.cluster)?.labels ?? snapshot.meta.labels,
           thresholds,
           now,
           isExcludedNamespace: rule.tenantHygiene ? isSkipped : (ns) => excluded(ns),

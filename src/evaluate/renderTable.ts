@@ -9,7 +9,8 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
-function table(rows: readonly string[][], maxWidths: readonly number[]): string[] {
+/** Rows as aligned columns (cells clipped to their column's maximum width), one string per row. */
+export function table(rows: readonly string[][], maxWidths: readonly number[]): string[] {
   const clip = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
   const widths = maxWidths.map((max, column) =>
     Math.min(max, Math.max(...rows.map((row) => (row[column] ?? '').length))),
@@ -70,4 +71,20 @@ export function renderRulesTable(rules: readonly Rule[]): string {
     ...rules.map((rule) => [rule.id, rule.scope, rule.defaultSeverity, rule.title]),
   ];
   return `${table(rows, [26, 7, 8]).join('\n')}\n`;
+}
+
+/** Named rules in full, as plain text for a terminal (the Markdown form is `--format markdown`). */
+export function renderRuleDetailsText(rules: readonly Rule[]): string {
+  const blocks = rules.map((rule) =>
+    [
+      `${rule.id}: ${rule.title}`,
+      `  scope: ${rule.scope}; default severity: ${rule.defaultSeverity}${rule.sections.length > 0 ? `; reads: ${rule.sections.join(', ')}` : ''}`,
+      `  why: ${rule.rationale}`,
+      `  fix: ${rule.remediation}`,
+      `  CIS Kubernetes Benchmark: ${rule.controls.cis ?? 'none applies'}`,
+      `  NSA/CISA Kubernetes Hardening Guide: ${rule.controls.nsa ?? 'none applies'}`,
+      `  SOC 2: ${rule.controls.soc2.length > 0 ? rule.controls.soc2.join(', ') : 'none'}`,
+    ].join('\n'),
+  );
+  return `${blocks.join('\n\n')}\n`;
 }

@@ -86,6 +86,8 @@ interface RuleBase {
   controls: ControlMapping;
   /** The snapshot sections the rule reads. */
   sections: readonly SectionName[];
+  /** A custom rule: the rules file it was read from (path and SHA-256 of its bytes), for the report's record. */
+  definedIn?: { path: string; sha256: string };
   /**
    * A tenant-hygiene rule: one check per namespace, asking whether the team's namespace is fenced
    * in. It skips the platform namespaces (platformNamespaces.ts) as well as `excludeNamespaces`.
@@ -95,6 +97,8 @@ interface RuleBase {
 
 export interface ClusterRuleContext {
   snapshot: Snapshot;
+  /** The cluster's labels: the fleet file's when it is configured (the source of truth), else its snapshot's. */
+  labels?: Record<string, string>;
   thresholds: RuleThresholds;
   now: DateTime;
   /**

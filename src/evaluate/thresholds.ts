@@ -6,7 +6,7 @@
  */
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { RULE_IDS } from './catalog.js';
+import { isKnownRuleId } from './catalog.js';
 import { platformEntryOf, platformNamespacesOf } from './platformNamespaces.js';
 import { Severity } from './types.js';
 
@@ -43,6 +43,17 @@ export const RuleThresholds = z
      * run (UTC). A longer one is a configuration error of the waivers file.
      */
     waiverMaxTermDays: z.number().int().positive().default(365),
+    /**
+     * ARGO-RECONCILE-STALE: an Application is stale when its last reconciliation is older than this
+     * many reconciliation periods (argocd-cm timeout.reconciliation, 180 s when unset).
+     */
+    argoReconcileStaleFactor: z.number().min(1).default(3),
+    /** GATEKEEPER-ADMISSION-RISK: from this many ConstraintTemplates on, admission is heavily loaded. */
+    gatekeeperManyTemplates: z.number().int().positive().default(25),
+    /** GATEKEEPER-ADMISSION-RISK: a webhook timeout above this many seconds holds writes up for long. */
+    gatekeeperMaxWebhookTimeoutSeconds: z.number().int().positive().max(30).default(5),
+    /** Rules files of the organisation's custom rules (YAML with CEL), relative to the fleet file. */
+    files: z.array(z.string().min(1)).default([]),
   })
   .superRefine((t, ctx) => {
     if (t.certExpiringCriticalDays > t.certExpiringHighDays) {
@@ -52,7 +63,7 @@ export const RuleThresholds = z
         path: ['certExpiringCriticalDays'],
       });
     }
-    const unknown = (id: string): boolean => !RULE_IDS.includes(id);
+    const unknown = (id: string): boolean => !isKnownRuleId(id);
     t.disabled.forEach((id, index) => {
       if (unknown(id)) ctx.addIssue({ code: 'custom', message: `unknown rule id "${id}"`, path: ['disabled', index] });
     });

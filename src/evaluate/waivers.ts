@@ -21,7 +21,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
-import { RULE_IDS } from './catalog.js';
+import { isKnownRuleId } from './catalog.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from './thresholds.js';
 import type { Waiver } from './types.js';
 import { matchesEveryCluster } from './waiverMatching.js';
@@ -44,7 +44,7 @@ const ExpiryDate = z
 
 const WaiverEntry = z.strictObject(
   {
-    rule: text('rule').refine((id) => RULE_IDS.includes(id), {
+    rule: text('rule').refine((id) => isKnownRuleId(id), {
       error: (issue) => `unknown rule id "${String(issue.input)}" (see fleetledger rules)`,
     }),
     cluster: text('cluster glob'),

@@ -29,7 +29,10 @@ import { KubeconfigFiles, kubeconfigProblem, loadKubeconfigFile } from '../colle
 import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
 import { withoutUrlCredentials } from '../core/urls.js';
+import { loadRulesFiles, rulesOfFiles } from '../customRules/rulesFile.js';
+import { useCustomRules } from '../evaluate/catalog.js';
 import { normalizeServerUrl } from '../evaluate/endpoints.js';
+import type { Rule } from '../evaluate/rule.js';
 import { RuleThresholds } from '../evaluate/thresholds.js';
 
 const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -208,6 +211,7 @@ function issueProblems(file: string, error: z.ZodError, prefix: readonly Propert
  */
 export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): Fleet {
   const document = parseConfigYaml({ path: file, text });
+  useRulesFilesOf(document, file, options);
   const parsed = FleetInput.safeParse(document ?? {});
   const problems = parsed.success ? [] : issueProblems(file, parsed.error);
   const rawClusters: unknown[] = Array.isArray(parsed.data?.clusters) ? parsed.data.clusters : rawClusterList(document);
@@ -368,6 +372,49 @@ function checkAccessFiles(access: ClusterAccessSpec, where: string, kubeconfigs:
   return [];
 }
 
+/** The paths a fleet file's `rules.files` names, as written (non-text entries are left to the schema). */
+export function rulesFilesNamedBy(document: unknown): string[] {
+  const raw = typeof document === 'object' && document !== null ? (document as { rules?: unknown }).rules : undefined;
+  const files = typeof raw === 'object' && raw !== null ? (raw as { files?: unknown }).files : undefined;
+  return Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string' && f !== '') : [];
+}
+
+/**
+ * Loads the custom rules of `rules.files` (relative to the fleet file) before the rest is
+ * validated, so `rules.disabled` and `rules.severity` may name their ids; a broken rules file is a
+ * configuration error of this fleet file. A fleet file in S3 has its rules files read by the
+ * caller (`options.rulesFiles`), since reading S3 is asynchronous and this parse is not.
+ */
+function useRulesFilesOf(document: unknown, file: string, options: FleetFileOptions): void {
+  const paths = rulesFilesNamedBy(document);
+  const where = `${file}: rules.files`;
+  let rules: Rule[];
+  if (options.rulesFiles) {
+    const given = options.rulesFiles;
+    rules = rulesOfFiles(
+      paths.map((path, index) => ({
+        path,
+        read: () => {
+          const read = given[index];
+          if (!read) throw new ConfigError(`${where}: ${path} was not read`);
+          return read;
+        },
+      })),
+    );
+  } else if (paths.length > 0 && file.startsWith('s3://')) {
+    throw new ConfigError(
+      `${where}: a fleet file in S3 has its rules files read from S3 by the deployed functions only`,
+    );
+  } else {
+    const base = dirname(resolve(file));
+    rules = loadRulesFiles(
+      where,
+      paths.map((path) => resolve(base, path)),
+    );
+  }
+  useCustomRules(`${file} rules.files`, rules);
+}
+
 export interface FleetFileOptions {
   /**
    * Check that the kubeconfig, CA and token files and variables exist (default true). Commands that
@@ -376,6 +423,11 @@ export interface FleetFileOptions {
   checkAccess?: boolean;
   /** The kubeconfig files checked, each read once (default: a fresh set). */
   kubeconfigs?: KubeconfigFiles;
+  /**
+   * The files `rules.files` names, in its order, already read by the caller (a fleet file in S3:
+   * lambda/configFiles.ts); default: read from disk relative to the fleet file.
+   */
+  rulesFiles?: readonly ConfigFile[];
 }
 
 /**

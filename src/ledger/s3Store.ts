@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
+  GetObjectLockConfigurationCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -279,6 +280,36 @@ export class S3LedgerStore implements LedgerStore {
   /** One cheap request (a listing of at most one key): OperationalError when the store cannot be used. */
   async checkAccess(): Promise<void> {
     await this.probeBucket('opening the ledger');
+  }
+
+  /**
+   * The bucket's Object Lock default retention, for `doctor`: `enabled` with the default mode and
+   * period when one is set, `disabled` when the bucket has no Object Lock configuration, or
+   * `unknown` with the reason (no permission, a server without the API).
+   */
+  async objectLockState(): Promise<
+    | { state: 'enabled'; mode: string | null; days: number | null; years: number | null }
+    | { state: 'disabled' }
+    | { state: 'unknown'; reason: string }
+  > {
+    try {
+      const answer = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }));
+      const configuration = answer.ObjectLockConfiguration;
+      if (configuration?.ObjectLockEnabled !== 'Enabled') return { state: 'disabled' };
+      const retention = configuration.Rule?.DefaultRetention;
+      return {
+        state: 'enabled',
+        mode: retention?.Mode ?? null,
+        days: retention?.Days ?? null,
+        years: retention?.Years ?? null,
+      };
+    } catch (error) {
+      if (errorName(error) === 'ObjectLockConfigurationNotFoundError') return { state: 'disabled' };
+      return {
+        state: 'unknown',
+        reason: `${errorName(error)}: ${((error ?? {}) as SdkErrorShape).message ?? String(error)}`,
+      };
+    }
   }
 
   /** Lists at most one key: throws the OperationalError that explains a bare HEAD failure. */

@@ -4,6 +4,7 @@
  * per cluster in every trend index entry.
  */
 import { type NamespaceSkipSettings, namespaceSkipper } from '../evaluate/namespaceSkips.js';
+import { worstReconcileLag } from '../evaluate/reconcileLag.js';
 import type { CertificateBundle, Snapshot } from '../snapshot/schema.js';
 import type { ClusterFacts } from './schema.js';
 
@@ -111,5 +112,11 @@ export function clusterFacts(snapshot: Snapshot, options: ClusterFactsOptions = 
       withLimitRange: namespaces.filter((ns) => withLimitRange.has(ns)).length,
       withDefaultDeny: namespaces.filter((ns) => withDefaultDeny.has(ns)).length,
     },
+    ...reconcileLagFact(snapshot),
   };
+}
+
+function reconcileLagFact(snapshot: Snapshot): Pick<ClusterFacts, 'reconcileLag'> {
+  const worst = worstReconcileLag(snapshot);
+  return worst ? { reconcileLag: worst } : {};
 }

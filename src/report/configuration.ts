@@ -4,7 +4,7 @@
  * findings, for the executive summary's note. Pure.
  */
 import type { ConfigFile } from '../core/configFile.js';
-import { ruleById } from '../evaluate/catalog.js';
+import { ruleById, ruleCatalog } from '../evaluate/catalog.js';
 import { excludedNamespacesOf } from '../evaluate/excludedNamespaces.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
 import { SEVERITIES } from '../evaluate/types.js';
@@ -32,6 +32,15 @@ function thresholdsOf(thresholds: RuleThresholds): ReportConfiguration['rules'][
   );
 }
 
+/** The rules files of the custom rules that ran (not disabled), each once. */
+function rulesFilesRecord(thresholds: RuleThresholds): Pick<ReportConfiguration, 'rulesFiles'> {
+  const files = new Map<string, { path: string; sha256: string }>();
+  for (const rule of ruleCatalog()) {
+    if (rule.definedIn && !thresholds.disabled.includes(rule.id)) files.set(rule.definedIn.path, rule.definedIn);
+  }
+  return files.size > 0 ? { rulesFiles: [...files.values()] } : {};
+}
+
 /**
  * @example
  * const configuration = reportConfiguration({ fleetFile: readConfigFile('--fleet', 'fleet.yaml'), waiversFile: null }, thresholds);
@@ -40,6 +49,7 @@ export function reportConfiguration(sources: ConfigurationSources, thresholds: R
   return {
     fleetFile: recorded(sources.fleetFile),
     waiversFile: recorded(sources.waiversFile),
+    ...rulesFilesRecord(thresholds),
     rules: {
       disabled: [...thresholds.disabled].sort(),
       severityOverrides: Object.entries(thresholds.severity)

@@ -95,6 +95,15 @@ export const ClusterFacts = z.object({
     withLimitRange: z.number().int(),
     withDefaultDeny: z.number().int(),
   }),
+  reconcileLag: z
+    .object({
+      application: z.string().describe('namespace/name of the Application reconciled longest ago'),
+      reconciledAt: isoTimestamp,
+      lagSeconds: z.number().int().describe('seconds between its status.reconciledAt and the collection start'),
+      periodSeconds: z.number().describe("its controller's reconciliation period (argocd-cm timeout.reconciliation)"),
+    })
+    .optional()
+    .describe('the worst Argo CD reconcile lag (ARGO-RECONCILE-STALE); absent when no lag is known'),
 });
 export type ClusterFacts = z.infer<typeof ClusterFacts>;
 
@@ -253,6 +262,10 @@ export const ReportConfiguration = z.object({
     'null: no fleet file (the expected clusters came from the ledger, the rule settings are the defaults)',
   ),
   waiversFile: ConfigurationFile.nullable().describe('null: no waivers file'),
+  rulesFiles: z
+    .array(ConfigurationFile)
+    .optional()
+    .describe('the custom rules files whose rules ran (--rules, rules.files); absent when none'),
   rules: z.object({
     disabled: z.array(z.string()).describe('rule ids that were not evaluated'),
     severityOverrides: z

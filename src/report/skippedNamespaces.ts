@@ -2,7 +2,7 @@
  * The report's record of the namespaces the tenant-hygiene rules skipped on one cluster, and which
  * of those rules ran: what the quiet defaults leave out is listed, never hidden.
  */
-import { RULES } from '../evaluate/catalog.js';
+import { ruleCatalog } from '../evaluate/catalog.js';
 import { type NamespaceSkipSettings, skippedNamespacesOf } from '../evaluate/namespaceSkips.js';
 import type { RuleThresholds } from '../evaluate/thresholds.js';
 import type { Snapshot } from '../snapshot/schema.js';
@@ -15,7 +15,9 @@ export function skippedNamespacesReport(
 ): SkippedNamespaces {
   const disabled = settings.disabled ?? [];
   return {
-    rules: RULES.filter((rule) => rule.tenantHygiene === true && !disabled.includes(rule.id)).map((rule) => rule.id),
+    rules: ruleCatalog()
+      .filter((rule) => rule.tenantHygiene === true && !disabled.includes(rule.id))
+      .map((rule) => rule.id),
     namespaces:
       snapshot && snapshot.meta.status !== 'unreachable'
         ? skippedNamespacesOf(snapshot, settings).map((skip) => ({ ...skip }))

@@ -111,6 +111,20 @@ function status(response: StatusResponse): Response {
   };
 }
 
+const SELF_SUBJECT_ACCESS_REVIEWS = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+const REQUEST_BODY_LIMIT = 64 * 1024;
+
+/** A request body, at most REQUEST_BODY_LIMIT bytes (the rest is dropped: a review is small). */
+async function readRequestBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    if (size < REQUEST_BODY_LIMIT) chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, REQUEST_BODY_LIMIT);
+}
+
 function qualifiedName(resource: ApiResource): string {
   return resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
 }
@@ -195,7 +209,8 @@ export class SimulatedApiServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const answer = this.respond(request);
+    const body = request.method === 'POST' ? await readRequestBody(request) : '';
+    const answer = this.respond(request, body);
     if (this.settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.settings.latencyMs));
     response.writeHead(answer.code, {
       'Content-Type': JSON_TYPE,
@@ -205,7 +220,7 @@ export class SimulatedApiServer {
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
-  private respond(request: IncomingMessage): Response {
+  private respond(request: IncomingMessage, body: string): Response {
     if (request.headers.authorization !== `Bearer ${this.token}`) return status(unauthorized());
     this.requestCount += 1;
     this.requestLog.push(`${request.method ?? ''} ${request.url ?? '/'}`);
@@ -216,8 +231,9 @@ export class SimulatedApiServer {
     if (serverErrorEvery > 0 && this.requestCount % serverErrorEvery === 0) {
       return status(internalError('simulated server error (faults.serverErrorEvery)'));
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return status(methodNotAllowed(request.method ?? ''));
     const url = new URL(request.url ?? '/', 'https://simulator.invalid');
+    if (request.method === 'POST' && url.pathname === SELF_SUBJECT_ACCESS_REVIEWS) return this.review(body);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return status(methodNotAllowed(request.method ?? ''));
     const wantsTable = (request.headers.accept ?? '').includes('as=Table');
     return this.route(url, wantsTable);
   }
@@ -246,6 +262,49 @@ export class SimulatedApiServer {
     }
     // Includes /openapi/v2 and /openapi/v3: kubectl get works without them, as against servers that disable them.
     return status(pathNotFound());
+  }
+
+  /**
+   * A SelfSubjectAccessReview, answered as the RBAC of the simulated reader would: a read-only role
+   * (get, list) on every resource but the `forbidden` ones, which the API refuses with 403; a
+   * wildcard resource is allowed only when nothing of its group is forbidden. Nothing is stored.
+   */
+  private review(body: string): Response {
+    let review: unknown;
+    try {
+      review = JSON.parse(body);
+    } catch {
+      return status(badRequest('the request body is not JSON'));
+    }
+    const spec = (review as { spec?: { resourceAttributes?: Record<string, unknown> } } | null)?.spec;
+    const attributes = spec?.resourceAttributes;
+    if ((review as { kind?: unknown } | null)?.kind !== 'SelfSubjectAccessReview' || !attributes) {
+      return status(badRequest('expected a SelfSubjectAccessReview with spec.resourceAttributes'));
+    }
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const groupName = text(attributes['group']);
+    const plural = text(attributes['resource']);
+    const verb = text(attributes['verb']);
+    const qualified = groupName ? `${plural}.${groupName}` : plural;
+    const forbiddenHere =
+      plural === '*'
+        ? [...this.forbiddenResources].some((name) =>
+            groupName ? name.endsWith(`.${groupName}`) : !name.includes('.'),
+          )
+        : this.forbiddenResources.has(qualified);
+    const allowed = (verb === 'get' || verb === 'list') && !forbiddenHere;
+    return json(201, {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec,
+      status: allowed
+        ? {
+            allowed: true,
+            reason: `RBAC: allowed by ClusterRoleBinding "fleetledger-reader" of ClusterRole "fleetledger-reader" to ServiceAccount "fleetledger-reader/fleetledger"`,
+          }
+        : { allowed: false },
+    });
   }
 
   private discovered(document: Record<string, unknown> | undefined): Response {

@@ -221,12 +221,46 @@ export const NamespaceMtls = z.object({
 });
 export type NamespaceMtls = z.infer<typeof NamespaceMtls>;
 
+/**
+ * How Gatekeeper admits and audits (GATEKEEPER-ADMISSION-RISK): its validating webhooks, the audit
+ * Deployment's --audit-from-cache flag and the Config sync list. Each is read as a source of its
+ * own; a value not read is null (its source's state says why).
+ */
+export const GatekeeperAdmission = z.object({
+  namespace: z.string().describe("Gatekeeper's namespace: the webhook Service's, else gatekeeper-system"),
+  webhooks: z
+    .array(
+      z.object({
+        configuration: z.string().describe('the ValidatingWebhookConfiguration'),
+        name: z.string().describe('the webhook, e.g. validation.gatekeeper.sh'),
+        timeoutSeconds: z.number().int().nullable().describe('null: unset (the API server default, 10 s)'),
+        failurePolicy: z.string().nullable().describe('Fail or Ignore; null: unset (Fail)'),
+      }),
+    )
+    .nullable()
+    .describe('webhooks named *.gatekeeper.sh; null when the configurations could not be read'),
+  auditFromCache: z
+    .boolean()
+    .nullable()
+    .describe('the gatekeeper-audit Deployment runs with --audit-from-cache=true; null: the Deployment was not read'),
+  syncOnly: z
+    .array(z.string())
+    .nullable()
+    .describe(
+      'the Config sync list, as apiVersion and kind ("v1 Namespace"); [] when the Config has none; null: no Config read',
+    ),
+});
+export type GatekeeperAdmission = z.infer<typeof GatekeeperAdmission>;
+
 export const Policies = z.object({
   gatekeeper: z.object({
     installed: z.boolean(),
     apiVersion: z.string().nullable(),
     templates: z.array(ConstraintTemplate),
     constraints: z.array(Constraint),
+    admission: GatekeeperAdmission.optional().describe(
+      'webhook and audit settings (absent in snapshots of earlier versions and when Gatekeeper is not installed)',
+    ),
   }),
   kyverno: z.object({
     installed: z.boolean(),
@@ -332,8 +366,43 @@ export const ArgoApplication = z.object({
 });
 export type ArgoApplication = z.infer<typeof ArgoApplication>;
 
+/**
+ * The settings of one Argo CD application controller (ARGO-RECONCILE-STALE), from the ConfigMaps
+ * of its namespace: `argocd-cm` (`timeout.reconciliation`) and `argocd-cmd-params-cm` (processors).
+ */
+export const ArgoController = z.object({
+  namespace: z.string().describe('the namespace of its argocd-cm ConfigMap'),
+  reconciliationTimeout: z
+    .string()
+    .nullable()
+    .describe('argocd-cm timeout.reconciliation as written (a Go duration); null: unset'),
+  reconciliationSeconds: z
+    .number()
+    .nonnegative()
+    .describe(
+      'the effective reconciliation period: 180 when unset or unreadable (as Argo CD), 0: periodic refresh off',
+    ),
+  statusProcessors: z
+    .number()
+    .int()
+    .nullable()
+    .describe('argocd-cmd-params-cm controller.status.processors; null: unset (default 20) or not read'),
+  operationProcessors: z
+    .number()
+    .int()
+    .nullable()
+    .describe('argocd-cmd-params-cm controller.operation.processors; null: unset (default 10) or not read'),
+});
+export type ArgoController = z.infer<typeof ArgoController>;
+
 export const GitOps = z.object({
   installed: z.boolean(),
+  controllers: z
+    .array(ArgoController)
+    .optional()
+    .describe(
+      'Argo CD controller settings, one per argocd-cm found; [] when none exists (defaults apply); absent in snapshots of earlier versions or when the ConfigMaps could not be listed',
+    ),
   applications: z.array(ArgoApplication),
   applicationSets: z.array(
     z.object({

@@ -174,6 +174,21 @@ describe('collecting a section source by source', () => {
         'forbidden',
       ],
       ['K8sRequiredLabels constraints', 'GET /apis/constraints.gatekeeper.sh/v1beta1/k8srequiredlabels', 'ok'],
+      [
+        'ValidatingWebhookConfigurations',
+        'GET /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+        'ok',
+      ],
+      [
+        'Deployment gatekeeper-system/gatekeeper-audit',
+        'GET /apis/apps/v1/namespaces/gatekeeper-system/deployments/gatekeeper-audit',
+        'absent',
+      ],
+      [
+        'Gatekeeper Config gatekeeper-system/config',
+        'GET /apis/config.gatekeeper.sh/v1alpha1/namespaces/gatekeeper-system/configs/config',
+        'absent',
+      ],
     ]);
     expect(snapshot.policies.gatekeeper.templates.map((t) => t.name)).toEqual(['k8srequiredlabels']);
     expect(snapshot.policies.gatekeeper.constraints.map((c) => `${c.kind}/${c.name}`)).toEqual([

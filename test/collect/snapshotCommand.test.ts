@@ -253,9 +253,18 @@ defaults: { requestTimeoutSeconds: 1 }
     expect(lingeredMs!).toBeLessThan(5000);
   }, 60_000);
 
-  it('exits 2 when it is not told which clusters to snapshot', async () => {
-    const { code, stderr } = await runCli(['snapshot', '--store', '/tmp/unused-ledger']);
-    expect(code).toBe(2);
-    expect(stderr).toBe('error: expected --fleet FILE or --kubeconfig FILE: which clusters to snapshot\n');
+  it('exits 2 when it is not told which clusters to snapshot and KUBECONFIG names no existing file', async () => {
+    const saved = process.env['KUBECONFIG'];
+    process.env['KUBECONFIG'] = '/nonexistent/kubeconfig';
+    try {
+      const { code, stderr } = await runCli(['snapshot', '--store', '/tmp/unused-ledger']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /^error: expected --fleet FILE or --kubeconfig FILE: which clusters to use \(KUBECONFIG names no existing file and \S+ does not exist\)\n$/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env['KUBECONFIG'];
+      else process.env['KUBECONFIG'] = saved;
+    }
   });
 });

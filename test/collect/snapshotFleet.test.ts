@@ -373,6 +373,8 @@ describe('snapshotting a fleet', () => {
         },
       ],
       clusters: [{ name: 'cluster-b', server: 'https://cluster-b.example:6443' }],
+      // No argocd-cm in this cluster: Argo CD's defaults apply.
+      controllers: [],
     });
     expect(snapshot.federation).toEqual({
       kubefedInstalled: true,

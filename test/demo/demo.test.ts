@@ -103,7 +103,8 @@ describe('the demo (npm start)', () => {
     const { doc } = result.thisWeek.report;
     // 49 findings fewer than with every namespace checked: the hygiene gaps of istio-system,
     // calico-system, cert-manager, gatekeeper-system, argocd, kube-federation-system and default.
-    expect(doc.findings).toHaveLength(39);
+    // (41 with ARGO-RECONCILE-STALE on host and GATEKEEPER-ADMISSION-RISK on cluster-a.)
+    expect(doc.findings).toHaveLength(41);
     const skipped = (cluster: string) =>
       doc.clusters
         .find((c) => c.name === cluster)
@@ -119,6 +120,30 @@ describe('the demo (npm start)', () => {
     ]);
     expect(doc.clusters.find((c) => c.name === 'host')?.statusReason).toBe(
       'cannot list ApplicationSets (forbidden for the reader role)',
+    );
+  });
+
+  it('shows the worst Argo CD reconcile lag of each cluster in the drift section', async () => {
+    const { doc } = result.thisWeek.report;
+    expect(
+      doc.clusters.map((c) => [c.name, c.facts?.reconcileLag?.application, c.facts?.reconcileLag?.lagSeconds]),
+    ).toEqual([
+      ['cluster-a', undefined, undefined],
+      ['cluster-b', 'argocd/reporting-jobs', 120],
+      ['host', 'argocd/monitoring-stack', 1500],
+    ]);
+    const html = await readFile(join(dir, 'out', 'report.html'), 'utf8');
+    const drift = html.slice(
+      html.indexOf('<section id="drift">'),
+      html.indexOf('</section>', html.indexOf('<section id="drift">')),
+    );
+    expect(drift).toContain('<h3>Reconcile lag</h3>');
+    // Over 3 periods of 180 s: flagged.
+    expect(drift).toContain(
+      '<td data-label="Application"><code>argocd/monitoring-stack</code></td><td data-label="Lag"><span class="flag">25 min</span></td><td data-label="Period">180 s</td>',
+    );
+    expect(drift).toContain(
+      '<td data-label="Application"><code>argocd/reporting-jobs</code></td><td data-label="Lag">2 min</td><td data-label="Period">180 s</td>',
     );
   });
 

@@ -130,4 +130,30 @@ describe('evaluation of the demo fleet (examples/fleet), end to end', () => {
       'cluster-b Namespace/reporting NETPOL-NO-DEFAULT-DENY',
     ]);
   });
+
+  it('shows each seed pitfall rule firing on one cluster and passing on another', () => {
+    const outcome = (rule: string) =>
+      evaluation.tallies
+        .filter((t) => t.rule === rule && t.applicable > 0)
+        .map((t) => [t.cluster, t.applicable, t.passed])
+        .sort();
+    // host: monitoring-stack unreconciled for 25 min (3 of 4 pass); cluster-b: its one Application passes.
+    expect(outcome('ARGO-RECONCILE-STALE')).toEqual([
+      ['cluster-b', 1, 1],
+      ['host', 4, 3],
+    ]);
+    // cluster-a audits from an unfilled cache; cluster-b lists from the API server; the host runs no Gatekeeper.
+    expect(outcome('GATEKEEPER-ADMISSION-RISK')).toEqual([
+      ['cluster-a', 1, 0],
+      ['cluster-b', 1, 1],
+    ]);
+    expect(
+      evaluation.findings
+        .filter((f) => f.rule === 'ARGO-RECONCILE-STALE' || f.rule === 'GATEKEEPER-ADMISSION-RISK')
+        .map((f) => `${f.cluster} ${f.resource} ${f.rule}`),
+    ).toEqual([
+      'host Application/argocd/monitoring-stack ARGO-RECONCILE-STALE',
+      'cluster-a Cluster/cluster-a GATEKEEPER-ADMISSION-RISK',
+    ]);
+  });
 });

@@ -26,6 +26,13 @@ const clusterA = (): Snapshot =>
       allowAllEgress: false,
     });
     s.policies.gatekeeper.constraints.push(constraint('K8sDisallowHostPath', 'deny-host-path'));
+    // As collected today: a short fail-open webhook, the audit listing from the API server.
+    s.policies.gatekeeper.admission = {
+      namespace: 'gatekeeper-system',
+      webhooks: [{ configuration: 'gk', name: 'validation.gatekeeper.sh', timeoutSeconds: 3, failurePolicy: 'Ignore' }],
+      auditFromCache: false,
+      syncOnly: null,
+    };
     setSection(s, 'kyverno', 'absent');
     setSection(s, 'istio', 'absent');
     setSection(s, 'kubefed', 'absent');
@@ -83,26 +90,26 @@ describe('evaluateFleet on a small fleet (full catalog)', () => {
 
   it('scores the reachable cluster on what it showed', () => {
     // 1 CLUSTER-UNREACHABLE + 19 SECTION-NOT-COLLECTED + 2 QUOTA-MISSING + 2 LIMITRANGE-MISSING
-    // + 1 QUOTA-NEAR-LIMIT + 1 GATEKEEPER-ABSENT + 3 constraint checks + 2 NETPOL + 1 CIDR-OVERLAP
-    // + 1 SNAPSHOT-MISSING = 33, all evaluated; 3 failed and open (the waived one counts as passed).
+    // + 1 QUOTA-NEAR-LIMIT + 1 GATEKEEPER-ABSENT + 4 Gatekeeper checks + 2 NETPOL + 1 CIDR-OVERLAP
+    // + 1 SNAPSHOT-MISSING = 34, all evaluated; 3 failed and open (the waived one counts as passed).
     expect(evaluation.scores.clusters['cluster-a']).toEqual({
-      compliance: 30 / 33,
+      compliance: 31 / 34,
       coverage: 1,
-      applicable: 33,
-      evaluated: 33,
-      passed: 30,
+      applicable: 34,
+      evaluated: 34,
+      passed: 31,
       open: { critical: 0, high: 0, medium: 3, low: 1, info: 0 },
       waived: { critical: 0, high: 0, medium: 0, low: 1, info: 0 },
     });
   });
 
   it('scores an unreachable cluster 0% compliant: only its failed unreachable check is evaluated', () => {
-    // 21 cluster rules (20 not evaluated + CLUSTER-UNREACHABLE failed), CIDR-OVERLAP and
+    // 23 cluster rules (22 not evaluated + CLUSTER-UNREACHABLE failed), CIDR-OVERLAP and
     // SNAPSHOT-MISSING not evaluated (a snapshot of nothing is no evidence).
     expect(evaluation.scores.clusters['cluster-b']).toMatchObject({
       compliance: 0,
-      coverage: 1 / 23,
-      applicable: 23,
+      coverage: 1 / 25,
+      applicable: 25,
       evaluated: 1,
       passed: 0,
     });
@@ -112,8 +119,8 @@ describe('evaluateFleet on a small fleet (full catalog)', () => {
     expect(evaluation.missingClusters).toEqual(['cluster-c']);
     expect(evaluation.scores.clusters['cluster-c']).toMatchObject({
       compliance: 0,
-      coverage: 1 / 23,
-      applicable: 23,
+      coverage: 1 / 25,
+      applicable: 25,
       evaluated: 1,
       passed: 0,
     });
@@ -121,11 +128,11 @@ describe('evaluateFleet on a small fleet (full catalog)', () => {
 
   it('sums every check into the fleet score, including the waiver checks', () => {
     expect(evaluation.scores.fleet).toEqual({
-      compliance: 31 / 37,
-      coverage: 37 / 81,
-      applicable: 81,
-      evaluated: 37,
-      passed: 31,
+      compliance: 32 / 38,
+      coverage: 38 / 86,
+      applicable: 86,
+      evaluated: 38,
+      passed: 32,
       open: { critical: 0, high: 2, medium: 3, low: 1, info: 0 },
       waived: { critical: 0, high: 0, medium: 0, low: 1, info: 0 },
     });
@@ -136,22 +143,22 @@ describe('not seen is never compliant', () => {
   it('an unreachable cluster lowers coverage and does not raise compliance', () => {
     const alone = evaluateFleet([clusterA()], { now: NOW });
     const withUnreachable = evaluateFleet([clusterA(), unreachableSnapshot('cluster-b')], { now: NOW });
-    // cluster-a alone: 31 checks, all evaluated, 27 passed. The unreachable cluster-b adds 21: one per
+    // cluster-a alone: 32 checks, all evaluated, 28 passed. The unreachable cluster-b adds 23: one per
     // cluster rule, only CLUSTER-UNREACHABLE evaluated, and failed (unlabelled and showing no link,
     // the two are not compared: no CIDR-OVERLAP check).
     expect(alone.scores.fleet).toMatchObject({
-      applicable: 31,
-      evaluated: 31,
-      passed: 27,
+      applicable: 32,
+      evaluated: 32,
+      passed: 28,
       coverage: 1,
-      compliance: 27 / 31,
+      compliance: 28 / 32,
     });
     expect(withUnreachable.scores.fleet).toMatchObject({
-      applicable: 52,
-      evaluated: 32,
-      passed: 27,
-      coverage: 32 / 52,
-      compliance: 27 / 32,
+      applicable: 55,
+      evaluated: 33,
+      passed: 28,
+      coverage: 33 / 55,
+      compliance: 28 / 33,
     });
     expect(withUnreachable.scores.clusters['cluster-b']?.evaluated).toBe(1);
     expect(withUnreachable.findings.find((f) => f.rule === 'CLUSTER-UNREACHABLE')?.message).toBe(

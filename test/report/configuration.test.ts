@@ -99,6 +99,9 @@ describe('the configuration a report records', () => {
           certExpiringCriticalDays: { value: 7, default: 7 },
           certExpiringHighDays: { value: 30, default: 30 },
           waiverMaxTermDays: { value: 365, default: 365 },
+          argoReconcileStaleFactor: { value: 3, default: 3 },
+          gatekeeperManyTemplates: { value: 25, default: 25 },
+          gatekeeperMaxWebhookTimeoutSeconds: { value: 5, default: 5 },
         },
       },
       excludedNamespaces: [

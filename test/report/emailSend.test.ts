@@ -228,11 +228,29 @@ describe('fleetledger email', () => {
     expect(parsed.text).not.toContain('presigned');
     expect(Buffer.compare(parsed.attachments[0]!.content, reportJson)).toBe(0);
     expect(Buffer.compare(parsed.attachments[1]!.content, CSV)).toBe(0);
+    expect(parsed.attachments.map((attachment) => attachment.filename)).toEqual([
+      'report.json',
+      'findings.csv',
+      'report.html',
+    ]);
+    expect(parsed.attachments[2]!.content.toString('utf8')).toBe('<!DOCTYPE html><title>r</title>');
   });
 
   it('fails with one line when the period has no report', async () => {
     const { result, stderr } = await captureOutput(() =>
-      main(['email', '--store', directory, '--period', '2026-W47', '--to', 'secops@example.com', '--smtp', smtp.url]),
+      main([
+        'email',
+        '--store',
+        directory,
+        '--period',
+        '2026-W47',
+        '--to',
+        'secops@example.com',
+        '--from',
+        'audit@example.com',
+        '--smtp',
+        smtp.url,
+      ]),
     );
     expect(result).toBe(1);
     expect(stderr).toBe(
@@ -243,7 +261,19 @@ describe('fleetledger email', () => {
 
   const sendW48 = () =>
     captureOutput(() =>
-      main(['email', '--store', directory, '--period', '2026-W48', '--to', 'secops@example.com', '--smtp', smtp.url]),
+      main([
+        'email',
+        '--store',
+        directory,
+        '--period',
+        '2026-W48',
+        '--to',
+        'secops@example.com',
+        '--from',
+        'audit@example.com',
+        '--smtp',
+        smtp.url,
+      ]),
     );
 
   it('sends the newest report a run manifest records, not a newer report.json planted beside it', async () => {
@@ -307,11 +337,17 @@ describe('fleetledger email', () => {
       result: 2,
       stderr: 'error: --from: not an e-mail address: "me"\n',
     });
-    await expect(run('--to', 'secops@example.com')).resolves.toMatchObject({
+    await expect(run('--to', 'secops@example.com', '--from', 'audit@example.com')).resolves.toMatchObject({
       result: 2,
       stderr: 'error: email: give exactly one of --smtp smtp://host:port and --ses\n',
     });
-    await expect(run('--to', 'secops@example.com', '--smtp', 'http://mail:25')).resolves.toMatchObject({
+    await expect(run('--to', 'secops@example.com', '--smtp', smtp.url)).resolves.toMatchObject({
+      result: 2,
+      stderr: 'error: email: expected --from ADDRESS (or FLEETLEDGER_MAIL_FROM): who the report is sent by\n',
+    });
+    await expect(
+      run('--to', 'secops@example.com', '--from', 'audit@example.com', '--smtp', 'http://mail:25'),
+    ).resolves.toMatchObject({
       result: 2,
       stderr: 'error: --smtp: expected smtp://host:port or smtps://host:port, got "http://mail:25"\n',
     });
@@ -347,6 +383,8 @@ describe('fleetledger email', () => {
           '2026-W48',
           '--to',
           'secops@example.com',
+          '--from',
+          'audit@example.com',
           '--smtp',
           smtp.url,
           '--expires',

@@ -151,10 +151,10 @@ describe('generateReport on a directory ledger', () => {
       ['c', 'missing'],
     ]);
     expect(doc.clusters.slice(0, 2).map((c) => c.coverage)).toEqual([1, 1]);
-    // a: 26 checks, b: 28, all evaluated; c missing: 21 cluster rules not evaluated, SNAPSHOT-MISSING
-    // failed (1 of 22). No CIDR-OVERLAP checks: unlabelled, the clusters show no connection.
-    // Fleet: (26 + 28 + 1) / (26 + 28 + 22).
-    expect(doc.fleet.coverage).toBe(55 / 76);
+    // a: 26 checks, b: 28, all evaluated; c missing: 23 cluster rules not evaluated, SNAPSHOT-MISSING
+    // failed (1 of 24). No CIDR-OVERLAP checks: unlabelled, the clusters show no connection.
+    // Fleet: (26 + 28 + 1) / (26 + 28 + 24).
+    expect(doc.fleet.coverage).toBe(55 / 78);
 
     // Assess: evidence hashes are those of the stored bytes.
     const evidenceKeys = doc.evidence.map((e) => e.key);

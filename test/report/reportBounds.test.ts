@@ -85,6 +85,8 @@ describe('what a report or evaluation may see, and where it may go', () => {
       '2027-W10',
       '--to',
       'ops@example.com',
+      '--from',
+      'audit@example.com',
       '--smtp',
       'smtp://127.0.0.1:1',
       ...now,
@@ -161,6 +163,8 @@ describe('what a report or evaluation may see, and where it may go', () => {
       '2026-W48',
       '--to',
       'ops@example.com',
+      '--from',
+      'audit@example.com',
       '--smtp',
       'smpt://mailer:FAKE-PASSWORD@mail.internal:25',
     );

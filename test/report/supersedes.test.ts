@@ -142,6 +142,8 @@ describe('a report that supersedes another of the same period', () => {
       '2026-W48',
       '--to',
       'secops@example.com',
+      '--from',
+      'audit@example.com',
       '--smtp',
       smtp.url,
     );

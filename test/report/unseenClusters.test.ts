@@ -73,9 +73,9 @@ describe('a cluster without a readable snapshot in the period', () => {
     });
     expect(doc.clusters.find((c) => c.name === 'b')?.coverage).toBe(1);
     // b: 24 checks, all evaluated (no fleet file: no SNAPSHOT-MISSING check for a cluster seen; no
-    // CIDR-OVERLAP check, a and b are not connected); a missing: 1 evaluated (SNAPSHOT-MISSING) of 22.
-    // Fleet: (24 + 1) / (24 + 22).
-    expect(doc.fleet.coverage).toBe(25 / 46);
+    // CIDR-OVERLAP check, a and b are not connected); a missing: 1 evaluated (SNAPSHOT-MISSING) of 24.
+    // Fleet: (24 + 1) / (24 + 24).
+    expect(doc.fleet.coverage).toBe(25 / 48);
     const aFindingsBefore = w47.doc.findings.filter((f) => f.cluster === 'a').map((f) => f.id);
     expect(aFindingsBefore.length).toBeGreaterThan(0);
     expect(doc.trend.resolved).toEqual([]);

@@ -23,17 +23,34 @@ export interface RunningSmtpServer {
   /** e.g. smtp://127.0.0.1:40321 */
   url: string;
   messages: ReceivedMessage[];
+  /** The user each message was sent as (AUTH), in order; null when sent without AUTH. */
+  senders: (string | null)[];
   stop(): Promise<void>;
 }
 
-export async function startSmtpServer(): Promise<RunningSmtpServer> {
+/**
+ * With `users`, the server requires AUTH (PLAIN/LOGIN over plain SMTP on localhost) and accepts
+ * exactly these user/password pairs; without, AUTH is disabled.
+ */
+export async function startSmtpServer(options: { users?: Record<string, string> } = {}): Promise<RunningSmtpServer> {
   const messages: ReceivedMessage[] = [];
+  const senders: (string | null)[] = [];
+  const users = options.users;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: users === undefined,
     // Plain SMTP on localhost: no certificate to manage, and nodemailer does not try STARTTLS.
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    disabledCommands: users === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
+    allowInsecureAuth: true,
     logger: false,
+    onAuth(auth, _session, callback) {
+      if (users !== undefined && auth.username !== undefined && users[auth.username] === auth.password) {
+        callback(null, { user: auth.username });
+      } else {
+        callback(new Error('Invalid username or password'));
+      }
+    },
     onData(stream, session, callback) {
+      senders.push(typeof session.user === 'string' ? session.user : null);
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
@@ -63,6 +80,7 @@ export async function startSmtpServer(): Promise<RunningSmtpServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    senders,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

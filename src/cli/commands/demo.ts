@@ -14,6 +14,8 @@ import { ensureSigningKeyFiles, PUBLIC_KEY_FILE, readSigningKeyFile } from '../.
 import type { Signer } from '../../signing/signer.js';
 import { signerFromFlagOrEnvironment } from '../../signing/signingSetting.js';
 import { cliLogger } from '../cliLogger.js';
+import { examples } from '../help.js';
+import { printLines } from '../output.js';
 import { signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
@@ -52,7 +54,7 @@ async function demoSigner(
 
 /** `fleetledger demo` (`npm start`): the demo fleet, two weekly cycles, the report on disk. */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('demo')
     .description('start the demo fleet, snapshot it for last week and this week, and write the report')
     .option('--store <location>', 'ledger location', './ledger')
@@ -73,19 +75,20 @@ export function register(program: Command, run: RunState): void {
         now,
         out: flags.out,
         logger: cliLogger(),
-        onStep: (step) => console.log(stepLines(step, store.location).join('\n')),
+        onStep: (step) => printLines(...stepLines(step, store.location)),
         signer: signing.signer,
       });
       const outDir = result.thisWeek.report.outDir ?? flags.out;
-      console.log(
-        `\nreport: ${outDir}/report.html (also report.json, findings.csv, policyreport.yaml, openreports.yaml, assessment-results.json, email.html)`,
+      printLines(
+        '',
+        `report: ${outDir}/report.html (also report.json, findings.csv, policyreport.yaml, openreports.yaml, assessment-results.json, email.html)`,
       );
       const endpoint = flags.s3Endpoint ? ` --s3-endpoint ${flags.s3Endpoint}` : '';
       // The head this week's report names (report.json ledger.head): the checkpoint its readers hold.
       const head = result.thisWeek.report.doc.ledger?.head?.sha256;
       const publicKey = signing.publicKey ?? 'PUBLIC_KEY.pem';
-      console.log(`ledger: ${signing.note}`);
-      console.log(
+      printLines(`ledger: ${signing.note}`);
+      printLines(
         `verify the ledger: npx fleetledger verify --store ${store.location}${endpoint} --public-key ${publicKey}${head ? ` --expect-head ${head}` : ''}`,
       );
       // This week's auditor's bundle, named after its report (a second start writes a new one).
@@ -96,12 +99,16 @@ export function register(program: Command, run: RunState): void {
         publicKey: await signing.signer.verificationKey(),
         out: join(outDir, `fleetledger-${doc.period}-${stamp}.tar.gz`),
       });
-      console.log(
+      printLines(
         `auditor's bundle: ${bundle.file} (${bundle.files} files: the report, ${bundle.plan.evidence} snapshot(s), ${bundle.plan.manifests.length} signed manifest(s), SHA256SUMS, VERIFY.md)`,
       );
-      console.log(
+      printLines(
         `verify the bundle offline: npx fleetledger verify --bundle ${bundle.file} --public-key ${publicKey}${head ? ` --expect-head ${head}` : ''}`,
       );
       run.exitCode = 0;
     });
+  examples(command, [
+    'fleetledger demo',
+    'fleetledger demo --store /tmp/demo/ledger --out /tmp/demo/report --now 2026-11-25T09:00:00Z',
+  ]);
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
-import { ConfigError } from '../../core/errors.js';
 import { assertPeriodStarted, parsePeriod, periodContaining, periodUpTo } from '../../core/period.js';
 import { evaluateFleet } from '../../evaluate/evaluate.js';
 import { listLedgerSnapshots, loadLatestSnapshots } from '../../evaluate/loadPeriod.js';
 import { renderEvaluationTable } from '../../evaluate/renderTable.js';
+import { findingsOverGate, parseSeverityThreshold } from '../../evaluate/severityGate.js';
 import { DEFAULT_THRESHOLDS } from '../../evaluate/thresholds.js';
 import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
@@ -13,6 +13,9 @@ import { reportConfiguration } from '../../report/configuration.js';
 import { previousPeriodClusters } from '../../report/previousClusters.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { formatOption, printJson, printLines, printNote } from '../output.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import type { RunState } from './index.js';
 
 interface EvaluateFlags {
@@ -23,14 +26,14 @@ interface EvaluateFlags {
   fleet?: string;
   now?: string;
   format: string;
+  failOn: string;
   s3Endpoint?: string;
+  rules: string[];
 }
-
-const FORMATS = ['table', 'json'];
 
 /** `fleetledger evaluate`: the findings and scores of a period, from the stored snapshots. */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('evaluate')
     .description("Evaluate each cluster's latest snapshot of a period against the rule catalog")
     .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
@@ -39,12 +42,17 @@ export function register(program: Command, run: RunState): void {
     .option('--waivers <file>', 'waivers YAML file')
     .option('--fleet <file>', 'fleet file: rule thresholds (rules:) and the clusters expected')
     .option('--now <iso>', 'evaluate as of this instant (reproducible runs)')
-    .option('--format <format>', 'table or json', 'table')
+    .addOption(formatOption(['table', 'json']))
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when open findings of this severity or higher exist: critical, high, medium, low, info, or none',
+      'critical',
+    )
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
+    .addOption(rulesFilesOption())
     .action(async (flags: EvaluateFlags) => {
-      if (!FORMATS.includes(flags.format)) {
-        throw new ConfigError(`--format: expected one of ${FORMATS.join(', ')}, got "${flags.format}"`);
-      }
+      useRulesFiles(flags.rules);
+      const failOn = parseSeverityThreshold('--fail-on', flags.failOn);
       const now = resolveNow(flags.now);
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : periodContaining(now, flags.timeZone);
       assertPeriodStarted(period, now);
@@ -58,7 +66,7 @@ export function register(program: Command, run: RunState): void {
       const listed = await listLedgerSnapshots(store);
       // Only what had been collected by --now, as in `report`.
       const { snapshots, gaps } = await loadLatestSnapshots(store, periodUpTo(period, now), { listed });
-      for (const gap of gaps) process.stderr.write(`warning: skipped ${gap.error}\n`);
+      for (const gap of gaps) printNote(`warning: skipped ${gap.error}`);
       const evaluation = evaluateFleet(
         snapshots.map((loaded) => loaded.snapshot),
         {
@@ -87,14 +95,24 @@ export function register(program: Command, run: RunState): void {
             thresholds,
           ),
         };
-        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        printJson(document);
       } else {
-        process.stdout.write(
-          `period ${period.id} (${period.timeZone}), ${snapshots.length} snapshot(s) from ${store.location}\n\n`,
+        printLines(
+          `period ${period.id} (${period.timeZone}), ${snapshots.length} snapshot(s) from ${store.location}`,
+          '',
+          renderEvaluationTable(evaluation),
         );
-        process.stdout.write(`${renderEvaluationTable(evaluation)}\n`);
       }
-      // Unreadable objects were skipped: partial, as for `report`.
-      run.exitCode = gaps.length > 0 ? EXIT.partial : EXIT.ok;
+      // Findings over the gate fail the run (1); otherwise unreadable objects skipped make it partial, as for `report`.
+      const overGate = findingsOverGate(evaluation.findings, failOn);
+      if (overGate.length > 0) {
+        printNote(`${overGate.length} open finding(s) at or above ${failOn} (--fail-on ${failOn})`);
+      }
+      run.exitCode = overGate.length > 0 ? EXIT.failure : gaps.length > 0 ? EXIT.partial : EXIT.ok;
     });
+  examples(command, [
+    'fleetledger evaluate --store ./ledger',
+    'fleetledger evaluate --store s3://audit-ledger/fleet --period 2026-w48 --fleet fleet.yaml --waivers waivers.yaml',
+    'fleetledger evaluate --store ./ledger --fail-on high --format json > findings.json',
+  ]);
 }

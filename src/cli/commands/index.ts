@@ -114,6 +114,40 @@ export const commands: readonly CommandEntry[] = [
     description: "Show the deployed stack's last runs, newest first",
     load: () => import('./status.js'),
   },
+  {
+    name: 'check',
+    term: 'check [options]',
+    description:
+      'CI gate: exit 1 when the latest stored report of a period has open findings at or above a severity, or compliance below a minimum',
+    load: () => import('./check.js'),
+  },
+  {
+    name: 'doctor',
+    term: 'doctor [options]',
+    description:
+      'Check, before the first run, that every cluster can be audited (connectivity, TLS, credentials, version, optional APIs, RBAC by SelfSubjectAccessReview), and the store, mail and signing key',
+    load: () => import('./doctor.js'),
+  },
+  {
+    name: 'metrics',
+    term: 'metrics [options]',
+    description:
+      'Print the latest stored report of a period as Prometheus metrics (text format): scores, coverage, cluster status, findings, certificate expiry',
+    load: () => import('./metrics.js'),
+  },
+  {
+    name: 'diff',
+    term: 'diff [options] <a> <b>',
+    description:
+      'Show what changed between two snapshots of a cluster or the reports of two periods: facts, findings and scores (exit 0 when equal, 1 when different)',
+    load: () => import('./diff.js'),
+  },
+  {
+    name: 'reports',
+    term: 'reports',
+    description: 'List the reports stored in a ledger, or show one (as recorded by the run manifests)',
+    load: () => import('./reports.js'),
+  },
 ];
 
 /**

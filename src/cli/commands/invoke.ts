@@ -7,6 +7,8 @@ import { executionInput, findDeployedStack, startRun, waitForRun } from '../../d
 import { openStore } from '../../ledger/open.js';
 import { parseExpiry, requireS3Store, shareObjects } from '../../ledger/share.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { formatOption } from '../output.js';
 import type { RunState } from './index.js';
 
 interface InvokeFlags {
@@ -20,19 +22,16 @@ interface InvokeFlags {
 
 /** `fleetledger invoke`: runs the deployed state machine now (optionally waiting for its report). */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('invoke')
     .description('Start a run of the deployed stack now: snapshots, and with --period the report and its e-mail')
     .option('--stack <name>', 'the CloudFormation stack (npx cdk deploy)', 'FleetLedger')
     .option('--period <period>', 'also report this ISO week (2026-W48, current or previous) and e-mail it')
     .option('--wait', 'wait for the run to end, then print the report location and a presigned link')
-    .option('--format <format>', 'text or json', 'text')
+    .addOption(formatOption(['text', 'json']))
     .option('--poll-interval <seconds>', 'how often --wait asks for the run status', '5')
     .option('--expires <duration>', 'how long the report link works: 900s, 30m, 12h, 7d', '7d')
     .action(async (flags: InvokeFlags) => {
-      if (flags.format !== 'text' && flags.format !== 'json') {
-        throw new ConfigError(`--format: expected text or json, got "${flags.format}"`);
-      }
       const pollSeconds = Number(flags.pollInterval);
       if (!Number.isFinite(pollSeconds) || pollSeconds < 0) {
         throw new ConfigError(`--poll-interval: expected a number of seconds, got "${flags.pollInterval}"`);
@@ -85,4 +84,10 @@ export function register(program: Command, run: RunState): void {
       }
       if (ended.status !== 'SUCCEEDED') run.exitCode = EXIT.failure;
     });
+  examples(command, [
+    '# a run now, snapshots only',
+    'fleetledger invoke',
+    '# report and e-mail last week too, wait for it and print a link to the report',
+    'fleetledger invoke --period 2026-w48 --wait --format json',
+  ]);
 }

@@ -9,6 +9,9 @@ import { reportFleetOf } from '../../report/reportFleet.js';
 import type { ReportDocument } from '../../report/schema.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { formatOption, printJson, printLines } from '../output.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 
@@ -23,6 +26,39 @@ export interface ReportFlags extends RunTrustFlags {
   s3Endpoint?: string;
   allowEmpty?: boolean;
   reason?: string;
+  rules: string[];
+  format: string;
+}
+
+/**
+ * The exit status of a stored report: 0 when every expected cluster was collected completely and
+ * every object read; 3 (partial) when the report is stored but some cluster is missing,
+ * unreachable or partly collected, or an object was unreadable: a report that says "every
+ * cluster missing" is not a success.
+ */
+export function reportExitCode(doc: ReportDocument): number {
+  const c = doc.fleet.clusters;
+  const complete = c.missing === 0 && c.unreachable === 0 && c.partial === 0 && doc.gaps.length === 0 && !doc.noData;
+  return complete ? EXIT.ok : EXIT.partial;
+}
+
+/** What `report --format json` (and `run`) print: where it went and the headline numbers. */
+export function reportResultJson(result: GeneratedReport, storeLocation: string) {
+  const { doc } = result;
+  return {
+    period: doc.period,
+    timeZone: doc.timeZone,
+    generatedAt: doc.generatedAt,
+    store: storeLocation,
+    folder: result.reportFolder,
+    keys: result.writtenKeys,
+    out: result.outDir ?? null,
+    noData: doc.noData === true,
+    fleet: doc.fleet,
+    gaps: doc.gaps,
+    supersedes: doc.supersedes ?? null,
+    ledger: doc.ledger ?? null,
+  };
 }
 
 // Moved to src/report so the Lambda handlers share it without importing CLI code; re-exported for callers.
@@ -82,7 +118,7 @@ export function reportSummary(result: GeneratedReport, storeLocation: string): s
 
 /** `fleetledger report`: generate, store and print the report of a period. */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('report')
     .description('Generate the compliance report of a period (HTML, JSON, CSV, policy reports, e-mail) into the ledger')
     .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
@@ -100,7 +136,10 @@ export function register(program: Command, run: RunState): void {
     )
     .addOption(signingKeyOption())
     .addOption(backfillOption())
+    .addOption(rulesFilesOption())
+    .addOption(formatOption(['text', 'json']))
     .action(async (flags: ReportFlags) => {
+      useRulesFiles(flags.rules);
       const now = resolveNow(flags.now);
       const trust = await runTrustOf(flags);
       const fleetFile = flags.fleet ? readFleetFile(flags.fleet, { checkAccess: false }) : null;
@@ -122,8 +161,13 @@ export function register(program: Command, run: RunState): void {
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
         ...trust,
       });
-      process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
-      // Unreadable objects were skipped: the report is complete as far as the ledger allowed.
-      run.exitCode = result.doc.gaps.length > 0 ? EXIT.partial : EXIT.ok;
+      if (flags.format === 'json') printJson(reportResultJson(result, store.location));
+      else printLines(...reportSummary(result, store.location));
+      run.exitCode = reportExitCode(result.doc);
     });
+  examples(command, [
+    'fleetledger report --store ./ledger --out ./out/report',
+    'fleetledger report --store s3://audit-ledger/fleet --period 2026-w48 --fleet fleet.yaml --waivers waivers.yaml',
+    'fleetledger report --store ./ledger --period 2026-W48 --reason "waiver for payments added"',
+  ]);
 }

@@ -1,21 +1,37 @@
 import type { Command } from 'commander';
 import { snapshotFleet } from '../../collect/snapshotFleet.js';
 import { resolveNow } from '../../core/clock.js';
+import type { ConfigFile } from '../../core/configFile.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
 import { readFleetFile } from '../../fleet/fleetFile.js';
+import { fleetFromSources } from '../../fleet/fleetSources.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
 import { checkedReason, generateReport } from '../../report/generateReport.js';
 import { reportFleetOf } from '../../report/reportFleet.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { formatOption, printError, printJson, printLines } from '../output.js';
+import { rulesFilesOption, useRulesFiles } from '../rulesFilesOption.js';
 import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
-import { reportSummary } from './report.js';
-import { clusterLine, notStoredErrors, summaryLine, withSecretReadsFlag } from './snapshot.js';
+import { reportExitCode, reportResultJson, reportSummary } from './report.js';
+import {
+  clusterLine,
+  fleetSourceHelp,
+  notStoredErrors,
+  snapshotExitCode,
+  snapshotResultJson,
+  summaryLine,
+  withSecretReadsFlag,
+} from './snapshot.js';
 
 interface RunFlags extends RunTrustFlags {
-  fleet: string;
+  fleet?: string;
+  kubeconfig?: string;
+  context?: string[];
+  format: string;
   store: string;
   timeZone: string;
   waivers?: string;
@@ -25,14 +41,17 @@ interface RunFlags extends RunTrustFlags {
   /** false with --no-read-secrets. */
   readSecrets: boolean;
   reason?: string;
+  rules: string[];
 }
 
 /** `fleetledger run`: snapshot the fleet, then report on the week containing the run. */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('run')
     .description('Snapshot every cluster of the fleet, then generate the report of the current week')
-    .requiredOption('--fleet <file>', 'fleet file (YAML) naming the clusters')
+    .option('--fleet <file>', fleetSourceHelp.fleet)
+    .option('--kubeconfig <file>', fleetSourceHelp.kubeconfig)
+    .option('--context <name...>', fleetSourceHelp.context)
     .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
     .option('--time-zone <tz>', 'IANA time zone the weeks are counted in', 'UTC')
     .option('--waivers <file>', 'waivers YAML file')
@@ -43,9 +62,12 @@ export function register(program: Command, run: RunState): void {
     .option('--reason <text>', 'why the week is reported (again): recorded with the earlier report it supersedes')
     .addOption(signingKeyOption())
     .addOption(backfillOption())
+    .addOption(rulesFilesOption())
+    .addOption(formatOption(['text', 'json']))
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
-      const { fleet: configured, source: fleetSource } = readFleetFile(flags.fleet);
+      useRulesFiles(flags.rules);
+      const { fleet: configured, source: fleetSource } = fleetAndSource(flags);
       const fleet = withSecretReadsFlag(configured, flags.readSecrets);
       const now = resolveNow(flags.now);
       const limits = waiverLimits(now, fleet.rules);
@@ -57,9 +79,9 @@ export function register(program: Command, run: RunState): void {
       await prepareStore(store);
       const logger = cliLogger();
       const snapshots = await snapshotFleet(fleet, { store, now, logger, ...trust });
-      for (const cluster of snapshots.clusters) process.stdout.write(`${clusterLine(cluster)}\n`);
-      process.stdout.write(`${summaryLine(snapshots, store.location)}\n`);
-      for (const line of notStoredErrors(snapshots)) process.stderr.write(`${line}\n`);
+      const text = flags.format === 'text';
+      if (text) printLines(...snapshots.clusters.map(clusterLine), summaryLine(snapshots, store.location));
+      for (const line of notStoredErrors(snapshots)) printError(line.replace(/^error: /, ''));
       // The report is generated after the last snapshot was collected (collection times are now + elapsed).
       const result = await generateReport({
         store,
@@ -73,8 +95,25 @@ export function register(program: Command, run: RunState): void {
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
         ...trust,
       });
-      process.stdout.write(`${reportSummary(result, store.location).join('\n')}\n`);
-      const complete = snapshots.counts.ok === snapshots.clusters.length && result.doc.gaps.length === 0;
-      run.exitCode = snapshots.notStored > 0 ? EXIT.failure : complete ? EXIT.ok : EXIT.partial;
+      if (text) printLines(...reportSummary(result, store.location));
+      else {
+        printJson({
+          snapshots: snapshotResultJson(snapshots, store.location),
+          report: reportResultJson(result, store.location),
+        });
+      }
+      const snapshotCode = snapshotExitCode(snapshots);
+      run.exitCode = snapshotCode !== EXIT.ok ? snapshotCode : reportExitCode(result.doc);
     });
+  examples(command, [
+    '# every context of $KUBECONFIG (else ~/.kube/config), report in ./out/report',
+    'fleetledger run --store ./ledger --out ./out/report',
+    'fleetledger run --fleet fleet.yaml --store s3://audit-ledger/fleet --waivers waivers.yaml',
+  ]);
+}
+
+/** The fleet, and the fleet file's bytes when there is one (the report records what produced it). */
+function fleetAndSource(flags: RunFlags): { fleet: ReturnType<typeof fleetFromSources>; source: ConfigFile | null } {
+  if (flags.fleet && !flags.kubeconfig && !flags.context?.length) return readFleetFile(flags.fleet);
+  return { fleet: fleetFromSources(flags), source: null };
 }

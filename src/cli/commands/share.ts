@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { isoUtc, resolveNow } from '../../core/clock.js';
 import { openStore } from '../../ledger/open.js';
 import { describeSeconds, parseExpiry, requireS3Store, shareObjects } from '../../ledger/share.js';
+import { examples } from '../help.js';
+import { formatOption, printJson, printLines, printNote } from '../output.js';
 import type { RunState } from './index.js';
 
 interface ShareFlags {
@@ -12,11 +14,12 @@ interface ShareFlags {
   expires: string;
   s3Endpoint?: string;
   now?: string;
+  format: string;
 }
 
 /** `fleetledger share`: presigned GET URLs for auditors, one line per object with its expiry. */
 export function register(program: Command, _run: RunState): void {
-  program
+  const command = program
     .command('share')
     .description('Print presigned download URLs (at most 7 days) for one object or a whole period')
     .requiredOption('--store <location>', 'ledger: s3://bucket/prefix')
@@ -26,6 +29,7 @@ export function register(program: Command, _run: RunState): void {
     .option('--expires <duration>', 'how long the URLs work: 900s, 30m, 12h, 7d (at most 7d)', '7d')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .option('--now <iso>', 'the signing time (default: now)')
+    .addOption(formatOption(['text', 'json']))
     .action(async (flags: ShareFlags) => {
       const expiresInSeconds = parseExpiry(flags.expires);
       const now = resolveNow(flags.now);
@@ -36,12 +40,25 @@ export function register(program: Command, _run: RunState): void {
         expiresInSeconds,
         now,
       });
-      for (const link of shared) {
-        process.stdout.write(`${link.key}\texpires ${isoUtc(link.expiresAt)}\t${link.url}\n`);
-        if (link.note) process.stderr.write(`note: ${link.key}: ${link.note}\n`);
+      if (flags.format === 'json') {
+        printJson(
+          shared.map((link) => ({
+            key: link.key,
+            url: link.url,
+            expiresAt: isoUtc(link.expiresAt),
+            ...(link.note ? { note: link.note } : {}),
+          })),
+        );
+        return;
       }
-      process.stderr.write(
-        `${shared.length} URL(s), valid for ${describeSeconds(expiresInSeconds)} from ${isoUtc(now)}\n`,
-      );
+      for (const link of shared) {
+        printLines(`${link.key}\texpires ${isoUtc(link.expiresAt)}\t${link.url}`);
+        if (link.note) printNote(`note: ${link.key}: ${link.note}`);
+      }
+      printNote(`${shared.length} URL(s), valid for ${describeSeconds(expiresInSeconds)} from ${isoUtc(now)}`);
     });
+  examples(command, [
+    'fleetledger share --store s3://audit-ledger/fleet --period 2026-w48 --expires 3d',
+    'fleetledger share --store s3://audit-ledger/fleet --key reports/2026-W48/2026-11-30T06-00-00.000Z/report.html --format json',
+  ]);
 }

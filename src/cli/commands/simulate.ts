@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { resolveNow } from '../../core/clock.js';
 import { loadFleetDirectory, startSimulatedFleet } from '../../simulator/fleet.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { printDocument, printNote } from '../output.js';
 import type { RunState } from './index.js';
 
 interface SimulateFlags {
@@ -26,7 +28,7 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
 
 /** `fleetledger simulate`: serves a fleet directory as HTTPS Kubernetes API servers until SIGINT/SIGTERM. */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('simulate')
     .description('Serve each sub-directory of a fleet directory as a simulated Kubernetes API server (HTTPS)')
     .requiredOption('--fleet-dir <dir>', 'one sub-directory per cluster holding Kubernetes object files')
@@ -40,10 +42,15 @@ export function register(program: Command, run: RunState): void {
         now,
         ...(flags.kubeconfigOut ? { kubeconfigPath: resolve(flags.kubeconfigOut) } : {}),
       });
-      for (const cluster of fleet.clusters) process.stderr.write(`cluster ${cluster.name} at ${cluster.server}\n`);
-      process.stdout.write(`ready ${fleet.kubeconfigPath}\n`);
+      for (const cluster of fleet.clusters) printNote(`cluster ${cluster.name} at ${cluster.server}`);
+      // Always printed: scripts wait for this line (it names the kubeconfig).
+      printDocument(`ready ${fleet.kubeconfigPath}`);
       await stopSignal;
       await fleet.stop();
       run.exitCode = EXIT.ok;
     });
+  examples(command, [
+    'fleetledger simulate --fleet-dir examples/fleet --kubeconfig-out /tmp/demo.kubeconfig',
+    'KUBECONFIG=/tmp/demo.kubeconfig kubectl --context cluster-a get namespaces',
+  ]);
 }

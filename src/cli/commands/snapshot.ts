@@ -9,10 +9,13 @@ import { resolveNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { withoutControlCharacters } from '../../core/text.js';
 import { clusterProblemsOf } from '../../evaluate/sectionProblems.js';
-import { type Fleet, fleetFromKubeconfig, loadFleetFile } from '../../fleet/fleetFile.js';
+import type { Fleet } from '../../fleet/fleetFile.js';
+import { fleetFromSources } from '../../fleet/fleetSources.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
 import { cliLogger } from '../cliLogger.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { createStatusLine, formatOption, printError, printJson, printLines } from '../output.js';
 import { backfillOption, type RunTrustFlags, runTrustOf, signingKeyOption } from '../runTrustOptions.js';
 import type { RunState } from './index.js';
 
@@ -26,16 +29,58 @@ interface SnapshotFlags extends RunTrustFlags {
   concurrency?: string;
   /** false with --no-read-secrets. */
   readSecrets: boolean;
+  format: string;
+}
+
+/** Where the clusters come from, for `snapshot`, `run` and `doctor`. */
+export const fleetSourceHelp = {
+  fleet: 'fleet file (YAML) naming the clusters',
+  kubeconfig: 'without a fleet file: the contexts of this kubeconfig (default: $KUBECONFIG, else ~/.kube/config)',
+  context: 'with a kubeconfig: only these contexts (default: every context)',
+} as const;
+
+/** What `snapshot --format json` prints (and `run` under `snapshots`). */
+export function snapshotResultJson(result: FleetRunResult, storeLocation: string) {
+  return {
+    store: storeLocation,
+    manifest: result.manifest?.key ?? null,
+    signingKey: result.signingKey ?? null,
+    counts: result.counts,
+    notStored: result.notStored,
+    objectsRead: result.objectsRead,
+    elapsedMs: result.elapsedMs,
+    clusters: result.clusters.map((cluster) => ({
+      cluster: cluster.cluster,
+      status: cluster.status,
+      objectsRead: cluster.objectsRead,
+      elapsedMs: cluster.elapsedMs,
+      key: cluster.written?.key ?? null,
+      problems: clusterProblemsOf({
+        status: cluster.status,
+        unreachableReason: cluster.unreachableReason,
+        sections: cluster.sections,
+      }).map((problem) => withoutControlCharacters(problem.summary)),
+      ...(cluster.notStoredReason === undefined
+        ? {}
+        : { notStoredReason: withoutControlCharacters(cluster.notStoredReason) }),
+    })),
+  };
+}
+
+/** 1 when a snapshot was refused by the store, 3 when a cluster was not collected completely, else 0. */
+export function snapshotExitCode(result: FleetRunResult): number {
+  if (result.notStored > 0) return EXIT.failure;
+  return result.counts.ok === result.clusters.length ? EXIT.ok : EXIT.partial;
 }
 
 /** `fleetledger snapshot`: one snapshot per cluster into the ledger, a line per cluster, a summary; exit 3 when not all ok. */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('snapshot')
     .description('Snapshot every cluster of a fleet into the ledger')
-    .option('--fleet <file>', 'fleet file (YAML) naming the clusters')
-    .option('--kubeconfig <file>', 'without a fleet file: snapshot the contexts of this kubeconfig')
-    .option('--context <name...>', 'with --kubeconfig: only these contexts (default: every context)')
+    .option('--fleet <file>', fleetSourceHelp.fleet)
+    .option('--kubeconfig <file>', fleetSourceHelp.kubeconfig)
+    .option('--context <name...>', fleetSourceHelp.context)
     .requiredOption('--store <location>', 'ledger: a directory or s3://bucket/prefix')
     .option('--now <iso>', 'the run time (ISO 8601) instead of the clock')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
@@ -43,8 +88,9 @@ export function register(program: Command, run: RunState): void {
     .option('--no-read-secrets', 'read no Secrets (as the fleet file setting defaults.readSecrets: false)')
     .addOption(signingKeyOption())
     .addOption(backfillOption())
+    .addOption(formatOption(['text', 'json']))
     .action(async (flags: SnapshotFlags) => {
-      const fleet = withSecretReadsFlag(fleetFrom(flags), flags.readSecrets);
+      const fleet = withSecretReadsFlag(fleetFromSources(flags), flags.readSecrets);
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
       const trust = await runTrustOf(flags);
@@ -52,7 +98,7 @@ export function register(program: Command, run: RunState): void {
       // Before any cluster is contacted: a store that cannot be used (a directory that cannot be
       // written, a missing or refusing bucket) would only show once every snapshot was refused.
       await prepareStore(store);
-      const progress = createProgress(fleet.clusters.length);
+      const progress = createProgress(fleet.clusters.length, flags.format === 'text');
       const result = await snapshotFleet(fleet, {
         store,
         now,
@@ -62,21 +108,17 @@ export function register(program: Command, run: RunState): void {
         ...(concurrency ? { concurrency } : {}),
       });
       progress.finish();
-      process.stdout.write(`${summaryLine(result, store.location)}\n`);
-      for (const line of notStoredErrors(result)) process.stderr.write(`${line}\n`);
-      run.exitCode =
-        result.notStored > 0 ? EXIT.failure : result.counts.ok === result.clusters.length ? EXIT.ok : EXIT.partial;
+      if (flags.format === 'json') printJson(snapshotResultJson(result, store.location));
+      else printLines(summaryLine(result, store.location));
+      for (const line of notStoredErrors(result)) printError(line.replace(/^error: /, ''));
+      run.exitCode = snapshotExitCode(result);
     });
-}
-
-function fleetFrom(flags: SnapshotFlags): Fleet {
-  if (flags.fleet && flags.kubeconfig) throw new ConfigError('give either --fleet or --kubeconfig, not both');
-  if (flags.fleet) {
-    if (flags.context?.length) throw new ConfigError('--context goes with --kubeconfig, not --fleet');
-    return loadFleetFile(flags.fleet);
-  }
-  if (flags.kubeconfig) return fleetFromKubeconfig(flags.kubeconfig, flags.context);
-  throw new ConfigError('expected --fleet FILE or --kubeconfig FILE: which clusters to snapshot');
+  examples(command, [
+    '# every context of $KUBECONFIG (else ~/.kube/config)',
+    'fleetledger snapshot --store ./ledger',
+    'fleetledger snapshot --kubeconfig ~/.kube/config --context prod-east prod-west --store ./ledger',
+    'fleetledger snapshot --fleet fleet.yaml --store s3://audit-ledger/fleet --signing-key kms:arn:aws:kms:eu-west-1:111122223333:key/abcd',
+  ]);
 }
 
 /**
@@ -144,30 +186,30 @@ export function summaryLine(result: FleetRunResult, location: string): string {
  * On a terminal: a live "collecting" line on stderr above which finished clusters are printed.
  * Otherwise (CI, pipes, Lambda): one plain line per finished cluster, nothing else.
  */
-function createProgress(total: number): { update: (event: FleetProgressEvent) => void; finish: () => void } {
-  const tty = process.stdout.isTTY === true && process.stderr.isTTY === true;
+function createProgress(
+  total: number,
+  clusterLines: boolean,
+): { update: (event: FleetProgressEvent) => void; finish: () => void } {
+  const status = createStatusLine();
   const running = new Set<string>();
   let done = 0;
-  const clearStatus = () => {
-    if (tty) process.stderr.write('\r\u001b[2K');
-  };
-  const drawStatus = () => {
-    if (!tty || running.size === 0) return;
-    const names = [...running].slice(0, 4).join(', ') + (running.size > 4 ? ', ...' : '');
-    process.stderr.write(`[${done}/${total}] collecting ${names}`);
-  };
+  let objects = 0;
   return {
     update(event) {
-      clearStatus();
+      status.clear();
       if (event.kind === 'started') {
         running.add(event.cluster);
       } else {
         running.delete(event.result.cluster);
         done++;
-        process.stdout.write(`${clusterLine(event.result)}\n`);
+        objects += event.result.objectsRead;
+        if (clusterLines) printLines(clusterLine(event.result));
       }
-      drawStatus();
+      if (running.size > 0) {
+        const names = [...running].slice(0, 4).join(', ') + (running.size > 4 ? ', ...' : '');
+        status.show(`[${done}/${total}] ${objects} objects read; collecting ${names}`);
+      }
     },
-    finish: clearStatus,
+    finish: status.clear,
   };
 }

@@ -3,6 +3,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { findDeployedStack, recentRuns } from '../../deploy/deployedRuns.js';
+import { examples } from '../help.js';
+import { formatOption } from '../output.js';
 import type { RunState } from './index.js';
 
 interface StatusFlags {
@@ -13,16 +15,13 @@ interface StatusFlags {
 
 /** `fleetledger status`: the deployed stack's last runs, newest first. */
 export function register(program: Command, _run: RunState): void {
-  program
+  const command = program
     .command('status')
     .description("Show the deployed stack's last runs, newest first")
     .option('--stack <name>', 'the CloudFormation stack (npx cdk deploy)', 'FleetLedger')
     .option('--last <n>', 'how many runs', '10')
-    .option('--format <format>', 'text or json', 'text')
+    .addOption(formatOption(['text', 'json']))
     .action(async (flags: StatusFlags) => {
-      if (flags.format !== 'text' && flags.format !== 'json') {
-        throw new ConfigError(`--format: expected text or json, got "${flags.format}"`);
-      }
       const last = Number(flags.last);
       if (!Number.isInteger(last) || last < 1 || last > 1000) {
         throw new ConfigError(`--last: expected a whole number from 1 to 1000, got "${flags.last}"`);
@@ -39,4 +38,5 @@ export function register(program: Command, _run: RunState): void {
       }
       if (runs.length === 0) process.stdout.write('no runs yet\n');
     });
+  examples(command, ['fleetledger status --stack FleetLedger --last 5']);
 }

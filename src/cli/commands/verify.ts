@@ -5,6 +5,8 @@ import { type VerifyResult, verifyLedger } from '../../ledger/verify.js';
 import { readPublicKeyFile } from '../../signing/keyFiles.js';
 import { verifyBundleFile } from '../bundleVerification.js';
 import { EXIT } from '../exit.js';
+import { examples } from '../help.js';
+import { formatOption, printJson, printLines } from '../output.js';
 import type { RunState } from './index.js';
 
 interface VerifyFlags {
@@ -15,6 +17,7 @@ interface VerifyFlags {
   s3Endpoint?: string;
   publicKey?: string;
   expectHead?: string;
+  format: string;
 }
 
 /** A manifest's SHA-256 as `--expect-head` takes it (a report's `ledger.head.sha256`); ConfigError otherwise. */
@@ -54,7 +57,7 @@ function trustLines(result: VerifyResult): string[] {
  * matches (notices do not count: a chain forked by concurrent runs is not tampering).
  */
 export function register(program: Command, run: RunState): void {
-  program
+  const command = program
     .command('verify')
     .description(
       'Recompute every hash of the ledger, walk the manifest chain, report missing/altered/unexpected objects; with --public-key check every signature',
@@ -72,6 +75,7 @@ export function register(program: Command, run: RunState): void {
       '--expect-head <sha256>',
       "a report's ledger head: fail unless that manifest is in the ledger and every head descends from it",
     )
+    .addOption(formatOption(['text', 'json']))
     .action(async (flags: VerifyFlags) => {
       const publicKey = flags.publicKey ? readPublicKeyFile('--public-key', flags.publicKey) : undefined;
       const expectHead = flags.expectHead === undefined ? undefined : parseExpectedHead(flags.expectHead);
@@ -92,25 +96,31 @@ export function register(program: Command, run: RunState): void {
         ...(publicKey ? { publicKey } : {}),
         ...(expectHead ? { expectHead } : {}),
       });
-      for (const problem of result.problems) {
-        process.stdout.write(`${problem.kind} ${problem.key}: ${problem.detail}\n`);
-      }
-      // Notices (a forked chain, an open or interrupted run, a backfill) inform but do not fail.
-      for (const notice of result.notices) {
-        process.stdout.write(`notice: ${notice.kind} at ${notice.key}: ${notice.detail}\n`);
-      }
-      if (result.manifests === 0 && result.problems.length === 0) {
-        // An empty ledger proves nothing (and is usually a mistyped --store): not a pass.
-        process.stdout.write(`nothing to verify: no manifests in ${store.location}\n`);
-        run.exitCode = EXIT.failure;
+      // An empty ledger proves nothing (and is usually a mistyped --store): not a pass.
+      const empty = result.manifests === 0 && result.problems.length === 0;
+      run.exitCode = result.ok && !empty ? EXIT.ok : EXIT.failure;
+      if (flags.format === 'json') {
+        printJson({ store: store.location, verified: run.exitCode === EXIT.ok, ...result });
         return;
       }
-      for (const line of trustLines(result)) process.stdout.write(`${line}\n`);
+      printLines(
+        ...result.problems.map((problem) => `${problem.kind} ${problem.key}: ${problem.detail}`),
+        // Notices (a forked chain, an open or interrupted run, a backfill) inform but do not fail.
+        ...result.notices.map((notice) => `notice: ${notice.kind} at ${notice.key}: ${notice.detail}`),
+      );
+      if (empty) {
+        printLines(`nothing to verify: no manifests in ${store.location}`);
+        return;
+      }
       const scope = result.periodId ? ` (objects of ${result.periodId})` : '';
       const verdict = result.ok ? 'ledger verified' : `${result.problems.length} problem(s) found`;
-      process.stdout.write(
-        `${verdict}: ${result.manifests} manifest(s), ${result.objectsChecked} object(s) checked${scope} in ${store.location}\n`,
+      printLines(
+        ...trustLines(result),
+        `${verdict}: ${result.manifests} manifest(s), ${result.objectsChecked} object(s) checked${scope} in ${store.location}`,
       );
-      run.exitCode = result.ok ? EXIT.ok : EXIT.failure;
     });
+  examples(command, [
+    'fleetledger verify --store ./ledger --public-key fleetledger-signing.pub',
+    'fleetledger verify --store s3://audit-ledger/fleet --period 2026-w48 --expect-head <report.json ledger.head.sha256>',
+  ]);
 }

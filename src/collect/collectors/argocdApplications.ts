@@ -1,21 +1,28 @@
 import type { ArgoApplication } from '../../snapshot/schema.js';
 import { at, bool, isoOrNull, isRecord, metadataOf, records, str } from '../fields.js';
+import { argocdControllers } from './argocdControllers.js';
 import type { Collector } from './collector.js';
 
 /**
- * Argo CD Applications in any namespace: sync, health, last operation and the out-of-sync resources.
+ * Argo CD Applications in any namespace: sync, health, last operation and the out-of-sync resources,
+ * and the settings of the controllers that reconcile them (argocdControllers.ts).
  * Credentials written into URLs (the destination server, repository URLs quoted in operation
  * messages) are redacted with the rest of the snapshot (redactSnapshot.ts).
  */
 export const argocdApplicationsCollector: Collector = {
   section: 'argocdApplications',
-  async collect({ reader, source }, draft) {
+  async collect(context, draft) {
+    const { reader, source } = context;
     const resources = await reader.discover('argoproj.io/v1alpha1');
     if (!resources?.some((r) => r.name === 'applications')) return 'absent';
     draft.gitops.installed = true;
     const path = '/apis/argoproj.io/v1alpha1/applications';
     const items = await source({ source: 'Argo CD Applications', request: `GET ${path}` }, () => reader.listAll(path));
     draft.gitops.applications = (items ?? []).map(applicationOf);
+    // The settings serve the Applications: without them read, the section stays a failed read.
+    if (items === null) return 'ok';
+    const controllers = await argocdControllers(context);
+    if (controllers !== null) draft.gitops.controllers = controllers;
     return 'ok';
   },
 };

@@ -2,6 +2,7 @@ import type { Constraint } from '../../snapshot/schema.js';
 import { at, int, isoOrNull, metadataOf, records, str } from '../fields.js';
 import type { KubeReader } from '../kube.js';
 import type { Collector } from './collector.js';
+import { gatekeeperAdmission } from './gatekeeperAdmission.js';
 
 const TEMPLATE_VERSIONS = ['templates.gatekeeper.sh/v1', 'templates.gatekeeper.sh/v1beta1'];
 const CONSTRAINT_VERSIONS = [
@@ -15,11 +16,13 @@ const CONSTRAINT_VERSIONS = [
  * constraint of every kind discovered in constraints.gatekeeper.sh (first served version).
  * `violations[]` is a capped sample: totalViolations is the count. The template list, the
  * constraint kinds and each kind's list are separate sources: one kind the reader may not list
- * leaves the others (and the templates) in the snapshot.
+ * leaves the others (and the templates) in the snapshot. Then how it admits and audits
+ * (gatekeeperAdmission.ts).
  */
 export const gatekeeperCollector: Collector = {
   section: 'gatekeeper',
-  async collect({ reader, source }, draft) {
+  async collect(context, draft) {
+    const { reader, source } = context;
     const templateVersion = await reader.firstServing(TEMPLATE_VERSIONS, 'constrainttemplates');
     if (templateVersion === null) return 'absent';
     const gatekeeper = draft.policies.gatekeeper;
@@ -53,6 +56,9 @@ export const gatekeeperCollector: Collector = {
       );
       gatekeeper.constraints.push(...(items ?? []).map((item) => constraintOf(item, kind)));
     }
+    // Read only beside the templates: it says nothing without their number, and alone it would
+    // turn a forbidden section into a partial one.
+    if (templates !== null) gatekeeper.admission = await gatekeeperAdmission(context);
     return 'ok';
   },
 };

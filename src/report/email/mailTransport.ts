@@ -7,7 +7,9 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { ConfigError } from '../../core/errors.js';
 import { withMaskedCredentials } from '../../core/urls.js';
 
-export type MailTransportSpec = { kind: 'smtp'; url: string } | { kind: 'ses'; client: SESv2Client };
+export type MailTransportSpec =
+  | { kind: 'smtp'; url: string; auth?: { user: string; pass: string } | null }
+  | { kind: 'ses'; client: SESv2Client };
 
 /**
  * Checks an SMTP URL: ConfigError unless smtp:// or smtps:// with a host. The message echoes the
@@ -38,5 +40,9 @@ export function createMailTransport(spec: MailTransportSpec): Transporter {
     return nodemailer.createTransport({ SES: { sesClient: spec.client, SendEmailCommand } });
   }
   const url = parseSmtpUrl(spec.url);
-  return nodemailer.createTransport(url.toString());
+  // AUTH credentials from the environment or a file (smtpCredentials.ts), never from the URL: a
+  // user name left in the URL would make nodemailer log in with an empty password instead.
+  url.username = '';
+  url.password = '';
+  return nodemailer.createTransport({ url: url.toString(), ...(spec.auth ? { auth: spec.auth } : {}) });
 }

@@ -10,6 +10,8 @@ export interface ReportAttachments {
   /** The stored bytes of report.json, attached unchanged. */
   reportJson?: Uint8Array;
   findingsCsv?: Uint8Array;
+  /** The stored bytes of report.html: the full report, readable offline. */
+  reportHtml?: Uint8Array;
 }
 
 export interface ReportEmailMessage {
@@ -60,6 +62,13 @@ export async function sendReportEmail(transport: Transporter, message: ReportEma
       filename: 'findings.csv',
       content: Buffer.from(message.attachments.findingsCsv),
       contentType: 'text/csv; charset=utf-8',
+    });
+  }
+  if (message.attachments?.reportHtml) {
+    attachments.push({
+      filename: 'report.html',
+      content: Buffer.from(message.attachments.reportHtml),
+      contentType: 'text/html; charset=utf-8',
     });
   }
   try {

@@ -12,7 +12,7 @@ import { CorruptObjectError, sha256Hex } from '../../ledger/objects.js';
 import { S3LedgerStore } from '../../ledger/s3Store.js';
 import { shareObjects } from '../../ledger/share.js';
 import { type LedgerStore, ObjectNotFoundError } from '../../ledger/store.js';
-import { recordedReportsOf } from '../recordedReports.js';
+import { type RecordedReport, recordedReportsOf } from '../recordedReports.js';
 import { parseReportJson } from '../reportJson.js';
 import type { ReportDocument } from '../schema.js';
 import type { ReportLinks } from './emailView.js';
@@ -72,6 +72,19 @@ export async function readLatestReport(store: LedgerStore, periodId: string): Pr
         : `${store.location}: no report for ${periodId} (run fleetledger report --period ${periodId} first)`,
     );
   }
+  return openRecordedReport(store, recorded, latest);
+}
+
+/**
+ * One recorded report, read back: OperationalError when its bytes are not the recorded ones or
+ * report.json does not match the report schema.
+ */
+export async function openRecordedReport(
+  store: LedgerStore,
+  recorded: ReadonlyMap<string, RecordedObject>,
+  latest: RecordedReport,
+): Promise<StoredReport> {
+  const periodId = latest.periodId;
   const generatedAt = DateTime.fromISO(latest.generatedAt, { zone: 'utc' });
   const keyOf = (file: ReportFile) => reportKey(periodId, generatedAt, file);
   const read = (file: ReportFile) => readRecorded(store, keyOf(file), recorded.get(keyOf(file)));

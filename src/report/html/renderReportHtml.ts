@@ -4,7 +4,7 @@
  * templates/report/.
  */
 import { withoutTerminalControlsDeep } from '../../core/text.js';
-import { RULES } from '../../evaluate/catalog.js';
+import { ruleCatalog } from '../../evaluate/catalog.js';
 import type { ReportDocument } from '../schema.js';
 import { buildReportView, type ReportView } from './reportView.js';
 import type { RuleDescription } from './ruleCatalog.js';
@@ -13,7 +13,7 @@ import { compileTemplate, createEnvironment, readTemplate } from './templateFile
 export interface RenderReportHtmlOptions {
   /** The verification command shown in the appendix; default `fleetledger verify --store <store> --period <period>`. */
   verifyCommand?: string;
-  /** The rule catalog; default: the catalog of this version (src/evaluate/catalog.ts). */
+  /** The rule catalog; default: the catalog of this version (src/evaluate/catalog.ts) and the custom rules in use. */
   catalog?: readonly RuleDescription[];
 }
 
@@ -38,7 +38,7 @@ function reportTemplate(): (view: ReportView) => string {
  */
 export function renderReportHtml(doc: ReportDocument, options: RenderReportHtmlOptions = {}): string {
   const view = buildReportView(doc, {
-    catalog: options.catalog ?? RULES,
+    catalog: options.catalog ?? ruleCatalog(),
     ...(options.verifyCommand !== undefined ? { verifyCommand: options.verifyCommand } : {}),
   });
   // Cluster-supplied text must not carry terminal escape codes into the file (see core/text.ts).

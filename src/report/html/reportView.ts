@@ -3,6 +3,7 @@
  * chart's geometry computed, every list grouped and sorted. Pure; the templates add no logic.
  */
 import { isoWeekOrdinal } from '../../core/period.js';
+import { DEFAULT_THRESHOLDS } from '../../evaluate/thresholds.js';
 import { SEVERITIES, type Severity } from '../../evaluate/types.js';
 import { capList } from '../cappedList.js';
 import { describeHiddenBySettings, hiddenBySettings } from '../configuration.js';
@@ -132,6 +133,39 @@ function driftView(doc: ReportDocument) {
         healthProblem: app.health !== 'Healthy',
         message: app.message,
       })),
+  );
+}
+
+/** "42 s", "12 min", "3.5 h": a reconcile lag as people read it. */
+function formatLag(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 3 * 3600) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** The worst Argo CD reconcile lag of each cluster that has one (ARGO-RECONCILE-STALE's measure). */
+function reconcileLagView(doc: ReportDocument, staleFactor: number) {
+  return doc.clusters.flatMap((cluster) => {
+    const lag = cluster.facts?.reconcileLag;
+    if (!lag) return [];
+    return [
+      {
+        cluster: cluster.name,
+        application: lag.application,
+        lag: formatLag(lag.lagSeconds),
+        period: `${lag.periodSeconds} s`,
+        stale: lag.periodSeconds > 0 && lag.lagSeconds > staleFactor * lag.periodSeconds,
+        reconciledAt: formatInstant(lag.reconciledAt, doc.timeZone),
+      },
+    ];
+  });
+}
+
+/** The factor the report was evaluated with (its recorded configuration), else the default. */
+function reconcileStaleFactor(doc: ReportDocument): number {
+  return (
+    doc.configuration?.rules.thresholds['argoReconcileStaleFactor']?.value ??
+    DEFAULT_THRESHOLDS.argoReconcileStaleFactor
   );
 }
 
@@ -330,7 +364,7 @@ export function buildReportView(doc: ReportDocument, options: ReportViewOptions)
       hasRows: timeline.rows.length > 0,
       rows: timeline.rows.map((row) => ({ ...row, notAfterText: formatInstant(row.notAfter, tz) })),
     },
-    drift: { apps: drift, count: drift.length },
+    drift: { apps: drift, count: drift.length, reconcileLags: reconcileLagView(doc, reconcileStaleFactor(doc)) },
     findings: {
       groups: groupFindingRows(doc, (id) => describeRule(catalog, id)),
       total: doc.findings.length,

@@ -31,7 +31,7 @@
 import { DateTime } from 'luxon';
 import { isoUtc } from '../../core/clock.js';
 import { withoutControlCharacters, withoutTerminalControls } from '../../core/text.js';
-import { RULES, ruleById } from '../../evaluate/catalog.js';
+import { ruleById, ruleCatalog } from '../../evaluate/catalog.js';
 import { reportKey } from '../../ledger/keys.js';
 import type { ReportCluster, ReportDocument, ReportFinding, RuleChecks } from '../schema.js';
 import { assertValidAssessmentResults } from './assessmentResultsSchema.js';
@@ -199,7 +199,7 @@ function controlProps(controls: readonly MappedControl[]): Property[] {
 
 function reviewedControls(doc: ReportDocument): Json {
   const disabled = new Set(doc.configuration?.rules.disabled ?? []);
-  const ran = RULES.filter((rule) => !disabled.has(rule.id));
+  const ran = ruleCatalog().filter((rule) => !disabled.has(rule.id));
   const controls = ran.flatMap((rule) => mappedControls(rule.controls));
   const selections = CONTROL_FRAMEWORKS.flatMap(({ framework, title }) => {
     const ids = [...new Set(controls.filter((c) => c.framework === framework).map((c) => c.controlId))].sort();
@@ -221,7 +221,7 @@ function reviewedControls(doc: ReportDocument): Json {
       ? {
           'control-objective-selections': [
             {
-              description: `The fleetledger rules that ran (${ran.length} of ${RULES.length}; disabled rules are listed in report.json configuration).`,
+              description: `The fleetledger rules that ran (${ran.length} of ${ruleCatalog().length}; disabled rules are listed in report.json configuration).`,
               'include-objectives': ran.map((rule) => ({ 'objective-id': ruleObjectiveId(rule.id) })),
             },
           ],
