@@ -1,9 +1,19 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx: `npx fleetledger` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Runs the CLI built into dist/ (scripts/build.ts; `npm ci` builds it through `prepare`).
+// Nothing is imported before the Node.js version is checked: on an older Node the Kubernetes
+// client's HTTP library fails with a TypeError deep inside undici instead of saying why.
+const MINIMUM = [22, 19];
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1])) {
+  process.stderr.write(
+    `fleetledger needs Node.js ${MINIMUM.join('.')} or later (this is v${process.versions.node} at ${process.execPath})\n`,
+  );
+  process.exit(1);
+}
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { ensureBuilt } = await import('./ensureBuilt.js');
+ensureBuilt();
+const { main } = await import('../dist/cli.js');
 const code = await main(process.argv.slice(2));
 
 // main() resolves when the command is done (`simulate` only after its stop signal and shutdown).

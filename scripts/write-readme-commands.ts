@@ -3,5 +3,5 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { withCommandReference } from '../src/cli/commandReference.js';
 
 const readme = new URL('../README.md', import.meta.url);
-writeFileSync(readme, withCommandReference(readFileSync(readme, 'utf8')));
+writeFileSync(readme, await withCommandReference(readFileSync(readme, 'utf8')));
 console.log('wrote the command reference into README.md');

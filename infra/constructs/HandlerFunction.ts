@@ -1,16 +1,16 @@
 /**
- * One of the lambda/ handlers, bundled locally with esbuild (there is no Docker here) as an ESM
- * bundle for Node.js 24 on arm64. Everything is bundled, the AWS SDK included, so the function runs
- * the SDK versions the tests ran.
+ * One of the lambda/ handlers, bundled locally with esbuild (there is no Docker here) for Node.js 24
+ * on arm64, with the options every function of the stack shares (../bundling.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundling } from '../bundling.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE_VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}package.json`, 'utf8')) as { version: string })
@@ -93,31 +93,9 @@ export class HandlerFunction extends Construct {
         FLEETLEDGER_LOG_FORMAT: 'json',
         // src/core/version.ts reads package.json next to the sources, which a bundle does not have.
         FLEETLEDGER_BUNDLED_VERSION: PACKAGE_VERSION,
-        NODE_OPTIONS: '--enable-source-maps',
         ...(templates ? { FLEETLEDGER_TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR } : {}),
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        sourceMap: true,
-        forceDockerBundling: false,
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        ...(templates
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
-                ],
-              },
-            }
-          : {}),
-      },
+      bundling: lambdaBundling({ shipTemplates: templates }),
     });
 
     // cdk-nag AwsSolutions-IAM4: the AWS managed policies Lambda itself needs, nothing more.

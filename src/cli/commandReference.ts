@@ -17,8 +17,8 @@ function helpOf(command: Command): string {
 }
 
 /** Every command's --help (subcommands too, e.g. `reports list`), each under its own heading. */
-export function renderCommandReference(): string {
-  const program = buildProgram({ exitCode: 0 });
+export async function renderCommandReference(): Promise<string> {
+  const program = await buildProgram({ exitCode: 0 }, [], { loadAll: true });
   const blocks = [`#### fleetledger\n\n\`\`\`text\n${helpOf(program)}\n\`\`\``];
   const walk = (command: Command, path: string) => {
     for (const sub of command.commands) {
@@ -33,10 +33,10 @@ export function renderCommandReference(): string {
 }
 
 /** The README text with the generated command reference between its markers. */
-export function withCommandReference(readme: string): string {
+export async function withCommandReference(readme: string): Promise<string> {
   const begin = BEGIN.exec(readme);
   const end = readme.indexOf(END);
   if (!begin || end < begin.index) throw new Error('README.md: the commands:begin / commands:end markers are missing');
   const head = readme.slice(0, begin.index + begin[0].length);
-  return `${head}\n${renderCommandReference()}\n\n${readme.slice(end)}`;
+  return `${head}\n${await renderCommandReference()}\n\n${readme.slice(end)}`;
 }

@@ -1,19 +1,29 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { ConfigError, OperationalError } from '../core/errors.js';
 import { logSettingsFromEnvironment } from '../core/logger.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
-import { commands, type RunState } from './commands/index.js';
+import { type CommandEntry, commandNamed, commands, type RunState } from './commands/index.js';
 import { EXIT } from './exit.js';
 import { HELP_CONFIGURATION } from './help.js';
 import { configureOutput, endQuietlyOnClosedPipe, outputSettings, printError } from './output.js';
 
-export function buildProgram(run: RunState): Command {
+/**
+ * The program with every command: the one `argv` runs loaded from its module, the others only
+ * named (enough for the top-level help and for commander's "did you mean" on a misspelt name).
+ * `loadAll`: every command loaded (the generated command reference shows each one's own help).
+ */
+export async function buildProgram(
+  run: RunState,
+  argv: readonly string[],
+  options: { loadAll?: boolean } = {},
+): Promise<Command> {
+  const wanted = commandNamed(argv);
+  const terms = new Map<Command, string>();
   const program = new Command('fleetledger')
     .description('Audit and compliance reports for fleets of Kubernetes clusters')
     .version(FLEETLEDGER_VERSION)
     .option('-q, --quiet', 'print only errors and the machine formats asked for (--format json ...)')
     .option('-v, --verbose', 'log at info level (FLEETLEDGER_LOG_LEVEL overrides) and show stack traces of errors')
-    .configureHelp(HELP_CONFIGURATION)
     .exitOverride()
     // One line pointing at --help, not the whole help after every mistake.
     .showHelpAfterError('(add --help for usage and examples)')
@@ -23,8 +33,21 @@ export function buildProgram(run: RunState): Command {
       // Checked before any work: a misspelt log setting is a configuration error, not ignored.
       logSettingsFromEnvironment();
     });
-  for (const register of commands) register(program, run);
+  program.configureHelp({
+    ...HELP_CONFIGURATION,
+    // A command whose module is not loaded is listed as its entry names it.
+    subcommandTerm: (command) => terms.get(command) ?? new Help().subcommandTerm(command),
+  });
+  for (const entry of commands) {
+    if (options.loadAll || entry === wanted) (await entry.load()).register(program, run);
+    else terms.set(namedOnly(program, entry), entry.term);
+  }
   return program;
+}
+
+/** A command the program knows by name and description only (its module is not loaded). */
+function namedOnly(program: Command, entry: CommandEntry): Command {
+  return program.command(entry.name).description(entry.description);
 }
 
 /** Runs the CLI; resolves to the exit status instead of exiting, so tests can call it. */
@@ -32,8 +55,8 @@ export async function main(argv: string[]): Promise<number> {
   const run: RunState = { exitCode: EXIT.ok };
   endQuietlyOnClosedPipe();
   configureOutput({ quiet: false, verbose: false });
-  const program = buildProgram(run);
   try {
+    const program = await buildProgram(run, argv);
     await program.parseAsync(argv, { from: 'user' });
     return run.exitCode;
   } catch (error) {

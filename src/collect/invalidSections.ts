@@ -5,6 +5,7 @@
  * was expected) and emptied; every other section is kept.
  */
 import { type CertificateSource, type SectionName, type SectionStatus, Snapshot } from '../snapshot/schema.js';
+import { rememberValidated } from '../snapshot/validatedSnapshot.js';
 import { emptyDraft, type SnapshotDraft } from './collectors/collector.js';
 
 /** Where each section writes in a snapshot (dotted path prefixes); certificate bundles go by source. */
@@ -47,7 +48,8 @@ const BUNDLE_SOURCE_SECTION: Readonly<Record<CertificateSource, SectionName | nu
  */
 export function quarantineInvalidSections(snapshot: Snapshot): Snapshot {
   const parsed = Snapshot.safeParse(snapshot);
-  if (parsed.success) return snapshot;
+  // What the schema returned: writeSnapshot then stores it without checking it a second time.
+  if (parsed.success) return rememberValidated(parsed.data);
 
   const problems = new Map<SectionName, string[]>();
   for (const issue of parsed.error.issues) {

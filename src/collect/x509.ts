@@ -55,16 +55,45 @@ export interface ParsedBundle {
   readonly unreadable: number;
 }
 
+/**
+ * Parsed blocks by their PEM text: every TLS Secret of a cluster carries the same issuing CA (and
+ * often root) after its leaf, and parsing them again in each bundle was 40% of a large cluster's
+ * snapshot. Certificates are public data; the cache holds metadata only (null: did not parse) and
+ * starts over when full, so a hostile cluster cannot grow it without bound.
+ */
+const parsedBlocks = new Map<string, X509Info | null>();
+const PARSED_BLOCKS_LIMIT = 10_000;
+let parses = 0;
+
+/** How many certificate blocks were parsed (not served from the cache) since the process started. */
+export function certificateParses(): number {
+  return parses;
+}
+
+function parseBlock(block: string): X509Info | null {
+  const cached = parsedBlocks.get(block);
+  if (cached !== undefined) return cached;
+  if (parsedBlocks.size >= PARSED_BLOCKS_LIMIT) parsedBlocks.clear();
+  parses++;
+  let info: X509Info | null;
+  try {
+    info = x509InfoOf(new X509Certificate(block));
+  } catch {
+    info = null;
+  }
+  parsedBlocks.set(block, info);
+  return info;
+}
+
 /** Metadata of every certificate in a PEM bundle, in file order. */
 export function parseCertificateBundle(pem: string): ParsedBundle {
   const chain: X509Info[] = [];
   let unreadable = 0;
   for (const block of splitPemCertificates(pem)) {
-    try {
-      chain.push(x509InfoOf(new X509Certificate(block)));
-    } catch {
-      unreadable++;
-    }
+    const info = parseBlock(block);
+    // A copy: callers own what they get (the cached metadata is shared between bundles).
+    if (info) chain.push({ ...info, sans: [...info.sans] });
+    else unreadable++;
   }
   return { chain, unreadable };
 }

@@ -7,6 +7,7 @@
  *   openings/<runAt>-<discriminator>.dsse.json       a run's opening record, written before its objects
  *   reports/<period>/<generatedAt>/<file>
  *   index/trend/period=<period>/<generatedAt>.json
+ *   index/chain/<runAt>-<discriminator>.json        the chain index a run read (chainIndex.ts)
  *
  * Timestamps in keys are ISO 8601 UTC with milliseconds and ':' replaced by '-' (colons are awkward
  * in file names and URLs), so keys of one kind sort chronologically. The `name=value` folders follow
@@ -21,6 +22,7 @@ export const SNAPSHOTS_PREFIX = 'snapshots/';
 export const MANIFESTS_PREFIX = 'manifests/';
 export const REPORTS_PREFIX = 'reports/';
 export const TREND_INDEX_PREFIX = 'index/trend/';
+export const CHAIN_INDEX_PREFIX = 'index/chain/';
 
 /** The files a generated report consists of. */
 export const REPORT_FILES = [
@@ -237,7 +239,8 @@ export function keyBelongsToPeriod(key: string, period: Period): boolean {
   };
   const snapshot = parseSnapshotKey(key);
   if (snapshot) return within(snapshot.collectedAt);
-  const manifest = parseManifestKey(key) ?? parseManifestEnvelopeKey(key) ?? parseOpeningKey(key);
+  const manifest =
+    parseManifestKey(key) ?? parseManifestEnvelopeKey(key) ?? parseOpeningKey(key) ?? parseChainIndexKey(key);
   if (manifest) return within(manifest.runAt);
   const report = parseReportKey(key) ?? parseTrendIndexKey(key);
   if (report) return report.periodId === period.id;
@@ -279,9 +282,14 @@ export function parseOpeningKey(key: string): { runAt: string; discriminator: st
   return match && instant ? { runAt: isoUtc(instant), discriminator: match[2]! } : null;
 }
 
-/** The ledger's own records (manifests, their signatures, run openings), checked as records, not as objects. */
+/** The ledger's own records (manifests, their signatures, run openings, chain indexes), not what runs collected or reported. */
 export function isLedgerRecordKey(key: string): boolean {
-  return parseManifestKey(key) !== null || parseManifestEnvelopeKey(key) !== null || parseOpeningKey(key) !== null;
+  return (
+    parseManifestKey(key) !== null ||
+    parseManifestEnvelopeKey(key) !== null ||
+    parseOpeningKey(key) !== null ||
+    parseChainIndexKey(key) !== null
+  );
 }
 
 /**
@@ -291,7 +299,24 @@ export function isLedgerRecordKey(key: string): boolean {
 export function keyInstant(key: string): string | null {
   const snapshot = parseSnapshotKey(key);
   if (snapshot) return snapshot.collectedAt;
-  const record = parseManifestKey(key) ?? parseManifestEnvelopeKey(key) ?? parseOpeningKey(key);
+  const record =
+    parseManifestKey(key) ?? parseManifestEnvelopeKey(key) ?? parseOpeningKey(key) ?? parseChainIndexKey(key);
   if (record) return record.runAt;
   return (parseReportKey(key) ?? parseTrendIndexKey(key))?.generatedAt ?? null;
+}
+
+// ---- the chain index -------------------------------------------------------------------------
+
+/** `index/chain/<runAt>-<discriminator>.json`: the discriminator is a short hash of the index. */
+export function chainIndexKey(runAt: DateTime, discriminator: string): string {
+  if (!/^[0-9a-z]+$/.test(discriminator)) throw new InvalidKeyError(discriminator, 'discriminator must be [0-9a-z]+');
+  return `${CHAIN_INDEX_PREFIX}${timestampForKey(runAt)}-${discriminator}.json`;
+}
+
+const CHAIN_INDEX_KEY = /^index\/chain\/(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{3})?Z)-([0-9a-z]+)\.json$/;
+
+export function parseChainIndexKey(key: string): { runAt: string; discriminator: string } | null {
+  const match = CHAIN_INDEX_KEY.exec(key);
+  const instant = match ? parseTimestampFromKey(match[1]!) : null;
+  return match && instant ? { runAt: isoUtc(instant), discriminator: match[2]! } : null;
 }

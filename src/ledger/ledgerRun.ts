@@ -6,8 +6,13 @@
  *    whose window has ended, with what they left;
  * 2. the first write opens the run (runOpening.ts): the opening is stored, signed, before any object;
  * 3. every object goes through `run.store`, which refuses keys outside the run's opening;
- * 4. finish: the manifest (signed, signature first) records what was written, links the opening,
- *    follows the trusted heads and closes the interrupted runs found in step 1.
+ * 4. finish: the manifest (signed, signature first) records what was written and the chain index
+ *    of the chain the run read (chainIndex.ts), links the opening, follows the trusted heads and
+ *    closes the interrupted runs found in step 1.
+ *
+ * A snapshot run reads the chain through the newest manifest's chain index, so its cost does not
+ * grow with the ledger's age; a report run (which needs the evidence) and a run that must close an
+ * interrupted one read every manifest.
  *
  * Killed at any point, the run leaves an opening, objects inside its scope and perhaps the
  * manifest's signature: verify shows them as a pending run, and the first run after the window
@@ -17,6 +22,7 @@ import type { DateTime } from 'luxon';
 import { isoUtc } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import type { Signer, VerificationKey } from '../signing/signer.js';
+import { readManifestsThroughIndex, writeChainIndex } from './chainIndex.js';
 import { ForwardingLedgerStore } from './forwardingStore.js';
 import { compareKeys, MANIFESTS_PREFIX, OPENINGS_PREFIX, parseManifestEnvelopeKey, parseOpeningKey } from './keys.js';
 import {
@@ -87,6 +93,8 @@ export function checkRunKey(opening: RunOpening, key: string): void {
 /** What a finished run wrote besides its objects. */
 export interface RunRecords extends WrittenManifest {
   opening: WrittenObject;
+  /** The chain index the run read (chainIndex.ts), which its manifest records. */
+  index: WrittenObject;
 }
 
 /** The chain as a run reads it at its start. */
@@ -100,9 +108,14 @@ async function readChain(
   store: LedgerStore,
   key: VerificationKey | null,
   envelopes: EnvelopeReader,
-  known?: ManifestReadout,
+  known?: ManifestReadout | 'through-index',
 ): Promise<ChainView> {
-  const readout = await readManifests(store, known);
+  let readout: ManifestReadout | undefined;
+  if (known === 'through-index') {
+    const indexed = await readManifestsThroughIndex(store, { key, envelopes });
+    if ('readout' in indexed) readout = indexed.readout;
+  }
+  readout ??= await readManifests(store, known === 'through-index' ? undefined : known);
   const trusted = key ? (await trustedManifests(readout, key, envelopes)).manifests : readout.manifests;
   return { readout, trusted };
 }
@@ -195,12 +208,9 @@ export class LedgerRun {
   #chain: ChainView;
   #opened: Promise<StoredOpening> | undefined;
 
-  /** Objects recorded as evidence by the manifests the run trusts: what a report may use. */
-  readonly evidence: ReadonlyMap<string, RecordedObject>;
-  /** Objects recorded only by manifests the run's key does not vouch for, with the manifest. */
-  readonly untrusted: ReadonlyMap<string, string>;
-  /** Objects of interrupted runs, recorded as abandoned or about to be: never evidence. */
-  readonly abandoned: ReadonlySet<string>;
+  readonly #evidence: ReadonlyMap<string, RecordedObject> | null;
+  readonly #untrusted: ReadonlyMap<string, string> | null;
+  readonly #abandoned: ReadonlySet<string> | null;
   /**
    * What a report rests on: the newest head of the trusted chain as it stood before the run's time
    * (null when nothing came before). Runs at the same instant see the same head, so a report re-run
@@ -226,19 +236,26 @@ export class LedgerRun {
     this.#key = key;
     this.#envelopes = envelopes;
     this.#closes = closes;
+    // Every opening's scope holds index/chain/ (runOpening.ts): the run's chain index goes there.
     this.#opening = plan.opening?.opening ?? runOpening(plan);
     if (plan.opening) this.#opened = Promise.resolve(plan.opening);
-    this.evidence = recordedObjectsOf(chain.trusted);
-    const trusted = new Set(chain.trusted.map((stored) => stored.key));
-    this.untrusted = new Map(
-      [...recordedObjectsOf(chain.readout.manifests.filter((stored) => !trusted.has(stored.key)))]
-        .filter(([key]) => !this.evidence.has(key))
-        .map(([key, recorded]) => [key, recorded.manifestKey]),
-    );
-    this.abandoned = new Set([
-      ...abandonedObjectsOf(chain.readout.manifests).keys(),
-      ...closes.flatMap((closing) => closing.abandoned.map((entry) => entry.key)),
-    ]);
+    if (chain.readout.summarized) {
+      // Read through the chain index: the objects of older manifests are unknown, so none of these is.
+      this.#evidence = this.#untrusted = this.#abandoned = null;
+    } else {
+      const evidence = recordedObjectsOf(chain.trusted);
+      const trusted = new Set(chain.trusted.map((stored) => stored.key));
+      this.#evidence = evidence;
+      this.#untrusted = new Map(
+        [...recordedObjectsOf(chain.readout.manifests.filter((stored) => !trusted.has(stored.key)))]
+          .filter(([key]) => !evidence.has(key))
+          .map(([key, recorded]) => [key, recorded.manifestKey]),
+      );
+      this.#abandoned = new Set([
+        ...abandonedObjectsOf(chain.readout.manifests).keys(),
+        ...closes.flatMap((closing) => closing.abandoned.map((entry) => entry.key)),
+      ]);
+    }
     const before = chain.trusted.filter((stored) => Date.parse(stored.manifest.runAt) < plan.runAt.toMillis());
     const head = headsOf({ readout: chain.readout, trusted: before }).at(-1);
     this.head = head ? { key: head.key, sha256: head.sha256 } : null;
@@ -253,8 +270,17 @@ export class LedgerRun {
   static async prepare(store: LedgerStore, plan: RunPlan): Promise<LedgerRun> {
     const key = plan.signer ? await plan.signer.verificationKey() : null;
     const envelopes = new EnvelopeReader(store);
-    const chain = await readChain(store, key, envelopes);
+    // Only a report takes evidence from the chain: a snapshot run places itself through the index
+    // (a fanned-out run's later steps, which account for their own leftovers, read every manifest).
+    const throughIndex = plan.kind === 'snapshot' && !plan.opening;
+    let chain = await readChain(store, key, envelopes, throughIndex ? 'through-index' : undefined);
     if (!plan.opening) refuseBackdating(chain, plan);
+    const ended = (await unfinishedOpenings(store, chain.readout, key)).filter(
+      // Only once its window has ended can nothing more of that run arrive.
+      (stored) => Date.parse(stored.opening.until) <= plan.runAt.toMillis(),
+    );
+    // Closing an interrupted run needs every object the manifests record: read them all.
+    if (ended.length > 0 && chain.readout.summarized) chain = await readChain(store, key, envelopes);
     const recorded = new Set([
       ...recordedObjectsOf(chain.readout.manifests).keys(),
       ...abandonedObjectsOf(chain.readout.manifests).keys(),
@@ -267,13 +293,31 @@ export class LedgerRun {
       return listings.get(prefix)!;
     };
     const closes: ManifestClosing[] = [];
-    for (const stored of await unfinishedOpenings(store, chain.readout, key)) {
-      // Only once its window has ended can nothing more of that run arrive.
-      if (Date.parse(stored.opening.until) > plan.runAt.toMillis()) continue;
+    for (const stored of ended) {
       const abandoned = await leftoversOf(store, stored.opening, recorded, manifestKeys, listed);
       closes.push({ opening: { key: stored.key, sha256: stored.sha256 }, abandoned });
     }
     return new LedgerRun(store, plan, chain, key, envelopes, closes);
+  }
+
+  /** Objects recorded as evidence by the manifests the run trusts: what a report may use. */
+  get evidence(): ReadonlyMap<string, RecordedObject> {
+    return this.#everyManifestRead(this.#evidence);
+  }
+
+  /** Objects recorded only by manifests the run's key does not vouch for, with the manifest. */
+  get untrusted(): ReadonlyMap<string, string> {
+    return this.#everyManifestRead(this.#untrusted);
+  }
+
+  /** Objects of interrupted runs, recorded as abandoned or about to be: never evidence. */
+  get abandoned(): ReadonlySet<string> {
+    return this.#everyManifestRead(this.#abandoned);
+  }
+
+  #everyManifestRead<T>(value: T | null): T {
+    if (value === null) throw new Error('programmer error: a snapshot run reads the chain index, not the evidence');
+    return value;
   }
 
   /** The manifests as read at the start (a caller reading the ledger further reuses them). */
@@ -302,7 +346,8 @@ export class LedgerRun {
   async leftovers(written: readonly WrittenObject[]): Promise<WrittenObject[]> {
     if (!this.#opened) return [];
     const own = await this.#opened;
-    const readout = this.#chain.readout;
+    // What is accounted for needs every manifest's objects, which a chain index does not list.
+    const readout = this.#chain.readout.summarized ? await readManifests(this.#store) : this.#chain.readout;
     const accounted = new Set([
       ...recordedObjectsOf(readout.manifests).keys(),
       ...abandonedObjectsOf(readout.manifests).keys(),
@@ -335,12 +380,13 @@ export class LedgerRun {
     const opening = await this.#opened;
     const abandoned = (options.abandoned ?? []).map(({ key, size, sha256 }) => ({ key, size, sha256 }));
     this.#chain = await readChain(this.#store, this.#key, this.#envelopes, this.#chain.readout);
+    const index = await writeChainIndex(this.#store, this.#plan.runAt, this.#chain.readout.manifests);
     const records = await writeManifest(
       this.#store,
       {
         runAt: this.#plan.runAt,
         kind: this.#plan.kind,
-        written,
+        written: [...written, index],
         follow: headsOf(this.#chain),
         opening: { key: opening.key, sha256: opening.sha256 },
         closes:
@@ -351,7 +397,7 @@ export class LedgerRun {
       },
       this.#plan.signer,
     );
-    return { ...records, opening: { key: opening.key, size: opening.size, sha256: opening.sha256 } };
+    return { ...records, opening: { key: opening.key, size: opening.size, sha256: opening.sha256 }, index };
   }
 }
 

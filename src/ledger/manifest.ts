@@ -99,6 +99,11 @@ export interface ManifestReadout {
   corrupt: CorruptObjectError[];
   /** The signature keys listed beside the manifests (`manifests/X.dsse.json`), whether or not their manifest exists. */
   envelopeKeys: ReadonlySet<string>;
+  /**
+   * Manifests known from a chain index only (chainIndex.ts): their place in the chain, not their
+   * objects (`objects` and the closings' `abandoned` lists are empty). Absent: every manifest was read.
+   */
+  summarized?: ReadonlySet<string>;
 }
 
 const READ_CONCURRENCY = 16;
@@ -130,10 +135,23 @@ export async function readManifests(store: LedgerStore, known?: ManifestReadout)
   );
   const alreadyRead = new Map((known?.manifests ?? []).map((stored) => [stored.key, stored]));
   const results = await mapBounded(listed, READ_CONCURRENCY, async ({ key }) => {
-    const reused = alreadyRead.get(key);
-    if (reused) return reused;
-    return parseManifest(key, await store.get(key));
+    return alreadyRead.get(key) ?? (await readManifest(store, key));
   });
+  const readout = splitReadout(results, envelopeKeys);
+  const summarized = [...(known?.summarized ?? [])].filter((key) => alreadyRead.has(key));
+  return summarized.length > 0 ? { ...readout, summarized: new Set(summarized) } : readout;
+}
+
+/** One manifest, read and parsed; a CorruptObjectError when it is not a fleetledger manifest. */
+export async function readManifest(store: LedgerStore, key: string): Promise<StoredManifest | CorruptObjectError> {
+  return parseManifest(key, await store.get(key));
+}
+
+/** Readable and corrupt manifests apart, the readable ones in key order. */
+export function splitReadout(
+  results: readonly (StoredManifest | CorruptObjectError)[],
+  envelopeKeys: ReadonlySet<string>,
+): ManifestReadout {
   const manifests: StoredManifest[] = [];
   const corrupt: CorruptObjectError[] = [];
   for (const result of results) {

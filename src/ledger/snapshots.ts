@@ -5,6 +5,7 @@
 import type { DateTime } from 'luxon';
 import { mapBounded } from '../core/concurrency.js';
 import { SNAPSHOT_SCHEMA_VERSION, Snapshot } from '../snapshot/schema.js';
+import { validSnapshot } from '../snapshot/validatedSnapshot.js';
 import { parseSnapshotKey, snapshotKey, snapshotPrefix } from './keys.js';
 import { CorruptObjectError, gunzipObject, parseJsonObject, type WrittenObject, writeJson } from './objects.js';
 import { type LedgerStore, ObjectNotFoundError, type StoredObjectInfo } from './store.js';
@@ -24,7 +25,7 @@ export interface SnapshotRef {
  * another snapshot already holds the key.
  */
 export async function writeSnapshot(store: LedgerStore, snapshot: Snapshot): Promise<WrittenObject> {
-  const valid = Snapshot.parse(snapshot);
+  const valid = validSnapshot(snapshot);
   const key = snapshotKey(valid.meta.cluster, valid.meta.collectionStart);
   const written = await writeJson(store, key, valid, {
     gzip: true,

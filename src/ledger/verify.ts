@@ -10,10 +10,12 @@
 import { mapBounded } from '../core/concurrency.js';
 import { parsePeriod } from '../core/period.js';
 import type { VerificationKey } from '../signing/signer.js';
+import { chainIndexProblems } from './chainIndex.js';
 import {
   compareKeys,
   isLedgerRecordKey,
   keyBelongsToPeriod,
+  parseChainIndexKey,
   parseManifestEnvelopeKey,
   parseManifestKey,
   parseReportKey,
@@ -42,7 +44,8 @@ import {
 /**
  * missing: recorded but gone; altered: bytes differ from what was recorded; unexpected: present but
  * recorded by no manifest; corrupt-manifest: a manifest that cannot be read; chain-break: a
- * manifest follows one that is missing or differs. The checks of the records (signatures, run
+ * manifest follows one that is missing or differs; chain-index: a chain index (chainIndex.ts) that
+ * describes a manifest otherwise than the manifest says. The checks of the records (signatures, run
  * openings, times, an expected head) add theirs: see verifyRecords.ts.
  */
 export type VerifyProblemKind =
@@ -51,6 +54,7 @@ export type VerifyProblemKind =
   | 'unexpected'
   | 'corrupt-manifest'
   | 'chain-break'
+  | 'chain-index'
   | RecordProblemKind;
 
 export interface VerifyProblem {
@@ -299,6 +303,13 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
   const toCheck = [...recorded, ...abandoned].filter(([key]) => inScope(key));
   const checked = await mapBounded(toCheck, CHECK_CONCURRENCY, ([key, expected]) => checkObject(store, key, expected));
   for (const problem of checked) if (problem) problems.push(problem);
+  // A run reads the chain through the newest chain index: each must say what the manifests say.
+  const byKey = new Map(manifests.map((stored) => [stored.key, stored]));
+  const indexes = toCheck.map(([key]) => key).filter((key) => parseChainIndexKey(key) !== null);
+  const indexFindings = await mapBounded(indexes, CHECK_CONCURRENCY, async (key) =>
+    (await chainIndexProblems(store, key, byKey)).map((detail) => ({ kind: 'chain-index' as const, key, detail })),
+  );
+  problems.push(...indexFindings.flat());
 
   // The whole store, not only the folders the ledger writes: a planted trend index entry or a file
   // at the root is as foreign as a planted snapshot. Manifests are the record itself (the chain

@@ -391,6 +391,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     writtenKeys: [
       records.opening.key,
       ...written.map((w) => w.key),
+      records.index.key,
       ...(records.envelope ? [records.envelope.key] : []),
       records.manifest.key,
     ],

@@ -4,15 +4,15 @@ import { renderCommandReference, withCommandReference } from '../../src/cli/comm
 import { runCliInProcess } from '../support/cli.js';
 
 describe('README command reference (run npm run docs after changing a command)', () => {
-  it('is what the CLI says in --help, for every command', () => {
+  it('is what the CLI says in --help, for every command', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
     expect(readme).toContain('#### fleetledger reports list\n');
-    expect(withCommandReference(readme)).toBe(readme);
+    expect(await withCommandReference(readme)).toBe(readme);
   });
 
   it('names every command the CLI has, with its examples and the exit statuses', async () => {
-    const reference = renderCommandReference();
+    const reference = await renderCommandReference();
     const { stdout } = await runCliInProcess(['--help']);
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) (?:\[options\]|<|\[|$)/gm)].map((match) => match[1]!);
 

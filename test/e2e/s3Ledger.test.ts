@@ -77,7 +77,8 @@ describe('fleetledger snapshot and verify on an S3 ledger (s3rver)', () => {
 
     const verified = await verify('ledger-layout');
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toContain('ledger verified: 1 manifest(s), 2 object(s) checked');
+    // Two snapshots and the run's chain index.
+    expect(verified.stdout).toContain('ledger verified: 1 manifest(s), 3 object(s) checked');
   });
 
   it('names a deleted snapshot and a planted object, and exits 1', async () => {

@@ -87,7 +87,8 @@ describe.each(STORE_KINDS)('a forger without the key, on a $name', (kind) => {
     expect(signed.stdout.split('\n')).toEqual([
       `unsigned ${forged.key}: no signature (${manifestEnvelopeKey(forged.key)} is missing)`,
       `signatures: checked with ${keys.key.keyId} (2 of 3 manifest(s) signed)`,
-      `1 problem(s) found: 3 manifest(s), 5 object(s) checked in ${subject.location}`,
+      // Each genuine run records two snapshots and its chain index, the forged manifest the planted snapshot.
+      `1 problem(s) found: 3 manifest(s), 7 object(s) checked in ${subject.location}`,
       '',
     ]);
     expect(report.doc.evidence.map((e) => e.key)).toEqual(genuine[1]!.written.map((w) => w.key));
@@ -149,7 +150,9 @@ describe.each(STORE_KINDS)('a forger without the key, on a $name', (kind) => {
     const altered = genuine[1]!.written[1]!;
     await subject.overwrite(altered.key, encodeJson(forgedSnapshot('prod-east', TUE), { gzip: true }));
     for (const { records } of genuine) {
-      for (const { key } of [records.opening, records.envelope!, records.manifest]) await subject.remove(key);
+      for (const { key } of [records.opening, records.envelope!, records.manifest, records.index]) {
+        await subject.remove(key);
+      }
     }
     const rewritten = [];
     for (const [index, run] of genuine.entries()) {

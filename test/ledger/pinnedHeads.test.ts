@@ -61,11 +61,12 @@ describe.each(STORE_KINDS)('pinned heads on a $name', (kind) => {
   }
 
   const keysOfRun = (run: {
-    records: { opening: { key: string }; manifest: { key: string } };
+    records: { opening: { key: string }; manifest: { key: string }; index: { key: string } };
     written: { key: string }[];
   }) => [
     run.records.opening.key,
     ...run.written.map((w) => w.key),
+    run.records.index.key,
     manifestEnvelopeKey(run.records.manifest.key),
     run.records.manifest.key,
   ];
@@ -85,7 +86,8 @@ describe.each(STORE_KINDS)('pinned heads on a $name', (kind) => {
     expect(cli.stdout.split('\n')).toEqual([
       `signatures: checked with ${keys.key.keyId} (3 of 3 manifest(s) signed)`,
       `expected head: ${tuesday.records.manifest.key} (SHA-256 ${tuesday.records.manifest.sha256}) is in the ledger and every head descends from it`,
-      `ledger verified: 3 manifest(s), 13 object(s) checked in ${subject.location}`,
+      // 13 objects, and the chain index each of the three runs records.
+      `ledger verified: 3 manifest(s), 16 object(s) checked in ${subject.location}`,
       '',
     ]);
   });
@@ -110,7 +112,8 @@ describe.each(STORE_KINDS)('pinned heads on a $name', (kind) => {
     expect(pinned.stdout.split('\n')).toEqual([
       `head-missing ${tuesday.records.manifest.sha256}: no manifest of the ledger has this SHA-256: the ledger was cut short or rewritten (or the head is from another ledger)`,
       `signatures: checked with ${keys.key.keyId} (1 of 1 manifest(s) signed)`,
-      `1 problem(s) found: 1 manifest(s), 2 object(s) checked in ${subject.location}`,
+      // Monday's two snapshots and its chain index.
+      `1 problem(s) found: 1 manifest(s), 3 object(s) checked in ${subject.location}`,
       '',
     ]);
   });

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { exportBundle } from '../../bundle/writeBundle.js';
 import { resolveNow } from '../../core/clock.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
+import { packageFile } from '../../core/packageRoot.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
 import { timestampForKey } from '../../ledger/keys.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
@@ -20,7 +21,7 @@ import type { RunState } from './index.js';
 import { reportSummary } from './report.js';
 import { clusterLine, summaryLine } from './snapshot.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../examples', import.meta.url));
+const EXAMPLES = fileURLToPath(packageFile('examples'));
 
 function stepLines(step: DemoStep, storeLocation: string): string[] {
   const week = step.week === 'last' ? 'last week' : 'this week';

@@ -10,14 +10,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
+import { packageFile } from '../../core/packageRoot.js';
 
 /**
  * The templates/ folder: `FLEETLEDGER_TEMPLATES_DIR` when set (a bundled Lambda, whose code no
- * longer sits in src/report/html, ships the folder next to it), else the repository's.
+ * longer sits in src/report/html, ships the folder next to it), else the package's.
  */
 export const TEMPLATES_DIRECTORY = process.env['FLEETLEDGER_TEMPLATES_DIR']
   ? pathToFileURL(`${resolve(process.env['FLEETLEDGER_TEMPLATES_DIR'])}/`)
-  : new URL('../../../templates/', import.meta.url);
+  : packageFile('templates/');
 
 export type HandlebarsEnvironment = ReturnType<typeof Handlebars.create>;
 
