@@ -8,12 +8,14 @@ import { verifyBundleContents } from '../bundle/verifyBundle.js';
 import { ConfigError } from '../core/errors.js';
 import type { VerificationKey } from '../signing/signer.js';
 import { EXIT } from './exit.js';
-import { printLines } from './output.js';
+import { printJson, printLines } from './output.js';
 
 export interface BundleVerification {
   bundle: string;
   publicKey: VerificationKey | undefined;
   expectHead: string | undefined;
+  /** `json`: the outcome as one JSON document (as `verify --store --format json` prints its own). */
+  format?: string;
 }
 
 /** Reads and checks the bundle, prints the outcome; returns the exit status. */
@@ -29,6 +31,10 @@ export async function verifyBundleFile(options: BundleVerification): Promise<num
     publicKey: options.publicKey,
     ...(options.expectHead ? { expectHead: options.expectHead } : {}),
   });
+  if (options.format === 'json') {
+    printJson({ bundle: options.bundle, verified: result.ok, keyId: options.publicKey.keyId, ...result });
+    return result.ok ? EXIT.ok : EXIT.failure;
+  }
   const lines: string[] = [];
   for (const problem of result.problems) lines.push(`${problem.kind} ${problem.path}: ${problem.detail}`);
   for (const notice of result.notices) lines.push(`notice: ${notice.kind} at ${notice.key}: ${notice.detail}`);

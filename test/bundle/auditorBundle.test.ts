@@ -258,6 +258,25 @@ describe('verify --bundle against a tampered bundle', () => {
     expect(result.stdout).toMatch(/\n\d+ problem\(s\) found: /);
   });
 
+  it('prints the outcome as JSON with --format json, problems named by file', async () => {
+    const folder = await extracted();
+    const snapshot = tuesday.written[0]!.key;
+    const bytes = await readFile(join(folder, snapshot));
+    bytes[bytes.length - 10]! ^= 0x01;
+    await writeFile(join(folder, snapshot), bytes);
+    const altered = await repacked(folder);
+
+    const good = await verifyBundle(bundle, '--format', 'json');
+    const bad = await verifyBundle(altered, '--format', 'json');
+
+    expect(good.status).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ bundle, verified: true, keyId: keys.key.keyId, problems: [] });
+    expect(bad.status).toBe(1);
+    const outcome = JSON.parse(bad.stdout);
+    expect(outcome.verified).toBe(false);
+    expect(outcome.problems).toContainEqual(expect.objectContaining({ kind: 'altered', path: snapshot }));
+  });
+
   it('names a removed snapshot and an added file (exit 1)', async () => {
     const folder = await extracted();
     const removed = tuesday.written[1]!.key;

@@ -85,7 +85,7 @@ export function register(program: Command, run: RunState): void {
             '--bundle: give either --store (a ledger) or --bundle (an export of one period), not both',
           );
         }
-        run.exitCode = await verifyBundleFile({ bundle: flags.bundle, publicKey, expectHead });
+        run.exitCode = await verifyBundleFile({ bundle: flags.bundle, publicKey, expectHead, format: flags.format });
         return;
       }
       if (flags.store === undefined) throw new ConfigError("--store: required (or --bundle, an auditor's bundle)");
