@@ -11,6 +11,11 @@ export interface ReportGate {
   failOn: SeverityThreshold;
   /** A ratio (0.95 for 95%), or null when no minimum was asked for. */
   minCompliance: number | null;
+  /**
+   * Custom rules files the report must have run (`check --rules`), by the SHA-256 of their bytes:
+   * a report made without the organisation's current rules does not pass. Default: none.
+   */
+  rulesFiles?: readonly { path: string; sha256: string }[];
 }
 
 export interface GateVerdict {
@@ -26,6 +31,8 @@ export interface GateVerdict {
   complianceBelowMinimum: boolean;
   /** Why compliance fails the minimum; null when it does not. */
   complianceReason: string | null;
+  /** Rules files of the gate the report did not run (or ran in another version). */
+  rulesFilesNotRun: { path: string; sha256: string }[];
   /** Why the gate failed, one sentence each; empty when it passed. */
   reasons: string[];
 }
@@ -50,6 +57,13 @@ export function judgeReport(doc: ReportDocument, gate: ReportGate): GateVerdict 
     reasons.push(`${failing.length} open finding(s) at or above ${gate.failOn} (--fail-on ${gate.failOn})`);
   }
   if (complianceReason !== null) reasons.push(complianceReason);
+  const ran = new Set((doc.configuration?.rulesFiles ?? []).map((file) => file.sha256));
+  const rulesFilesNotRun = (gate.rulesFiles ?? []).filter((file) => !ran.has(file.sha256));
+  for (const file of rulesFilesNotRun) {
+    reasons.push(
+      `the report did not run the custom rules of ${file.path} as they are now (SHA-256 ${file.sha256.slice(0, 12)}...): report the period again with --rules ${file.path}`,
+    );
+  }
   return {
     passed: reasons.length === 0,
     gate,
@@ -58,6 +72,7 @@ export function judgeReport(doc: ReportDocument, gate: ReportGate): GateVerdict 
     compliance,
     complianceBelowMinimum,
     complianceReason,
+    rulesFilesNotRun,
     reasons,
   };
 }

@@ -193,6 +193,44 @@ describe('the example organisation rules on the demo fleet', () => {
       }
     }
 
+    // check --rules: the CI gate holds only for a report that ran these rules as they are now.
+    const gate = (rulesFile: string) =>
+      captureOutput(() =>
+        main([
+          'check',
+          '--store',
+          join(dir, 'ledger'),
+          '--fail-on',
+          'none',
+          '--rules',
+          rulesFile,
+          '--now',
+          now,
+          '--format',
+          'json',
+        ]),
+      );
+    const current = await gate(RULES_FILE);
+    expect(current.result).toBe(0);
+    expect(JSON.parse(current.stdout).reasons).toEqual([]);
+    const changed = join(dir, 'organisation-changed.yaml');
+    await writeFile(changed, `${await readFile(RULES_FILE, 'utf8')}# changed since the report\n`);
+    const changedSha = createHash('sha256')
+      .update(await readFile(changed))
+      .digest('hex');
+    const stale = await gate(changed);
+    expect(stale.result).toBe(1);
+    expect(JSON.parse(stale.stdout).reasons).toEqual([
+      `the report did not run the custom rules of ${changed} as they are now (SHA-256 ${changedSha.slice(0, 12)}...): report the period again with --rules ${changed}`,
+    ]);
+    const broken = join(dir, 'organisation-broken.yaml');
+    await writeFile(broken, (await readFile(RULES_FILE, 'utf8')).replace('severity: medium', 'severity: urgent'));
+    const refused = await captureOutput(() =>
+      main(['check', '--store', join(dir, 'no-such-ledger'), '--fail-on', 'none', '--rules', broken]),
+    );
+    expect(refused.result).toBe(2);
+    expect(refused.stderr).toContain(`${broken}: rule ORG-NS-OWNER: severity: `);
+
     const listed = await captureOutput(() => main(['rules', '--rules', RULES_FILE, '--format', 'json']));
     expect(
       (JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id).filter((id) => id.startsWith('ORG-')),

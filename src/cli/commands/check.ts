@@ -5,6 +5,7 @@ import { sarifLog } from '../../check/sarifLog.js';
 import { resolveNow } from '../../core/clock.js';
 import { parsePeriod, periodContaining } from '../../core/period.js';
 import { FLEETLEDGER_VERSION } from '../../core/version.js';
+import { loadRulesFiles } from '../../customRules/rulesFile.js';
 import { parseMinimumCompliance, parseSeverityThreshold } from '../../evaluate/severityGate.js';
 import { SEVERITIES } from '../../evaluate/types.js';
 import { openStore } from '../../ledger/open.js';
@@ -12,6 +13,7 @@ import { readLatestReport } from '../../report/email/storedReport.js';
 import { EXIT } from '../exit.js';
 import { examples } from '../help.js';
 import { formatOption, paint, printDocument, printJson, printLines } from '../output.js';
+import { rulesFilesOption } from '../rulesFilesOption.js';
 import type { RunState } from './index.js';
 
 interface CheckFlags {
@@ -23,6 +25,7 @@ interface CheckFlags {
   format: string;
   s3Endpoint?: string;
   now?: string;
+  rules: string[];
 }
 
 /** `fleetledger check`: a CI gate over the latest stored report of a period (exit 1 when it fails). */
@@ -43,6 +46,12 @@ export function register(program: Command, run: RunState): void {
     .option('--now <iso>', 'the instant whose week is checked (default: now)')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .addOption(formatOption(['text', 'json', 'sarif', 'junit']))
+    .addOption(
+      Object.assign(rulesFilesOption(), {
+        description:
+          'custom rules file the report must have run, as it is now (fail otherwise); repeatable. See README "Custom rules"',
+      }),
+    )
     .action(async (flags: CheckFlags) => {
       // Every flag is checked before the store is read.
       const failOn = parseSeverityThreshold('--fail-on', flags.failOn);
@@ -51,9 +60,18 @@ export function register(program: Command, run: RunState): void {
       const period = flags.period
         ? parsePeriod(flags.period, flags.timeZone)
         : periodContaining(resolveNow(flags.now), flags.timeZone);
+      // The stored report's findings already hold the custom rules that ran; --rules makes sure
+      // they were these files as they are now (a broken file is exit 2, before the store is read).
+      const rulesFiles = [
+        ...new Map(
+          loadRulesFiles('--rules', flags.rules).flatMap((rule) =>
+            rule.definedIn ? [[rule.definedIn.sha256, rule.definedIn] as const] : [],
+          ),
+        ).values(),
+      ];
       const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);
-      const verdict = judgeReport(report.doc, { failOn, minCompliance });
+      const verdict = judgeReport(report.doc, { failOn, minCompliance, rulesFiles });
       run.exitCode = verdict.passed ? EXIT.ok : EXIT.failure;
       const doc = report.doc;
       switch (flags.format) {
