@@ -4,7 +4,8 @@
  * snapshot (data, not an error); the invocation fails only when the ledger or the opening is
  * unusable, and the state machine then retries it and at last records the cluster as failed.
  */
-import { type ClusterStepResult, readRunOpening, snapshotClusterStep } from '../src/collect/snapshotSteps.js';
+import { snapshotClusterStep } from '../src/collect/snapshotClusterStep.js';
+import { type ClusterStepResult, readRunOpening } from '../src/collect/snapshotSteps.js';
 import { createLogger, withLogContext } from '../src/core/logger.js';
 import { loadFleet } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
