@@ -3,8 +3,6 @@
  * reach each one. fleetFile.ts adds the readers and the kubeconfig loading; this module does not
  * load the Kubernetes client, so a function that only reads the fleet (the report) does not bundle it.
  *
- * The fleet file: which clusters to snapshot and how to reach each one.
- *
  * ```yaml
  * clusters:
  *   - name: prod-east                     # unique; [a-z0-9-]

@@ -1,25 +1,8 @@
 /**
- * The fleet file: which clusters to snapshot and how to reach each one.
- *
- * ```yaml
- * clusters:
- *   - name: prod-east                     # unique; [a-z0-9-]
- *     labels: { mesh: corp, env: prod }   # mesh, network: connected groups (src/evaluate/connectivity.ts)
- *     aliases: [https://prod-east.k8s.example.com:6443]   # how other clusters name its API server
- *     kubeconfig: { path: ./kubeconfig, context: prod-east }   # path relative to the fleet file
- *   - name: prod-west
- *     eks: { cluster: prod-west, region: eu-west-1, roleArn: arn:aws:iam::123456789012:role/audit }
- *   - name: lab
- *     token: { server: https://10.0.0.1:6443, caFile: ./lab-ca.pem, tokenEnv: LAB_TOKEN }  # or tokenFile, tokenSecret
- * defaults: { concurrency: 8, requestTimeoutSeconds: 20, excludeNamespaces: [kube-system, kube-public, kube-node-lease] }
- *   # readSecrets: false   # never read Secrets (for a reader role without `secrets`)
- *   # maxResponseMiB: 64   # the largest API answer read (default 64)
- * rules: { quotaNearLimit: 0.85 }
- * ```
- *
- * Every mistake is reported at once (`<file>: clusters[2].eks.region: expected ...`) as one
- * ConfigError, before anything is collected. Relative paths are resolved against the fleet file's
- * directory here, so the rest of the program only sees absolute paths.
+ * The fleet file as the CLI reads it: from disk (readFleetFile), its kubeconfig files checked with
+ * the Kubernetes client's parser (KubeconfigFiles), and fleets made of a kubeconfig's contexts.
+ * The format and its validation are in fleetDocument.ts, re-exported here; that module does not
+ * load the Kubernetes client, so a Lambda function that only reads names and rules does not bundle it.
  */
 import { resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
