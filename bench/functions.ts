@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { lambdaBundling } from '../infra/bundling.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -27,12 +27,10 @@ export interface FunctionFigures {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Bundles one handler as the stack does (NodejsFunction runs esbuild with these options). */
-export async function bundleHandler(name: string, outdir: string): Promise<string> {
+/** The esbuild options of one handler as the stack bundles it (NodejsFunction runs esbuild with these). */
+export function handlerBuildOptions(name: string, outfile: string): BuildOptions {
   const options = lambdaBundling();
-  const outfile = join(outdir, name, 'index.mjs');
-  await mkdir(join(outdir, name), { recursive: true });
-  await build({
+  return {
     absWorkingDir: ROOT,
     entryPoints: [`lambda/${name}.ts`],
     outfile,
@@ -45,7 +43,14 @@ export async function bundleHandler(name: string, outdir: string): Promise<strin
     sourcemap: options.sourceMap ?? false,
     banner: { js: options.banner ?? '' },
     logLevel: 'error',
-  });
+  };
+}
+
+/** Bundles one handler as the stack does. */
+export async function bundleHandler(name: string, outdir: string): Promise<string> {
+  const outfile = join(outdir, name, 'index.mjs');
+  await mkdir(join(outdir, name), { recursive: true });
+  await build(handlerBuildOptions(name, outfile));
   return outfile;
 }
 

@@ -10,7 +10,7 @@ import { type ConfigFile, configFileOf, parseConfigYaml } from '../src/core/conf
 import { ConfigError, errorMessage } from '../src/core/errors.js';
 import type { Waiver } from '../src/evaluate/types.js';
 import { parseWaiversText, type WaiverLimits } from '../src/evaluate/waivers.js';
-import { type Fleet, type FleetFileOptions, parseFleetFile, rulesFilesNamedBy } from '../src/fleet/fleetFile.js';
+import { type Fleet, type FleetFileOptions, parseFleetText, rulesFilesNamedBy } from '../src/fleet/fleetDocument.js';
 import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
 
 /** The bytes of `s3://bucket/key`, or of a path relative to the function's root (LAMBDA_TASK_ROOT). */
@@ -34,7 +34,10 @@ export async function readConfigLocation(variable: string, location: string, s3:
 /**
  * The fleet of FLEET_FILE, with the bytes read (for the report's configuration record). The rules
  * files its `rules.files` names are read beside it: from the same bucket and prefix (the config
- * prefix) when the fleet file is in S3, else from the bundle.
+ * prefix) when the fleet file is in S3, else from the bundle. Checking access (the default) needs
+ * `kubeconfigs` (a KubeconfigFiles): given by the functions that reach clusters, so the report
+ * function, which reads names and rules only (`checkAccess: false`), does not bundle the
+ * Kubernetes client.
  */
 export async function readFleet(
   location: string,
@@ -47,7 +50,7 @@ export async function readFleet(
       readConfigLocation(`FLEET_FILE ${location}: rules.files`, besideConfig(location, path), s3),
     ),
   );
-  return { fleet: parseFleetFile(source.text, location, { ...options, rulesFiles }), source };
+  return { fleet: parseFleetText(source.text, location, { ...options, rulesFiles }), source };
 }
 
 /**

@@ -4,7 +4,10 @@
  * snapshot (data, not an error); the invocation fails only when the ledger or the opening is
  * unusable, and the state machine then retries it and at last records the cluster as failed.
  */
-import { type ClusterStepResult, readRunOpening, snapshotClusterStep } from '../src/collect/snapshotSteps.js';
+
+import { KubeconfigFiles } from '../src/collect/access/loadKubeconfig.js';
+import { snapshotClusterStep } from '../src/collect/snapshotClusterStep.js';
+import { type ClusterStepResult, readRunOpening } from '../src/collect/snapshotSteps.js';
 import { createLogger, withLogContext } from '../src/core/logger.js';
 import { loadFleet } from './configFiles.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
@@ -22,7 +25,7 @@ export async function handler(event: unknown): Promise<ClusterStepResult> {
   const log = withLogContext(logger, { runId: run.opening, cluster });
   const clock = runClock(run);
   const [fleet, opening] = await Promise.all([
-    loadFleet(environment.fleetFile, s3),
+    loadFleet(environment.fleetFile, s3, { kubeconfigs: new KubeconfigFiles() }),
     readRunOpening(store, run.opening, signer),
   ]);
   const result = await snapshotClusterStep(store, fleet, opening, cluster, { clock, logger: log });

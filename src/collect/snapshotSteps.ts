@@ -5,7 +5,8 @@
  *
  * 1. openSnapshotRun: the run's time is checked against the ledger (no back-dating), and its
  *    opening, naming every cluster's prefix and the window, is stored (signed) before any snapshot;
- * 2. snapshotClusterStep: one cluster collected and stored through a store that refuses any key
+ * 2. snapshotClusterStep (snapshotClusterStep.ts, so the open and finish steps do not load the
+ *    collector and the Kubernetes client): one cluster collected and stored through a store that refuses any key
  *    outside the opening (another cluster, a time after the window); an unreachable cluster is a
  *    stored `unreachable` snapshot, as in the CLI;
  * 3. finishSnapshotRun: the manifest records the snapshots the steps report, links the opening,
@@ -15,21 +16,15 @@
  * Every step's input and output is small JSON (what a state machine passes between states).
  */
 import { DateTime } from 'luxon';
-import { ConfigError, OperationalError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { OperationalError } from '../core/errors.js';
 import type { Fleet } from '../fleet/fleetFile.js';
 import { snapshotPrefix } from '../ledger/keys.js';
-import { LedgerRun, OpenedRunStore } from '../ledger/ledgerRun.js';
+import { LedgerRun } from '../ledger/ledgerRun.js';
 import { CorruptObjectError, type WrittenObject } from '../ledger/objects.js';
 import { openingSignatureProblem, readOpening, type StoredOpening } from '../ledger/runOpening.js';
 import type { LedgerStore } from '../ledger/store.js';
 import type { Signer } from '../signing/signer.js';
 import type { ClusterStatus } from '../snapshot/schema.js';
-import type { ClusterAccess } from './access/clusterAccess.js';
-import { clusterAccessFor } from './access/clusterAccessFor.js';
-import { KubeconfigFiles } from './access/loadKubeconfig.js';
-import { collectClusterSnapshot } from './collectClusterSnapshot.js';
-import { clusterResult, collectOptionsOf, storeSnapshot } from './snapshotFleet.js';
 
 /** The opened run, as the state machine passes it to every later step. */
 export interface OpenedSnapshotRun {
@@ -99,42 +94,6 @@ export async function readRunOpening(store: LedgerStore, key: string, signer: Si
       );
   }
   return stored;
-}
-
-export interface ClusterStepOptions {
-  /** The collection clock: the current time (a step runs inside the run's window). */
-  readonly clock: () => DateTime;
-  readonly logger: Logger;
-  /** Access overriding the fleet file's (tests). */
-  readonly access?: ClusterAccess;
-}
-
-export async function snapshotClusterStep(
-  store: LedgerStore,
-  fleet: Fleet,
-  opening: StoredOpening,
-  cluster: string,
-  options: ClusterStepOptions,
-): Promise<ClusterStepResult> {
-  const target = fleet.clusters.find((c) => c.name === cluster);
-  if (!target) throw new ConfigError(`the fleet file has no cluster named "${cluster}" (it changed during the run?)`);
-  const started = performance.now();
-  const access = options.access ?? clusterAccessFor(target, new KubeconfigFiles());
-  const snapshot = await collectClusterSnapshot(
-    target,
-    collectOptionsOf(fleet.defaults, { clock: options.clock, logger: options.logger, access }),
-  );
-  const stored = await storeSnapshot(new OpenedRunStore(store, opening.opening), snapshot);
-  const result = clusterResult(snapshot, stored, Math.round(performance.now() - started));
-  return {
-    cluster,
-    status: result.status,
-    written: result.written
-      ? { key: result.written.key, size: result.written.size, sha256: result.written.sha256 }
-      : null,
-    problems: [...result.problems, ...(result.unreachableReason ? [result.unreachableReason] : [])],
-    ...(result.notStoredReason ? { notStoredReason: result.notStoredReason } : {}),
-  };
 }
 
 export async function finishSnapshotRun(

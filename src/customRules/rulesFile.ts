@@ -5,7 +5,7 @@
  * field, a CEL syntax error, an undeclared variable or function, an expression over the cost
  * limits, an id that collides with a built-in rule or another custom one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
 import { RULES } from '../evaluate/catalog.js';

@@ -5,7 +5,7 @@
  * default). Every field has a default, so `RuleThresholds.parse({})` is the default set.
  */
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isKnownRuleId } from './catalog.js';
 import { platformEntryOf, platformNamespacesOf } from './platformNamespaces.js';
 import { Severity } from './types.js';

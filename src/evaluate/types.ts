@@ -2,7 +2,7 @@
  * Findings and scores: the output of evaluation, the input of reports.
  * The zod schemas here are embedded in the report schema (src/report/schema.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export type Severity = z.infer<typeof Severity>;

@@ -18,7 +18,7 @@
  * (`waivers[1].owner: required`).
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
 import { isKnownRuleId } from './catalog.js';

@@ -6,7 +6,7 @@
  *
  * Any in-toto or DSSE tool can read the envelope; the README's recipe checks one with openssl alone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Envelope, payloadOf, sealEnvelope, signatureProblem } from '../signing/dsse.js';
 import type { Signer, VerificationKey } from '../signing/signer.js';
 import { manifestEnvelopeKey } from './keys.js';

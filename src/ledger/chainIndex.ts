@@ -19,7 +19,7 @@
  *   manifests themselves (ledgerRun.ts reads them all for a report run, or when a run must close one).
  */
 import type { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapBounded } from '../core/concurrency.js';
 import type { VerificationKey } from '../signing/signer.js';
 import { manifestSignatureProblem } from './attestation.js';

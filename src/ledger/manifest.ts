@@ -11,7 +11,7 @@
  * fork cannot be repaired, only closed, and verify reports it as a notice, not as tampering.
  */
 import type { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoUtc } from '../core/clock.js';
 import { mapBounded } from '../core/concurrency.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';

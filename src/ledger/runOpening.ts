@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoUtc } from '../core/clock.js';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { type Envelope, payloadOf, sealEnvelope } from '../signing/dsse.js';

@@ -6,7 +6,7 @@
  * e-mail, the CSV and the policy reports are all rendered from this one document, and it is
  * validated before it is written.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GROUP_KINDS } from '../evaluate/connectivity.js';
 import { Severity, SeverityCounts, Waiver } from '../evaluate/types.js';
 import { isoTimestamp, ratio } from '../snapshot/schema.js';

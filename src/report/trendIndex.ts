@@ -9,7 +9,7 @@
  * planted or changed behind the ledger's back is skipped as a gap, not compared against.
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapBounded } from '../core/concurrency.js';
 import { type Period, shiftPeriod } from '../core/period.js';
 import { Severity, SeverityCounts } from '../evaluate/types.js';

@@ -8,7 +8,7 @@
  * envelope (which sigstore, cosign, in-toto and openssl all read) already gives.
  */
 import { verify } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Signer, VerificationKey } from './signer.js';
 
 export const DsseSignature = z.object({ keyid: z.string().optional(), sig: z.string() });

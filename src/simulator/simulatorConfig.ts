@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `simulator.yaml`: how one simulated cluster's API server behaves (not an object of the cluster).

@@ -8,7 +8,7 @@
  * Never add a field that could carry secret material: certificates are kept as metadata and
  * fingerprints only, Argo CD cluster secrets as name and server only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 

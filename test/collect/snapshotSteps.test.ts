@@ -8,12 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { snapshotClusterStep } from '../../src/collect/snapshotClusterStep.js';
 import {
   type ClusterStepOutcome,
   finishSnapshotRun,
   openSnapshotRun,
   readRunOpening,
-  snapshotClusterStep,
 } from '../../src/collect/snapshotSteps.js';
 import { createMemoryLogger } from '../../src/core/logger.js';
 import { type Fleet, fleetFromKubeconfig } from '../../src/fleet/fleetFile.js';

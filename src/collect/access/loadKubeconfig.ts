@@ -2,9 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { decodeUtf8, yamlValueOf } from '../../core/configFile.js';
-import { errorMessage } from '../../core/errors.js';
-import { redactCredentials } from '../../core/redaction.js';
-import { withoutControlCharacters } from '../../core/text.js';
+import { kubeconfigProblem } from './kubeconfigProblem.js';
 
 /** A kubeconfig file that could not be loaded; the message is safe to show and to store. */
 export class KubeconfigLoadError extends Error {
@@ -45,12 +43,7 @@ export function loadKubeconfigFile(path: string, read: ReadBytes = readBytes): K
   return config;
 }
 
-/** The first line of a kubeconfig loading error, without control characters or credentials. */
-export function kubeconfigProblem(error: unknown): string {
-  const [first = ''] = errorMessage(error).split(/\r?\n/, 1);
-  const line = redactCredentials(withoutControlCharacters(first)).trim();
-  return line === '' ? 'not a readable kubeconfig' : line;
-}
+export { kubeconfigProblem };
 
 /** A parsed kubeconfig file with its entries by name (the first of a name wins, as in KubeConfig). */
 interface ParsedKubeconfig {
