@@ -22,8 +22,17 @@ function quoted(text: string): string {
   );
 }
 
+// The same few keys come back in every result: each is looked at once.
+const keys = new Map<string, string>();
+
 function key(name: string): string {
-  return PLAIN_KEY.test(name) && !KEYWORD.test(name) ? name : quoted(name);
+  let written = keys.get(name);
+  if (written === undefined) {
+    written = PLAIN_KEY.test(name) && !KEYWORD.test(name) ? name : quoted(name);
+    // Bounded: keys a cluster wrote (labels, annotations) are not remembered past a few thousand.
+    if (keys.size < 4096) keys.set(name, written);
+  }
+  return written;
 }
 
 function scalar(value: unknown): string | null {

@@ -62,8 +62,13 @@ interface Property {
 
 type Json = Record<string, unknown>;
 
+// Printable ASCII words with single spaces between them: already one clean line (the ids, keys,
+// dates and numbers of nearly every prop), taken as is without the three passes below.
+const CLEAN_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 /** One line, no control characters, no leading or trailing blanks: what OSCAL's StringDatatype allows. */
 export function oscalString(text: string): string {
+  if (CLEAN_LINE.test(text)) return text;
   return withoutControlCharacters(text).replace(/\s+/g, ' ').trim();
 }
 
