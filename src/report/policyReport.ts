@@ -234,7 +234,9 @@ function partsOf(results: readonly PolicyReportResult[]): PolicyReportResult[][]
     for (const key of keys) sizes[key % count]! += 1;
     if (sizes.every((size) => size <= MAX_RESULTS_PER_REPORT)) {
       const parts: PolicyReportResult[][] = Array.from({ length: count }, () => []);
-      results.forEach((result, i) => parts[keys[i]! % count]!.push(result));
+      results.forEach((result, i) => {
+        parts[keys[i]! % count]!.push(result);
+      });
       return parts;
     }
   }
