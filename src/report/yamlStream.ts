@@ -22,8 +22,17 @@ function quoted(text: string): string {
   );
 }
 
+// The same few keys come back in every result: each is looked at once.
+const keys = new Map<string, string>();
+
 function key(name: string): string {
-  return PLAIN_KEY.test(name) && !KEYWORD.test(name) ? name : quoted(name);
+  let written = keys.get(name);
+  if (written === undefined) {
+    written = PLAIN_KEY.test(name) && !KEYWORD.test(name) ? name : quoted(name);
+    // Bounded: keys a cluster wrote (labels, annotations) are not remembered past a few thousand.
+    if (keys.size < 4096) keys.set(name, written);
+  }
+  return written;
 }
 
 function scalar(value: unknown): string | null {
@@ -72,12 +81,14 @@ function block(value: object, indent: string, out: string[]): void {
  * // '---\nkind: "ClusterPolicyReport"\nresults:\n  - resultID: "abc"\n'
  */
 export function yamlStream(objects: readonly object[]): string {
-  const out: string[] = [];
-  for (const object of objects) {
-    out.push('---');
+  // Each document's lines are joined on their own: a stream of 60,000 results is some 2 million
+  // lines, and one array of them all lived long enough to be copied by every garbage collection.
+  const documents = objects.map((object) => {
+    const out = ['---'];
     const inline = scalar(object);
     if (inline !== null) out.push(inline);
     else block(object, '', out);
-  }
-  return out.length > 0 ? `${out.join('\n')}\n` : '';
+    return `${out.join('\n')}\n`;
+  });
+  return documents.join('');
 }

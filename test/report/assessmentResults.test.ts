@@ -2,8 +2,8 @@
  * assessment-results.json: the period as an OSCAL 1.1.2 assessment-results document that NIST's
  * published schema accepts, with one observation per rule and cluster (the snapshot as evidence,
  * by ledger key and SHA-256), one finding per open finding (its fleetledger id, its rule as the
- * objective and the rule's CIS, NSA/CISA and SOC 2 controls), and name-based UUIDs, so the same
- * report always renders the same document.
+ * objective), each rule's objective defined once with its CIS, NSA/CISA and SOC 2 controls, and
+ * name-based UUIDs, so the same report always renders the same document.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -186,34 +186,44 @@ describe('assessment-results.json', () => {
       { name: 'age-days', ns: NS, value: '0' },
       { name: 'trend', ns: NS, value: 'new' },
     ]);
+    // The rule's controls and fix are the objective's, defined once however many findings it has.
     expect(oscalFinding.target).toEqual({
       type: 'objective-id',
       'target-id': 'NETPOL-NO-DEFAULT-DENY',
       title: 'Namespace without a default-deny ingress NetworkPolicy',
-      props: [
-        {
-          name: 'mapped-control',
-          ns: NS,
-          class: 'cis-kubernetes',
-          value: 'cis-kubernetes-5.3.2',
-          remarks: 'CIS Kubernetes Benchmark 5.3.2 (all Namespaces have Network Policies defined)',
-        },
-        {
-          name: 'mapped-control',
-          ns: NS,
-          class: 'nsa-cisa-kubernetes',
-          value: 'nsa-cisa-network-separation-and-hardening-network-policies',
-          remarks: 'Network separation and hardening: Network policies',
-        },
-        { name: 'mapped-control', ns: NS, class: 'soc2', value: 'soc2-cc6.1', remarks: 'CC6.1' },
-        { name: 'mapped-control', ns: NS, class: 'soc2', value: 'soc2-cc6.6', remarks: 'CC6.6' },
-      ],
       status: { state: 'not-satisfied', reason: 'fail' },
     });
+    expect(oscalFinding.remarks).toBeUndefined();
     expect(oscalFinding.origins).toEqual([
       { actors: [{ type: 'tool', 'actor-uuid': result['local-definitions']['assessment-assets'].components[0].uuid }] },
     ]);
-    expect(oscalFinding.remarks).toMatch(/^Fix: Add a NetworkPolicy with an empty podSelector/);
+
+    // Assess: the objective it targets, with the rule's controls and fix.
+    const objectives = render(doc)['assessment-results']['local-definitions']['objectives-and-methods'];
+    const objective = objectives.find((o: Json) => o.parts[0].id === oscalFinding.target['target-id']);
+    expect(objective['control-id']).toBe('NETPOL-NO-DEFAULT-DENY');
+    expect(objective.description).toBe('Namespace without a default-deny ingress NetworkPolicy');
+    expect(objective.props).toEqual([
+      {
+        name: 'mapped-control',
+        ns: NS,
+        class: 'cis-kubernetes',
+        value: 'cis-kubernetes-5.3.2',
+        remarks: 'CIS Kubernetes Benchmark 5.3.2 (all Namespaces have Network Policies defined)',
+      },
+      {
+        name: 'mapped-control',
+        ns: NS,
+        class: 'nsa-cisa-kubernetes',
+        value: 'nsa-cisa-network-separation-and-hardening-network-policies',
+        remarks: 'Network separation and hardening: Network policies',
+      },
+      { name: 'mapped-control', ns: NS, class: 'soc2', value: 'soc2-cc6.1', remarks: 'CC6.1' },
+      { name: 'mapped-control', ns: NS, class: 'soc2', value: 'soc2-cc6.6', remarks: 'CC6.6' },
+    ]);
+    expect(objective.parts[0].name).toBe('objective');
+    expect(objective.parts[0].title).toBe('Namespace without a default-deny ingress NetworkPolicy');
+    expect(objective.remarks).toMatch(/^Fix: Add a NetworkPolicy with an empty podSelector/);
 
     // Assess: its observation, with the snapshot as evidence.
     expect(oscalFinding['related-observations']).toHaveLength(1);
@@ -253,6 +263,38 @@ describe('assessment-results.json', () => {
         hashes: [{ algorithm: 'SHA-256', value: 'a'.repeat(64) }],
       },
     ]);
+  });
+
+  it('defines each rule’s objective once, however many open findings it has, and writes the document on one line', () => {
+    // Prepare: 3 namespaces without a default-deny policy, the same rule three times.
+    const doc = reportOf({
+      period: '2026-W48',
+      now: NOW,
+      snapshots: [snapshotAt('prod-east', NOW, { namespaces: namespacesNamed('a', 'b', 'c') })],
+      evaluation: evaluation(
+        ['a', 'b', 'c'].map((ns) => finding('NETPOL-NO-DEFAULT-DENY', 'prod-east', `Namespace/${ns}`)),
+        { 'prod-east': score(0.5, 1) },
+        score(0.5, 1),
+      ),
+    }).doc;
+
+    // Act
+    const text = renderAssessmentResultsJson(doc, { reportJsonSha256: 'b'.repeat(64) });
+    const document = JSON.parse(text);
+
+    // Assess
+    expect(text.indexOf('\n')).toBe(text.length - 1);
+    expect(assessmentResultsProblems(document)).toEqual([]);
+    const findings = document['assessment-results'].results[0].findings;
+    expect(findings.map((f: Json) => [f.props[0].value, f.target['target-id'], f.target.props])).toEqual(
+      doc.findings.map((f) => [f.id, 'NETPOL-NO-DEFAULT-DENY', undefined]),
+    );
+    const objectives = document['assessment-results']['local-definitions']['objectives-and-methods'];
+    expect(objectives.filter((o: Json) => o['control-id'] === 'NETPOL-NO-DEFAULT-DENY')).toHaveLength(1);
+    const reviewed = document['assessment-results'].results[0]['reviewed-controls'];
+    expect(objectives.map((o: Json) => o.parts[0].id)).toEqual(
+      reviewed['control-objective-selections'][0]['include-objectives'].map((o: Json) => o['objective-id']),
+    );
   });
 
   it('observes every rule and cluster with checks: passed with its waived finding, not evaluated, failed', () => {

@@ -11,6 +11,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The RFC 9562 namespace for names that are URLs. */
 export const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
 
+// The few namespaces in use, each parsed once: a report with 60,000 findings derives as many UUIDs.
+const namespaces = new Map<string, Buffer>();
+
+function namespaceBytes(namespace: string): Buffer {
+  let bytes = namespaces.get(namespace);
+  if (!bytes) {
+    const lower = namespace.toLowerCase();
+    if (!UUID.test(lower)) throw new Error(`programmer error: namespace "${namespace}" is not a UUID`);
+    bytes = Buffer.from(lower.replaceAll('-', ''), 'hex');
+    namespaces.set(namespace, bytes);
+  }
+  return bytes;
+}
+
 /**
  * The version 5 UUID of `name` in `namespace` (itself a UUID).
  *
@@ -18,13 +32,7 @@ export const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
  * uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'); // '2ed6657d-e927-568b-95e1-2665a8aea6a2'
  */
 export function uuidV5(namespace: string, name: string): string {
-  const lower = namespace.toLowerCase();
-  if (!UUID.test(lower)) throw new Error(`programmer error: namespace "${namespace}" is not a UUID`);
-  const bytes = createHash('sha1')
-    .update(Buffer.from(lower.replaceAll('-', ''), 'hex'))
-    .update(name, 'utf8')
-    .digest()
-    .subarray(0, 16);
+  const bytes = createHash('sha1').update(namespaceBytes(namespace)).update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
