@@ -52,6 +52,12 @@ export interface FleetLedgerStackProps extends StackProps {
    */
   readonly tokenSecretArns?: readonly string[];
   /**
+   * Customer-managed KMS keys the token secrets are encrypted with: the cluster step may decrypt
+   * with them through Secrets Manager only (not needed for the AWS-managed key).
+   * @default - none
+   */
+  readonly tokenSecretKeyArns?: readonly string[];
+  /**
    * The fleet file, under the ledger bucket's config prefix.
    * @default 'fleet.yaml'
    */
@@ -113,6 +119,7 @@ export class FleetLedgerStack extends Stack {
       ...(props.eksClusterArns ? { eksClusterArns: props.eksClusterArns } : {}),
       ...(props.assumeRoleArns ? { assumeRoleArns: props.assumeRoleArns } : {}),
       ...(props.tokenSecretArns ? { tokenSecretArns: props.tokenSecretArns } : {}),
+      ...(props.tokenSecretKeyArns ? { tokenSecretKeyArns: props.tokenSecretKeyArns } : {}),
       ...(props.vpc ? { network: this.#network(props.vpc) } : {}),
     });
     this.schedules = new RunSchedules(this, 'Schedules', {

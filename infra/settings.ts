@@ -30,6 +30,7 @@ export type StackSettings = Pick<
   | 'eksClusterArns'
   | 'assumeRoleArns'
   | 'tokenSecretArns'
+  | 'tokenSecretKeyArns'
   | 'vpc'
   | 'encryptionKeyArn'
   | 'alarmTopicArn'
@@ -54,6 +55,7 @@ export const SETTINGS: readonly string[] = [
   'assumeRoleArns',
   'eksClusterArns',
   'tokenSecretArns',
+  'tokenSecretKeyArns',
   'vpcId',
   'subnetIds',
   'securityGroupIds',
@@ -152,6 +154,11 @@ export function readStackSettings(
     (a) => PATTERNS.secret.test(a),
     'Secrets Manager secret ARNs (arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????)',
   );
+  const tokenSecretKeyArns = reader.list(
+    'tokenSecretKeyArns',
+    (a) => PATTERNS.kmsKey.test(a),
+    'KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>) of the customer keys the token secrets are encrypted with',
+  );
   const vpcId = reader.string('vpcId', (v) => PATTERNS.vpc.test(v), 'a VPC id such as vpc-0123456789abcdef0');
   const subnetIds = reader.list('subnetIds', (s) => PATTERNS.subnet.test(s), 'subnet ids (subnet-0123456789abcdef0)');
   const securityGroupIds = reader.list(
@@ -191,6 +198,7 @@ export function readStackSettings(
     ...(assumeRoleArns ? { assumeRoleArns } : {}),
     ...(eksClusterArns ? { eksClusterArns } : {}),
     ...(tokenSecretArns ? { tokenSecretArns } : {}),
+    ...(tokenSecretKeyArns ? { tokenSecretKeyArns } : {}),
     ...(vpcId && subnetIds && securityGroupIds ? { vpc: { vpcId, subnetIds, securityGroupIds } } : {}),
     ...(encryptionKeyArn ? { encryptionKeyArn } : {}),
     ...(alarmTopicArn ? { alarmTopicArn } : {}),

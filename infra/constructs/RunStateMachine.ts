@@ -80,6 +80,11 @@ export interface RunStateMachineProps {
    * @default - none
    */
   readonly tokenSecretArns?: readonly string[];
+  /**
+   * Customer-managed KMS keys of those secrets: decrypt through Secrets Manager only.
+   * @default - none
+   */
+  readonly tokenSecretKeyArns?: readonly string[];
   /** @default - outside any VPC */
   readonly network?: FunctionNetwork;
   /**
@@ -230,6 +235,17 @@ export class RunStateMachine extends Construct {
     if (props.tokenSecretArns && props.tokenSecretArns.length > 0) {
       cluster.addToRolePolicy(
         new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...props.tokenSecretArns] }),
+      );
+    }
+    if (props.tokenSecretKeyArns && props.tokenSecretKeyArns.length > 0) {
+      // A token secret under a customer key: GetSecretValue needs kms:Decrypt on that key, and
+      // only as Secrets Manager's caller (not to decrypt anything else with it).
+      cluster.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [...props.tokenSecretKeyArns],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+        }),
       );
     }
     if (props.assumeRoleArns && props.assumeRoleArns.length > 0) {

@@ -113,7 +113,7 @@ describe('readStackSettings', () => {
     );
 
     expect(problems).toEqual([
-      'fleetledger.yaml: recipient: not a setting (known: fleetFile, waiversFile, timeZone, snapshotHour, reportWeekday, reportHour, sender, recipients, objectLockMode, retentionDays, assumeRoleArns, eksClusterArns, tokenSecretArns, vpcId, subnetIds, securityGroupIds, kmsKeyArn, alarmTopicArn)',
+      'fleetledger.yaml: recipient: not a setting (known: fleetFile, waiversFile, timeZone, snapshotHour, reportWeekday, reportHour, sender, recipients, objectLockMode, retentionDays, assumeRoleArns, eksClusterArns, tokenSecretArns, tokenSecretKeyArns, vpcId, subnetIds, securityGroupIds, kmsKeyArn, alarmTopicArn)',
       'fleetledger:timeZone (context): expected an IANA time zone such as Europe/Berlin or UTC, got "Mars/Olympus"',
       'fleetledger:snapshotHour (context): expected a whole hour from 0 to 23, got 24',
       'fleetledger:objectLockMode (fleetledger.yaml): expected GOVERNANCE or COMPLIANCE, got "STRICT"',

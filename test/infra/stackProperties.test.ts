@@ -157,6 +157,35 @@ describe('cluster tokens in Secrets Manager', () => {
     );
     expect(readers).toEqual([['RunsSnapshotCluster', secret]]);
   });
+
+  it("lets only the cluster step decrypt with the secrets' customer keys, and only through Secrets Manager", () => {
+    const key = 'arn:aws:kms:eu-central-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    const template = synthesize({
+      tokenSecretArns: ['arn:aws:secretsmanager:eu-central-1:123456789012:secret:lab-token-??????'],
+      tokenSecretKeyArns: [key],
+    });
+
+    const decrypters = Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
+      (policy['Properties'].PolicyDocument.Statement as { Action: unknown; Resource: unknown; Condition?: unknown }[])
+        .filter((statement) => statement.Resource === key)
+        .map((statement) => [
+          id.replace(/FunctionServiceRoleDefaultPolicy.*$/, ''),
+          statement.Action,
+          statement.Condition,
+        ]),
+    );
+    expect(decrypters).toEqual([
+      [
+        'RunsSnapshotCluster',
+        'kms:Decrypt',
+        {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+      ],
+    ]);
+  });
 });
 
 describe('the alarms', () => {
