@@ -10,7 +10,12 @@ import { type ConfigFile, configFileOf, parseConfigYaml } from '../src/core/conf
 import { ConfigError, errorMessage } from '../src/core/errors.js';
 import type { Waiver } from '../src/evaluate/types.js';
 import { parseWaiversText, type WaiverLimits } from '../src/evaluate/waivers.js';
-import { type Fleet, type FleetFileOptions, parseFleetText, rulesFilesNamedBy } from '../src/fleet/fleetDocument.js';
+import {
+  type Fleet,
+  type FleetFileOptions,
+  parseFleetDocument,
+  rulesFilesNamedBy,
+} from '../src/fleet/fleetDocument.js';
 import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
 
 /** The bytes of `s3://bucket/key`, or of a path relative to the function's root (LAMBDA_TASK_ROOT). */
@@ -45,12 +50,13 @@ export async function readFleet(
   options: FleetFileOptions = {},
 ): Promise<{ fleet: Fleet; source: ConfigFile }> {
   const source = await readConfigLocation('FLEET_FILE', location, s3);
+  const document = parseConfigYaml(source);
   const rulesFiles = await Promise.all(
-    rulesFilesNamedBy(parseConfigYaml(source)).map((path) =>
+    rulesFilesNamedBy(document).map((path) =>
       readConfigLocation(`FLEET_FILE ${location}: rules.files`, besideConfig(location, path), s3),
     ),
   );
-  return { fleet: parseFleetText(source.text, location, { ...options, rulesFiles }), source };
+  return { fleet: parseFleetDocument(document, location, { ...options, rulesFiles }), source };
 }
 
 /**

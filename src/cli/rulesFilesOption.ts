@@ -7,8 +7,10 @@ import { Option } from 'commander';
 import { loadRulesFiles } from '../customRules/rulesFile.js';
 import { useCustomRules } from '../evaluate/catalog.js';
 
-export function rulesFilesOption(): Option {
-  return new Option('--rules <file>', 'custom rules file (YAML with CEL, see README "Custom rules"); repeatable')
+export function rulesFilesOption(
+  description = 'custom rules file (YAML with CEL, see README "Custom rules"); repeatable',
+): Option {
+  return new Option('--rules <file>', description)
     .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .default([]);
 }

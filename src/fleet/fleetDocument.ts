@@ -211,7 +211,14 @@ function issueProblems(file: string, error: z.ZodError, prefix: readonly Propert
  * Throws one ConfigError holding every problem found.
  */
 export function parseFleetText(text: string, file: string, options: FleetFileOptions = {}): Fleet {
-  const document = parseConfigYaml({ path: file, text });
+  return parseFleetDocument(parseConfigYaml({ path: file, text }), file, options);
+}
+
+/**
+ * Validates a fleet file's parsed YAML (parseConfigYaml), for a caller that looked into the
+ * document first (the deployed functions read the rules files it names before validating it).
+ */
+export function parseFleetDocument(document: unknown, file: string, options: FleetFileOptions = {}): Fleet {
   useRulesFilesOf(document, file, options);
   const parsed = FleetInput.safeParse(document ?? {});
   const problems = parsed.success ? [] : issueProblems(file, parsed.error);
@@ -220,7 +227,9 @@ export function parseFleetText(text: string, file: string, options: FleetFileOpt
   const base = dirname(resolve(file));
   const kubeconfigs = options.kubeconfigs;
   if (options.checkAccess !== false && !kubeconfigs) {
-    throw new TypeError('parseFleetText: checking access needs options.kubeconfigs (parseFleetFile gives a fresh set)');
+    throw new TypeError(
+      'parseFleetDocument: checking access needs options.kubeconfigs (parseFleetFile gives a fresh set)',
+    );
   }
   const seen = new Map<string, number>();
   const clusters: ClusterTarget[] = [];

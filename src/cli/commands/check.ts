@@ -47,10 +47,9 @@ export function register(program: Command, run: RunState): void {
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .addOption(formatOption(['text', 'json', 'sarif', 'junit']))
     .addOption(
-      Object.assign(rulesFilesOption(), {
-        description:
-          'custom rules file the report must have run, as it is now (fail otherwise); repeatable. See README "Custom rules"',
-      }),
+      rulesFilesOption(
+        'custom rules file the report must have run, as it is now (fail otherwise); repeatable. See README "Custom rules"',
+      ),
     )
     .action(async (flags: CheckFlags) => {
       // Every flag is checked before the store is read.
