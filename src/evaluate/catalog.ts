@@ -65,8 +65,6 @@ export const RULES: readonly Rule[] = [
   waiverExpired,
 ];
 
-export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
-
 /**
  * The organisation's custom rules (rules files, src/customRules) loaded for this process, by where
  * they were named (`--rules`, a fleet file's `rules.files`). A process-wide setting, made at the
@@ -75,6 +73,18 @@ export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
  * know them as it knows the built-in ones.
  */
 const customRules = new Map<string, readonly Rule[]>();
+
+/**
+ * The catalog in use and its rules by id, rebuilt when the custom rules change (rarely: once per
+ * command or invocation), not on every lookup (the report looks up each finding's rule).
+ */
+let catalog: readonly Rule[] = RULES;
+let byId = new Map<string, Rule>(RULES.map((rule) => [rule.id, rule]));
+
+function catalogChanged(): void {
+  catalog = customRules.size === 0 ? RULES : [...RULES, ...[...customRules.values()].flat()];
+  byId = new Map(catalog.map((rule) => [rule.id, rule]));
+}
 
 /**
  * Sets the custom rules named by one source (replacing what it named before; [] removes them).
@@ -91,27 +101,28 @@ export function useCustomRules(source: string, rules: readonly Rule[]): void {
   if (problems.length > 0) throw new ConfigError(problems[0]!, problems);
   if (rules.length === 0) customRules.delete(source);
   else customRules.set(source, rules);
+  catalogChanged();
 }
 
 /** Removes every custom rule (tests, a handler between invocations). */
 export function clearCustomRules(): void {
   customRules.clear();
+  catalogChanged();
 }
 
 /** Every rule: the built-in catalog, then the custom rules in use. */
 export function ruleCatalog(): readonly Rule[] {
-  return customRules.size === 0 ? RULES : [...RULES, ...[...customRules.values()].flat()];
+  return catalog;
 }
 
 /** True for the id of a built-in or custom rule in use. */
 export function isKnownRuleId(id: string): boolean {
-  return ruleCatalog().some((rule) => rule.id === id);
+  return byId.has(id);
 }
 
 /** The rule with this id, in any case (`cert-expiring` is CERT-EXPIRING: ids are upper case). */
 export function ruleById(id: string): Rule | undefined {
-  const wanted = id.toUpperCase();
-  return ruleCatalog().find((rule) => rule.id === wanted);
+  return byId.get(id.toUpperCase());
 }
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
