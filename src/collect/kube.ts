@@ -278,20 +278,29 @@ export class KubeReader {
   ): Promise<A> {
     for (let restart = 0; ; restart++) {
       const acc = start();
-      let token: string | undefined;
       let expired = false;
-      do {
-        const page = await this.listPage(path, query, token);
+      let pending: Promise<ListPage | 'expired'> | null = this.listPage(path, query, undefined);
+      while (pending) {
+        const page = await pending;
+        pending = null;
         if (page === 'expired') {
           expired = true;
           break;
+        }
+        if (page.continueToken) {
+          // The next page is asked for before this one is processed, and the request leaves
+          // (one turn of the event loop) before the items are: the server prepares the next answer
+          // while the items are processed (a cluster's largest list is read page after page, and
+          // its certificates parsed between pages). At most two pages are held at once.
+          pending = this.listPage(path, query, page.continueToken);
+          pending.catch(() => undefined);
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         for (const item of page.items) {
           this.objectsRead++;
           step(acc, item);
         }
-        token = page.continueToken;
-      } while (token);
+      }
       if (!expired) return acc;
       if (restart >= MAX_LIST_RESTARTS) {
         throw new KubeReadError(

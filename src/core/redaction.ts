@@ -113,9 +113,16 @@ const RULES: readonly Rule[] = [
   [/\bya29\.[0-9A-Za-z_-]{20,}/g, () => marker('google-oauth-token')],
 ];
 
-/** Cheap first look: text without any of these holds nothing the rules find (most names and labels). */
+/**
+ * Cheap first look: text matching neither holds nothing the rules find (most names, labels,
+ * distinguished names, selectors and fingerprints). Each alternative is a necessary part of a
+ * rule's match: a parameter rule needs one of the SECRET_NAME endings right before its `=` or `":`
+ * (a bare `=` let every `CN=x` and `app=web` through to all the rules), and the token shapes are
+ * matched with their case, as their rules do (a hex fingerprint holds `acca`, never `ACCA`).
+ */
 const MIGHT_HOLD_CREDENTIALS =
-  /:\/\/|bearer|basic|authorization|=|"|eyJ|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|ya29\.|PRIVATE KEY/i;
+  /:\/\/|bearer|basic|authorization|(?:token|secret|passw(?:or)?d|pwd|credentials?|signature|key|sig)(?:=|"\s*:)|PRIVATE KEY/i;
+const MIGHT_BE_A_TOKEN = /eyJ|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|ya29\./;
 
 /**
  * The text with every credential found replaced by its marker.
@@ -125,7 +132,7 @@ const MIGHT_HOLD_CREDENTIALS =
  * // 'GET https://[REDACTED:userinfo]@git.example/a.git?access_token=[REDACTED:parameter]: 401'
  */
 export function redactCredentials(text: string): string {
-  if (!MIGHT_HOLD_CREDENTIALS.test(text)) return text;
+  if (!MIGHT_HOLD_CREDENTIALS.test(text) && !MIGHT_BE_A_TOKEN.test(text)) return text;
   let out = text;
   for (const [pattern, replace] of RULES) {
     out = out.replace(pattern, replace as (substring: string, ...args: unknown[]) => string);
