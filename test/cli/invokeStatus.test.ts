@@ -122,6 +122,25 @@ describe('fleetledger invoke', () => {
     });
   });
 
+  it('with --quiet says nothing but its exit status, and still prints the JSON it was asked for', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date('2026-11-30T06:00:00Z') });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ executionArn: EXECUTION, status: 'RUNNING', stateMachineArn: MACHINE, startDate: new Date() })
+      .resolves({ executionArn: EXECUTION, status: 'TIMED_OUT', stateMachineArn: MACHINE, startDate: new Date() });
+
+    const quiet = await runCliInProcess(['--quiet', 'invoke', '--wait', '--poll-interval', '0']);
+    const quietJson = await runCliInProcess(['--quiet', 'invoke', '--format', 'json']);
+
+    expect(quiet).toMatchObject({ status: 1, stdout: '' });
+    expect(quiet.stderr.split('\n').filter((line) => line.startsWith('running'))).toEqual([]);
+    expect(JSON.parse(quietJson.stdout)).toEqual({
+      executionArn: EXECUTION,
+      startedAt: '2026-11-30T06:00:00.000Z',
+      status: 'RUNNING',
+    });
+  });
+
   it('names the stack that has no state machine output, and a bad period, without starting anything', async () => {
     cloudFormation.on(DescribeStacksCommand, { StackName: 'Other' }).resolves({
       Stacks: [{ StackName: 'Other', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }],

@@ -8,7 +8,7 @@ import { openStore } from '../../ledger/open.js';
 import { parseExpiry, requireS3Store, shareObjects } from '../../ledger/share.js';
 import { EXIT } from '../exit.js';
 import { examples } from '../help.js';
-import { formatOption } from '../output.js';
+import { formatOption, printJson, printLines, printNote } from '../output.js';
 import type { RunState } from './index.js';
 
 interface InvokeFlags {
@@ -42,14 +42,14 @@ export function register(program: Command, run: RunState): void {
       const stack = await findDeployedStack(new CloudFormationClient({}), flags.stack);
       const started = await startRun(sfn, stack, input);
       const json = flags.format === 'json';
-      if (!json) process.stdout.write(`started ${started.executionArn}\n`);
+      if (!json) printLines(`started ${started.executionArn}`);
       if (!flags.wait) {
-        if (json) process.stdout.write(`${JSON.stringify({ ...started, status: 'RUNNING' })}\n`);
+        if (json) printJson({ ...started, status: 'RUNNING' });
         return;
       }
       const ended = await waitForRun(sfn, started.executionArn, {
         pollSeconds,
-        onProgress: (elapsed) => process.stderr.write(`running (${elapsed}s)\n`),
+        onProgress: (elapsed) => printNote(`running (${elapsed}s)`),
       });
       let report: { period: string; location: string; link: string; linkExpiresAt: string } | null = null;
       if (ended.output?.report) {
@@ -64,23 +64,28 @@ export function register(program: Command, run: RunState): void {
         };
       }
       if (json) {
-        process.stdout.write(
-          `${JSON.stringify({ ...started, status: ended.status, error: ended.error, counts: ended.output?.finished?.counts ?? null, report })}\n`,
-        );
+        printJson({
+          ...started,
+          status: ended.status,
+          error: ended.error,
+          counts: ended.output?.finished?.counts ?? null,
+          report,
+        });
       } else {
-        process.stdout.write(`${ended.status}${ended.error ? `: ${ended.error}` : ''}\n`);
         const counts = ended.output?.finished?.counts;
-        if (counts) {
-          process.stdout.write(
-            `clusters: ${Object.entries(counts)
-              .map(([k, v]) => `${v} ${k}`)
-              .join(', ')}\n`,
-          );
-        }
-        if (report)
-          process.stdout.write(
-            `report ${report.period}: ${report.location}\nlink (until ${report.linkExpiresAt}): ${report.link}\n`,
-          );
+        printLines(
+          `${ended.status}${ended.error ? `: ${ended.error}` : ''}`,
+          ...(counts
+            ? [
+                `clusters: ${Object.entries(counts)
+                  .map(([k, v]) => `${v} ${k}`)
+                  .join(', ')}`,
+              ]
+            : []),
+          ...(report
+            ? [`report ${report.period}: ${report.location}`, `link (until ${report.linkExpiresAt}): ${report.link}`]
+            : []),
+        );
       }
       if (ended.status !== 'SUCCEEDED') run.exitCode = EXIT.failure;
     });

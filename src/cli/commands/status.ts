@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { findDeployedStack, recentRuns } from '../../deploy/deployedRuns.js';
 import { examples } from '../help.js';
-import { formatOption } from '../output.js';
+import { formatOption, printJson, printLines } from '../output.js';
 import type { RunState } from './index.js';
 
 interface StatusFlags {
@@ -29,14 +29,14 @@ export function register(program: Command, _run: RunState): void {
       const stack = await findDeployedStack(new CloudFormationClient({}), flags.stack);
       const runs = await recentRuns(new SFNClient({}), stack, last);
       if (flags.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ stack: stack.stackName, ledger: stack.ledgerLocation, runs })}\n`);
+        printJson({ stack: stack.stackName, ledger: stack.ledgerLocation, runs });
         return;
       }
-      process.stdout.write(`${stack.stackName}: ledger ${stack.ledgerLocation}\n`);
-      for (const r of runs) {
-        process.stdout.write(`${r.startedAt}  ${r.status.padEnd(9)}  ${r.stoppedAt ?? '-'}  ${r.name}\n`);
-      }
-      if (runs.length === 0) process.stdout.write('no runs yet\n');
+      printLines(
+        `${stack.stackName}: ledger ${stack.ledgerLocation}`,
+        ...runs.map((r) => `${r.startedAt}  ${r.status.padEnd(9)}  ${r.stoppedAt ?? '-'}  ${r.name}`),
+        ...(runs.length === 0 ? ['no runs yet'] : []),
+      );
     });
   examples(command, ['fleetledger status --stack FleetLedger --last 5']);
 }
