@@ -23,7 +23,7 @@ export function register(program: Command, _run: RunState): void {
     .action((ids: string[], flags: { format: string; rules: string[] }) => {
       // `rules check FILE...` (rule ids are capitals: `check` is none): for CI, no cluster, no store.
       if (ids[0] === 'check') {
-        process.stdout.write(checkRulesFiles(ids.slice(1)));
+        printLines(checkRulesFiles(ids.slice(1)));
         return;
       }
       useRulesFiles(flags.rules);
