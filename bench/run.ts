@@ -15,7 +15,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
-import { Agent, request } from 'undici';
 import { mapBounded } from '../src/core/concurrency.js';
 import { DirectoryLedgerStore } from '../src/ledger/directoryStore.js';
 import { snapshotPrefix } from '../src/ledger/keys.js';
@@ -24,6 +23,7 @@ import { recordRun } from '../src/ledger/manifest.js';
 import { writeSnapshot } from '../src/ledger/snapshots.js';
 import type { SimulatedClusterDefinition } from '../src/simulator/fleet.js';
 import { makeSnapshot } from '../test/support/snapshotFixture.js';
+import { fetchFloor } from './fetchFloor.mjs';
 import { type FunctionFigures, measureFunctions } from './functions.js';
 import { fleetMix, largeCluster, scaled, smallCluster } from './workloads.js';
 
@@ -141,26 +141,17 @@ function requestedPaths(log: readonly string[]): string[] {
   return [...paths];
 }
 
-/** The fetch floor: the same requests over HTTPS, pages followed, bodies discarded (only parsed for the token). */
-async function fetchFloor(cluster: SimulatedFleet['clusters'][number], paths: string[]): Promise<number> {
-  const dispatcher = new Agent({ connect: { ca: cluster.caPem } });
+/** The fetch floor (bench/fetchFloor.mjs) in a fresh process, timed from spawn to exit like the CLI. */
+async function fetchFloorProcess(cluster: SimulatedFleet['clusters'][number], paths: string[]): Promise<number> {
+  const file = join(scratch, `floor-${counter++}.json`);
+  await writeFile(file, JSON.stringify({ cluster, paths, concurrency: SECTION_CONCURRENCY }));
   const started = performance.now();
-  await mapBounded(paths, SECTION_CONCURRENCY, async (path) => {
-    let token: string | undefined;
-    do {
-      const url = new URL(path, cluster.server);
-      if (token) url.searchParams.set('continue', token);
-      const response = await request(url, { dispatcher, headers: { authorization: `Bearer ${cluster.token}` } });
-      const text = await response.body.text();
-      token =
-        response.statusCode === 200 && url.searchParams.has('limit')
-          ? (JSON.parse(text) as { metadata?: { continue?: string } }).metadata?.continue || undefined
-          : undefined;
-    } while (token);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  await dispatcher.close();
-  return seconds;
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, [join(ROOT, 'bench/fetchFloor.mjs'), file], (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+  return (performance.now() - started) / 1000;
 }
 
 /** `kubectl get <resource> -A -o json` for each listed resource, one after another. */
@@ -196,7 +187,8 @@ async function largeClusterBench() {
       return result;
     });
     const paths = requestedPaths(await fleet.log(cluster.name));
-    const floors = await repeated(() => fetchFloor(cluster, paths));
+    const floors = await repeated(() => fetchFloor(cluster, paths, SECTION_CONCURRENCY));
+    const processFloors = await repeated(() => fetchFloorProcess(cluster, paths));
     const kubectl = await repeated(() => kubectlSequence(fleet.kubeconfig, paths));
     const snapshotSeconds = row(
       'largeCluster snapshot',
@@ -204,6 +196,7 @@ async function largeClusterBench() {
       's',
     );
     const floorSeconds = row('largeCluster fetch floor', floors, 's');
+    const floorProcessSeconds = row('largeCluster fetch floor, own process', processFloors, 's');
     const kubectlSeconds = kubectl.every((s) => s !== null)
       ? row('largeCluster kubectl', kubectl as number[], 's')
       : null;
@@ -217,6 +210,8 @@ async function largeClusterBench() {
       snapshotSeconds: round(snapshotSeconds),
       floorSeconds: round(floorSeconds),
       floorRatio: round(snapshotSeconds / floorSeconds),
+      floorProcessSeconds: round(floorProcessSeconds),
+      floorProcessRatio: round(snapshotSeconds / floorProcessSeconds),
       kubectlSeconds: kubectlSeconds === null ? null : round(kubectlSeconds),
       kubectlRatio: kubectlSeconds === null ? null : round(kubectlSeconds / snapshotSeconds),
       peakRssMB: Math.round(peakRssMB),

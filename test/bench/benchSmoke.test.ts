@@ -56,6 +56,8 @@ describe('npm run bench (smoke, scale 0.005)', () => {
         snapshotSeconds: positive,
         floorSeconds: positive,
         floorRatio: positive,
+        floorProcessSeconds: positive,
+        floorProcessRatio: positive,
         kubectlSeconds: kubectl ? positive : null,
         kubectlRatio: kubectl ? positive : null,
         peakRssMB: positive,
@@ -88,6 +90,7 @@ describe('npm run bench (smoke, scale 0.005)', () => {
   it('prints the table of medians', () => {
     expect(stdout).toMatch(/^measurement +median \(min \/ max\), scale 0\.005, 1 run\(s\) after a warm-up$/m);
     expect(stdout).toMatch(/^largeCluster fetch floor +[\d.]+ s \([\d.]+ \/ [\d.]+\)$/m);
+    expect(stdout).toMatch(/^largeCluster fetch floor, own process +[\d.]+ s \([\d.]+ \/ [\d.]+\)$/m);
     expect(stdout).toMatch(/^ledgerAge run after 5 runs +[\d.]+ s/m);
   });
 });
