@@ -53,6 +53,13 @@ describe('the Lambda bundles', () => {
     },
   );
 
+  it('the open-run step checks kubeconfig files with the client entry parsers alone, without KubeConfig or undici', async () => {
+    const modules = await bundledModules('openRunHandler');
+    expect(matching(modules, /node_modules\/(@kubernetes\/client-node|undici|ws|socks)\//)).toEqual([
+      'node_modules/@kubernetes/client-node/dist/config_types.js',
+    ]);
+  });
+
   it('the snapshot step carries the collector and the Kubernetes client', async () => {
     const modules = await bundledModules('snapshotClusterHandler');
     expect(modules).toContain('src/collect/collectClusterSnapshot.ts');
