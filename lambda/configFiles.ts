@@ -56,7 +56,13 @@ export async function readFleet(
       readConfigLocation(`FLEET_FILE ${location}: rules.files`, besideConfig(location, path), s3),
     ),
   );
-  return { fleet: parseFleetDocument(document, location, { ...options, rulesFiles }), source };
+  // The CEL library (with protobuf, 0.28 MB of code) is a chunk loaded only for custom rules.
+  const customRules =
+    rulesFiles.length > 0 ? (await import('../src/customRules/rulesFile.js')).rulesOfFiles : undefined;
+  return {
+    fleet: parseFleetDocument(document, location, { ...options, rulesFiles, ...(customRules ? { customRules } : {}) }),
+    source,
+  };
 }
 
 /**

@@ -116,4 +116,20 @@ describe('the Lambda bundles', () => {
     expect(providers.length).toBeGreaterThan(0);
     expect(providers.filter(([path]) => atInit.has(path)).map(([path]) => path)).toEqual([]);
   });
+
+  it.each(['openRunHandler', 'snapshotClusterHandler', 'reportHandler'] as const)(
+    '%s loads CEL and protobuf only for a fleet with custom rules: a chunk, not at every cold start',
+    async (name) => {
+      const metafile = await metafileOf(name);
+      const atInit = loadedAtInit(metafile).flatMap((path) => Object.keys(metafile.outputs[path]!.inputs));
+      expect(matching(atInit, /node_modules\/@bufbuild\/(cel|protobuf)\//)).toEqual([]);
+      expect(matching(await bundledModules(name), /node_modules\/@bufbuild\/cel\//).length).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(HANDLERS)('%s loads less than 1.5 MiB of code at a cold start (issue 12)', async (name) => {
+    const metafile = await metafileOf(name);
+    const bytes = loadedAtInit(metafile).reduce((sum, path) => sum + metafile.outputs[path]!.bytes, 0);
+    expect(bytes).toBeLessThan(1.5 * 1024 * 1024);
+  });
 });
