@@ -1,14 +1,16 @@
 /**
- * The `functions` measurement of `npm run bench`: each Lambda handler bundled with the options the
- * CDK stack deploys it with (infra/bundling.ts: lambdaBundling), its size, and its module init time
- * (importing the bundled handler in a fresh process, median of several).
+ * The `functions` measurement of `npm run bench`: each Lambda handler's code built as the CDK stack
+ * deploys it (infra/bundling.ts: buildLambdaCode, index.mjs and its chunks), its size (every code
+ * file of the asset), the part of it a cold start loads (index.mjs and the chunks it imports
+ * statically), and its module init time (importing the handler in a fresh process, median of
+ * several).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
-import { lambdaBundling } from '../infra/bundling.js';
+import type { Metafile } from 'esbuild';
+import { buildLambdaCode, LAMBDA_ENTRY } from '../infra/bundling.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const HANDLERS = [
@@ -21,37 +23,36 @@ export const HANDLERS = [
 
 export interface FunctionFigures {
   name: string;
+  /** Every code file of the function's asset (templates not counted). */
   bundleBytes: number;
+  /** What a cold start loads: index.mjs and the chunks it imports statically, transitively. */
+  initBytes: number;
   initMs: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** The esbuild options of one handler as the stack bundles it (NodejsFunction runs esbuild with these). */
-export function handlerBuildOptions(name: string, outfile: string): BuildOptions {
-  const options = lambdaBundling();
-  return {
-    absWorkingDir: ROOT,
-    entryPoints: [`lambda/${name}.ts`],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: options.target ?? 'node24',
-    mainFields: options.mainFields ?? ['module', 'main'],
-    minify: options.minify ?? false,
-    sourcemap: options.sourceMap ?? false,
-    banner: { js: options.banner ?? '' },
-    logLevel: 'error',
-  };
+/** The output files of a build (paths as the metafile names them) a cold start loads, from the entry. */
+export function loadedAtInit(metafile: Metafile): string[] {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => path.endsWith(`/${LAMBDA_ENTRY}`) || path === LAMBDA_ENTRY);
+  if (!entry) throw new Error(`no ${LAMBDA_ENTRY} among the outputs: ${Object.keys(outputs).join(', ')}`);
+  const loaded = new Set([entry]);
+  for (const path of loaded) {
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external && outputs[imported.path])
+        loaded.add(imported.path);
+    }
+  }
+  return [...loaded];
 }
 
-/** Bundles one handler as the stack does. */
-export async function bundleHandler(name: string, outdir: string): Promise<string> {
-  const outfile = join(outdir, name, 'index.mjs');
-  await mkdir(join(outdir, name), { recursive: true });
-  await build(handlerBuildOptions(name, outfile));
-  return outfile;
+/** Builds one handler as the stack does; the entry file and the build's metafile. */
+export async function bundleHandler(name: string, outdir: string): Promise<{ file: string; metafile: Metafile }> {
+  const dir = join(outdir, name);
+  await rm(dir, { recursive: true, force: true });
+  const metafile = await buildLambdaCode(`${name}.ts`, dir);
+  return { file: join(dir, LAMBDA_ENTRY), metafile };
 }
 
 /** The time to import the bundle in a fresh Node.js (module init as a cold start pays it). */
@@ -77,10 +78,17 @@ function initMs(file: string): number {
 export async function measureFunctions(outdir: string, repeat: number): Promise<FunctionFigures[]> {
   const figures: FunctionFigures[] = [];
   for (const name of HANDLERS) {
-    const file = await bundleHandler(name, outdir);
+    const { file, metafile } = await bundleHandler(name, outdir);
     initMs(file); // warm-up (file cache)
     const times = Array.from({ length: repeat }, () => initMs(file));
-    figures.push({ name, bundleBytes: (await stat(file)).size, initMs: Math.round(median(times)) });
+    const bytes = (paths: readonly string[]) =>
+      paths.reduce((sum, path) => sum + (metafile.outputs[path]?.bytes ?? 0), 0);
+    figures.push({
+      name,
+      bundleBytes: bytes(Object.keys(metafile.outputs)),
+      initBytes: bytes(loadedAtInit(metafile)),
+      initMs: Math.round(median(times)),
+    });
   }
   return figures;
 }

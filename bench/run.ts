@@ -419,6 +419,7 @@ async function functionsBench(): Promise<FunctionFigures[]> {
   const figures = await measureFunctions(join(scratch, 'functions'), Math.max(REPEAT, 3));
   for (const f of figures) {
     rows.push([`function ${f.name} bundle`, statOf([f.bundleBytes / 1024 / 1024]), 'MB']);
+    rows.push([`function ${f.name} loaded at init`, statOf([f.initBytes / 1024 / 1024]), 'MB']);
     rows.push([`function ${f.name} init`, statOf([f.initMs]), 'ms']);
   }
   return figures;

@@ -5,7 +5,7 @@
  * for a Distributed Map, so the state stays small whatever the fleet's size.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { KubeconfigFiles } from '../src/collect/access/loadKubeconfig.js';
+import { KubeconfigDocuments } from '../src/collect/access/kubeconfigDocuments.js';
 import { openSnapshotRun } from '../src/collect/snapshotSteps.js';
 import { createLogger, withLogContext } from '../src/core/logger.js';
 import { prepareStore } from '../src/ledger/open.js';
@@ -34,7 +34,7 @@ export async function handler(event: unknown): Promise<OpenedRunOutput> {
   const startedAt = new Date().toISOString();
   const { now, period, backfill } = parseInvocationEvent(event, environment.timeZone);
   const report = wantsReport(event);
-  const fleet = await loadFleet(environment.fleetFile, s3, { kubeconfigs: new KubeconfigFiles() });
+  const fleet = await loadFleet(environment.fleetFile, s3, { kubeconfigs: new KubeconfigDocuments() });
   // One cheap request: a missing or refusing bucket fails the run before anything is written.
   await prepareStore(store);
   const opened = await openSnapshotRun(store, fleet, { now, signer, backfill });

@@ -1,16 +1,16 @@
 /**
  * One of the lambda/ handlers, bundled locally with esbuild (there is no Docker here) for Node.js 24
- * on arm64, with the options every function of the stack shares (../bundling.ts).
+ * on arm64, the way every function of the stack is (../bundling.ts: code split into index.mjs and
+ * chunks, which NodejsFunction's single --outfile cannot hold).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaBundling } from '../bundling.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE_VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}package.json`, 'utf8')) as { version: string })
@@ -53,8 +53,35 @@ export interface HandlerFunctionProps extends HandlerFunctionSizing {
   readonly network?: FunctionNetwork;
 }
 
+/**
+ * The handler's code, built by ../bundling.ts in a child process (synthesis is synchronous, the
+ * build is not) and hashed by its output. Skipped, as any bundling, outside the stacks the CDK's
+ * `aws:cdk:bundling-stacks` context names.
+ */
+function lambdaCode(entryFile: string, shipTemplates: boolean): Code {
+  const args = (outdir: string) => ['infra/bundling.ts', entryFile, outdir, ...(shipTemplates ? ['--templates'] : [])];
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the CDK's type; never pulled: the local build below always runs or fails.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
+      // The build's arguments also tell the CDK's asset cache one function's code from another's.
+      command: ['npx', 'tsx', ...args('/asset-output')],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          execFileSync(process.execPath, ['--import', 'tsx', ...args(outputDir)], {
+            cwd: PROJECT_ROOT,
+            stdio: ['ignore', 'inherit', 'inherit'],
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
+
 export class HandlerFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
@@ -70,11 +97,9 @@ export class HandlerFunction extends Construct {
     }
     const templates = props.shipTemplates ?? false;
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: `${PROJECT_ROOT}lambda/${props.entryFile}`,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+    this.function = new LambdaFunction(this, 'Function', {
+      code: lambdaCode(props.entryFile, templates),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize,
@@ -95,7 +120,6 @@ export class HandlerFunction extends Construct {
         FLEETLEDGER_BUNDLED_VERSION: PACKAGE_VERSION,
         ...(templates ? { FLEETLEDGER_TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR } : {}),
       },
-      bundling: lambdaBundling({ shipTemplates: templates }),
     });
 
     // cdk-nag AwsSolutions-IAM4: the AWS managed policies Lambda itself needs, nothing more.

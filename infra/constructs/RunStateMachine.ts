@@ -14,7 +14,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnAccessEntry } from 'aws-cdk-lib/aws-eks';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
@@ -103,8 +103,8 @@ const EKS_CLUSTER_ARN = /^arn:(aws[a-z-]*):eks:([a-z0-9-]+):(\d{12}):cluster\/([
 
 export class RunStateMachine extends Construct {
   readonly stateMachine: StateMachine;
-  readonly functions: Readonly<Record<'open' | 'cluster' | 'finish' | 'report', NodejsFunction>> & {
-    readonly deliver?: NodejsFunction;
+  readonly functions: Readonly<Record<'open' | 'cluster' | 'finish' | 'report', LambdaFunction>> & {
+    readonly deliver?: LambdaFunction;
   };
   /** Where Distributed Map items and results are kept for a week. */
   readonly runState: Bucket;
@@ -269,7 +269,7 @@ export class RunStateMachine extends Construct {
       });
     }
 
-    let deliver: NodejsFunction | undefined;
+    let deliver: LambdaFunction | undefined;
     if (props.email) {
       deliver = handler(
         'Deliver',
@@ -295,7 +295,7 @@ export class RunStateMachine extends Construct {
 
     // The states.
     // No payload: the state's whole input is the event.
-    const invoke = (name: string, fn: NodejsFunction, payload: TaskInput | null, resultPath: string) =>
+    const invoke = (name: string, fn: LambdaFunction, payload: TaskInput | null, resultPath: string) =>
       new LambdaInvoke(this, name, {
         lambdaFunction: fn,
         ...(payload ? { payload } : {}),

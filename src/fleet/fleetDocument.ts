@@ -27,10 +27,9 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { kubeconfigProblem } from '../collect/access/kubeconfigProblem.js';
-import { type ConfigFile, parseConfigYaml } from '../core/configFile.js';
+import { type ConfigFile, parseConfigYaml, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
 import { withoutUrlCredentials } from '../core/urls.js';
-import { loadRulesFiles, rulesOfFiles } from '../customRules/rulesFile.js';
 import { useCustomRules } from '../evaluate/catalog.js';
 import { normalizeServerUrl } from '../evaluate/endpoints.js';
 import type { Rule } from '../evaluate/rule.js';
@@ -401,32 +400,39 @@ export function rulesFilesNamedBy(document: unknown): string[] {
 function useRulesFilesOf(document: unknown, file: string, options: FleetFileOptions): void {
   const paths = rulesFilesNamedBy(document);
   const where = `${file}: rules.files`;
-  let rules: Rule[];
+  let files: { path: string; read: () => ConfigFile }[];
   if (options.rulesFiles) {
     const given = options.rulesFiles;
-    rules = rulesOfFiles(
-      paths.map((path, index) => ({
-        path,
-        read: () => {
-          const read = given[index];
-          if (!read) throw new ConfigError(`${where}: ${path} was not read`);
-          return read;
-        },
-      })),
-    );
+    files = paths.map((path, index) => ({
+      path,
+      read: () => {
+        const read = given[index];
+        if (!read) throw new ConfigError(`${where}: ${path} was not read`);
+        return read;
+      },
+    }));
   } else if (paths.length > 0 && file.startsWith('s3://')) {
     throw new ConfigError(
       `${where}: a fleet file in S3 has its rules files read from S3 by the deployed functions only`,
     );
   } else {
     const base = dirname(resolve(file));
-    rules = loadRulesFiles(
-      where,
-      paths.map((path) => resolve(base, path)),
+    files = paths.map((path) => resolve(base, path)).map((path) => ({ path, read: () => readConfigFile(where, path) }));
+  }
+  if (files.length > 0 && !options.customRules) {
+    throw new TypeError(
+      'parseFleetDocument: rules.files needs options.customRules (parseFleetFile gives rulesOfFiles)',
     );
   }
-  useCustomRules(`${file} rules.files`, rules);
+  useCustomRules(`${file} rules.files`, files.length > 0 && options.customRules ? options.customRules(files) : []);
 }
+
+/**
+ * Reads custom rules files (rulesOfFiles of src/customRules/rulesFile.ts): given by the caller, so
+ * this module does not load the CEL library; a deployed function loads it only for a fleet that
+ * names rules files (lambda/configFiles.ts).
+ */
+export type CustomRulesReader = (files: readonly { path: string; read: () => ConfigFile }[]) => Rule[];
 
 /** What checking a fleet file's kubeconfig access asks of the kubeconfig files (KubeconfigFiles). */
 export interface KubeconfigChecks {
@@ -451,4 +457,9 @@ export interface FleetFileOptions {
    * lambda/configFiles.ts); default: read from disk relative to the fleet file.
    */
   rulesFiles?: readonly ConfigFile[];
+  /**
+   * Reads the custom rules of `rules.files`: required when the fleet file names any; parseFleetFile
+   * and the readers default to rulesOfFiles.
+   */
+  customRules?: CustomRulesReader;
 }

@@ -9,13 +9,21 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeconfigFiles, kubeconfigProblem, loadKubeconfigFile } from '../collect/access/loadKubeconfig.js';
 import { type ConfigFile, readConfigFile } from '../core/configFile.js';
 import { ConfigError } from '../core/errors.js';
+import { rulesOfFiles } from '../customRules/rulesFile.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, type Fleet, type FleetFileOptions, parseFleetText } from './fleetDocument.js';
 
 export * from './fleetDocument.js';
 
-/** Parses and validates a fleet file's text (see fleetDocument.ts); kubeconfig files are checked with a fresh KubeconfigFiles unless given. */
+/**
+ * Parses and validates a fleet file's text (see fleetDocument.ts); kubeconfig files are checked with
+ * a fresh KubeconfigFiles and custom rules read with rulesOfFiles unless given.
+ */
 export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): Fleet {
-  return parseFleetText(text, file, { ...options, kubeconfigs: options.kubeconfigs ?? new KubeconfigFiles() });
+  return parseFleetText(text, file, {
+    ...options,
+    kubeconfigs: options.kubeconfigs ?? new KubeconfigFiles(),
+    customRules: options.customRules ?? rulesOfFiles,
+  });
 }
 
 /**

@@ -80,7 +80,7 @@ describe('npm run bench (smoke, scale 0.005)', () => {
         'finishRunHandler',
         'reportHandler',
         'deliverHandler',
-      ].map((name) => ({ name, bundleBytes: positive, initMs: positive })),
+      ].map((name) => ({ name, bundleBytes: positive, initBytes: positive, initMs: positive })),
     });
     const largeCluster = results['largeCluster'] as { requests: number };
     // The snapshot's list requests (every section's resources), replayed by the fetch floor.

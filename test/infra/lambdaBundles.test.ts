@@ -4,28 +4,44 @@
  * dependencies its own step uses. Bundled with the stack's options (bench/functions.ts), read from
  * esbuild's metafile: the modules in the output, by path.
  */
-import { build } from 'esbuild';
-import { HANDLERS, handlerBuildOptions } from '../../bench/functions.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { bundleHandler, HANDLERS, loadedAtInit } from '../../bench/functions.js';
 
 type Handler = (typeof HANDLERS)[number];
 
-const inputs = new Map<Handler, string[]>();
+let outdir: string | undefined;
+afterAll(async () => {
+  if (outdir) await rm(outdir, { recursive: true, force: true });
+});
 
-async function bundledModules(name: Handler): Promise<string[]> {
-  let modules = inputs.get(name);
-  if (!modules) {
-    const result = await build({
-      ...handlerBuildOptions(name, `/nonexistent/${name}/index.mjs`),
-      write: false,
-      metafile: true,
-    });
-    const [output] = Object.values(result.metafile.outputs);
-    modules = Object.entries(output!.inputs)
-      .filter(([, input]) => input.bytesInOutput > 0)
-      .map(([path]) => path);
-    inputs.set(name, modules);
+const builds = new Map<Handler, Metafile>();
+
+async function metafileOf(name: Handler): Promise<Metafile> {
+  let metafile = builds.get(name);
+  if (!metafile) {
+    outdir ??= await mkdtemp(join(tmpdir(), 'lambda-bundles-'));
+    metafile = (await bundleHandler(name, outdir)).metafile;
+    builds.set(name, metafile);
+  }
+  return metafile;
+}
+
+/** The modules in the function's code (any of its files), by path, with their bytes. */
+async function moduleBytes(name: Handler): Promise<Map<string, number>> {
+  const modules = new Map<string, number>();
+  for (const output of Object.values((await metafileOf(name)).outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      if (input.bytesInOutput > 0) modules.set(path, (modules.get(path) ?? 0) + input.bytesInOutput);
+    }
   }
   return modules;
+}
+
+async function bundledModules(name: Handler): Promise<string[]> {
+  return [...(await moduleBytes(name)).keys()];
 }
 
 const matching = (modules: readonly string[], pattern: RegExp) => modules.filter((path) => pattern.test(path));
@@ -53,9 +69,67 @@ describe('the Lambda bundles', () => {
     },
   );
 
+  it('the open-run step checks kubeconfig files with the client entry parsers alone, without KubeConfig or undici', async () => {
+    const modules = await bundledModules('openRunHandler');
+    expect(matching(modules, /node_modules\/(@kubernetes\/client-node|undici|ws|socks)\//)).toEqual([
+      'node_modules/@kubernetes/client-node/dist/config_types.js',
+    ]);
+  });
+
   it('the snapshot step carries the collector and the Kubernetes client', async () => {
     const modules = await bundledModules('snapshotClusterHandler');
     expect(modules).toContain('src/collect/collectClusterSnapshot.ts');
     expect(matching(modules, /node_modules\/@kubernetes\/client-node\/dist\/config\.js$/)).toHaveLength(1);
+  });
+
+  it("the snapshot step carries one of undici's four WebAssembly HTTP parsers: llhttp with SIMD", async () => {
+    const modules = await moduleBytes('snapshotClusterHandler');
+    const parsers = [...modules].filter(([path]) =>
+      /node_modules\/undici\/lib\/(llhttp\/llhttp(_simd)?-wasm|milo\/(simd|no-simd))\.js$/.test(path),
+    );
+    // The three others are stand-ins that throw when required: a few hundred bytes each.
+    expect(parsers.filter(([, bytes]) => bytes > 1024).map(([path]) => path)).toEqual([
+      'node_modules/undici/lib/llhttp/llhttp_simd-wasm.js',
+    ]);
+  });
+
+  it("the snapshot step carries undici's fetch and agents, not its mock agents, cache stores, WebSocket or EventSource", async () => {
+    const modules = await bundledModules('snapshotClusterHandler');
+    expect(modules).toContain('node_modules/undici/lib/web/fetch/index.js');
+    expect(modules).toContain('node_modules/undici/lib/dispatcher/agent.js');
+    expect(matching(modules, /node_modules\/undici\/lib\/(mock|cache|web\/websocket|web\/eventsource)\//)).toEqual([]);
+  });
+
+  it("the snapshot step carries none of the client's generated API and model classes (it reads with generic paths)", async () => {
+    const modules = await bundledModules('snapshotClusterHandler');
+    expect(matching(modules, /node_modules\/@kubernetes\/client-node\/dist\/gen\/(apis|models|types)\//)).toEqual([]);
+  });
+
+  it.each(HANDLERS)('%s loads its AWS SDK credential providers on demand, not at every cold start', async (name) => {
+    const metafile = await metafileOf(name);
+    const atInit = new Set(loadedAtInit(metafile));
+    const providers = Object.entries(metafile.outputs).filter(([, output]) =>
+      Object.keys(output.inputs).some((path) =>
+        /@aws-sdk\/credential-provider-(ini|sso|process|web-identity)\//.test(path),
+      ),
+    );
+    expect(providers.length).toBeGreaterThan(0);
+    expect(providers.filter(([path]) => atInit.has(path)).map(([path]) => path)).toEqual([]);
+  });
+
+  it.each(['openRunHandler', 'snapshotClusterHandler', 'reportHandler'] as const)(
+    '%s loads CEL and protobuf only for a fleet with custom rules: a chunk, not at every cold start',
+    async (name) => {
+      const metafile = await metafileOf(name);
+      const atInit = loadedAtInit(metafile).flatMap((path) => Object.keys(metafile.outputs[path]!.inputs));
+      expect(matching(atInit, /node_modules\/@bufbuild\/(cel|protobuf)\//)).toEqual([]);
+      expect(matching(await bundledModules(name), /node_modules\/@bufbuild\/cel\//).length).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(HANDLERS)('%s loads less than 1.5 MiB of code at a cold start (issue 12)', async (name) => {
+    const metafile = await metafileOf(name);
+    const bytes = loadedAtInit(metafile).reduce((sum, path) => sum + metafile.outputs[path]!.bytes, 0);
+    expect(bytes).toBeLessThan(1.5 * 1024 * 1024);
   });
 });

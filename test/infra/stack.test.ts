@@ -511,7 +511,28 @@ describe('the bundled handlers', () => {
       new PutObjectCommand({
         Bucket: s3.bucket,
         Key: 'config/fleet.yaml',
-        Body: `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`,
+        Body: `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\nrules: { files: [rules/org.yaml] }\n`,
+      }),
+    );
+    // A custom rule: the functions load CEL as a chunk of their code, only for such a fleet.
+    await client.send(
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: 'config/rules/org.yaml',
+        Body: [
+          'rules:',
+          '  - id: ORG-NS-OWNER',
+          '    title: Namespace without an owning team',
+          '    severity: medium',
+          '    area: quotas',
+          '    each: snapshot.namespaces',
+          `    subject: "'Namespace/' + item.name"`,
+          `    assert: "'team' in item.labels"`,
+          `    message: "'namespace ' + item.name + ' has no team label'"`,
+          '    rationale: Every namespace needs an owner.',
+          '    remediation: Label the namespace with its team.',
+          '',
+        ].join('\n'),
       }),
     );
     client.destroy();
@@ -557,6 +578,10 @@ describe('the bundled handlers', () => {
       'utf8',
     );
     expect(html).toContain('prod-east');
+    const reportJson = Buffer.from(
+      await s3.store('ledger').get(`${String(reportRun['reportFolder'])}report.json`),
+    ).toString('utf8');
+    expect(reportJson).toContain('namespace payments has no team label');
     expect(await s3.store('ledger').list('manifests/')).toHaveLength(2);
     const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;

@@ -1,4 +1,4 @@
-import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -25,7 +25,7 @@ export interface EksClusterAccessProps {
 /** An EKS cluster: endpoint and CA from eks:DescribeCluster, a bearer token signed for STS. */
 export class EksClusterAccess implements ClusterAccess {
   private readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  private readonly eks: EKSClient;
+  private eks: Promise<EKSClient> | undefined;
 
   constructor(private readonly props: EksClusterAccessProps) {
     this.credentials =
@@ -36,15 +36,28 @@ export class EksClusterAccess implements ClusterAccess {
             clientConfig: { region: props.region },
           })
         : fromNodeProviderChain());
-    this.eks = props.eksClient ?? new EKSClient({ region: props.region, credentials: this.credentials });
+  }
+
+  /**
+   * The EKS client, its module loaded on first use (as SecretsManagerReader does): only fleets with
+   * EKS clusters need it, so the snapshot function's cold start does not load it.
+   */
+  private eksClient(): Promise<EKSClient> {
+    this.eks ??= this.props.eksClient
+      ? Promise.resolve(this.props.eksClient)
+      : import('@aws-sdk/client-eks').then(
+          ({ EKSClient }) => new EKSClient({ region: this.props.region, credentials: this.credentials }),
+        );
+    return this.eks;
   }
 
   async kubeConfig(): Promise<KubeConfig> {
     const { clusterName, eksCluster, region } = this.props;
     let endpoint: string | undefined;
     let caData: string | undefined;
+    const [{ DescribeClusterCommand }, eks] = await Promise.all([import('@aws-sdk/client-eks'), this.eksClient()]);
     try {
-      const described = await this.eks.send(new DescribeClusterCommand({ name: eksCluster }));
+      const described = await eks.send(new DescribeClusterCommand({ name: eksCluster }));
       endpoint = described.cluster?.endpoint;
       caData = described.cluster?.certificateAuthority?.data;
     } catch (error) {
