@@ -363,7 +363,7 @@ async function ledgerAgeBench() {
       await rm(store, { recursive: true, force: true });
       return result.seconds;
     });
-    // The old ledger, written as `snapshot` writes its runs (opening, snapshot, chain index, manifest).
+    // The old ledger, written as `snapshot` writes its runs (opening, snapshot, heads index, manifest).
     const aged = join(scratch, 'age-old');
     const store = new DirectoryLedgerStore(aged);
     for (let i = 0; i < runs; i++) {

@@ -2,7 +2,7 @@
  * The embedded ledger: a directory on the local disk, one file per key.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, type Dirent } from 'node:fs';
+import { constants, type Dirent, lstatSync } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readlink, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { assertValidKey, assertValidPrefix, compareKeys, keyProblemOf } from './keys.js';
@@ -176,6 +176,7 @@ export class DirectoryLedgerStore implements LedgerStore {
 
   private async fileEntry(entry: Dirent, path: string, key: string): Promise<StoreEntry> {
     const foreign = await foreignReason(entry, path, key);
-    return foreign !== null ? { key, size: 0, foreign } : { key, size: (await lstat(path)).size };
+    // Synchronous: a promise per file made listing 1,000 manifests take 30 to 100 ms, a run lists them twice.
+    return foreign !== null ? { key, size: 0, foreign } : { key, size: lstatSync(path).size };
   }
 }

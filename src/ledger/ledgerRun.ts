@@ -6,13 +6,13 @@
  *    whose window has ended, with what they left;
  * 2. the first write opens the run (runOpening.ts): the opening is stored, signed, before any object;
  * 3. every object goes through `run.store`, which refuses keys outside the run's opening;
- * 4. finish: the manifest (signed, signature first) records what was written and the chain index
- *    of the chain the run read (chainIndex.ts), links the opening, follows the trusted heads and
- *    closes the interrupted runs found in step 1.
+ * 4. finish: the manifest (signed, signature first) records what was written and the heads index
+ *    the run leaves (headsIndex.ts), links the opening, follows the trusted heads and closes the
+ *    interrupted runs found in step 1.
  *
- * A snapshot run reads the chain through the newest manifest's chain index, so its cost does not
- * grow with the ledger's age; a report run (which needs the evidence) and a run that must close an
- * interrupted one read every manifest.
+ * A snapshot run reads the chain through the newest manifest's heads index, so what it reads does
+ * not grow with the ledger's age; a report run (which needs the evidence) and a run that must close
+ * an interrupted one read every manifest.
  *
  * Killed at any point, the run leaves an opening, objects inside its scope and perhaps the
  * manifest's signature: verify shows them as a pending run, and the first run after the window
@@ -22,9 +22,9 @@ import type { DateTime } from 'luxon';
 import { isoUtc } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import type { Signer, VerificationKey } from '../signing/signer.js';
-import { readManifestsThroughIndex, writeChainIndex } from './chainIndex.js';
 import { ForwardingLedgerStore } from './forwardingStore.js';
-import { compareKeys, MANIFESTS_PREFIX, OPENINGS_PREFIX, parseManifestEnvelopeKey, parseOpeningKey } from './keys.js';
+import { listOpenings, type OpeningsListing, readThroughHeadsIndex, writeHeadsIndex } from './headsIndex.js';
+import { compareKeys, MANIFESTS_PREFIX, parseManifestEnvelopeKey } from './keys.js';
 import {
   abandonedObjectsOf,
   chainHeads,
@@ -93,7 +93,7 @@ export function checkRunKey(opening: RunOpening, key: string): void {
 /** What a finished run wrote besides its objects. */
 export interface RunRecords extends WrittenManifest {
   opening: WrittenObject;
-  /** The chain index the run read (chainIndex.ts), which its manifest records. */
+  /** The heads index the run left (headsIndex.ts), which its manifest records. */
   index: WrittenObject;
 }
 
@@ -108,16 +108,28 @@ async function readChain(
   store: LedgerStore,
   key: VerificationKey | null,
   envelopes: EnvelopeReader,
-  known?: ManifestReadout | 'through-index',
+  known?: ManifestReadout,
 ): Promise<ChainView> {
-  let readout: ManifestReadout | undefined;
-  if (known === 'through-index') {
-    const indexed = await readManifestsThroughIndex(store, { key, envelopes });
-    if ('readout' in indexed) readout = indexed.readout;
-  }
-  readout ??= await readManifests(store, known === 'through-index' ? undefined : known);
+  return chainViewOf(await readManifests(store, known), key, envelopes);
+}
+
+async function chainViewOf(
+  readout: ManifestReadout,
+  key: VerificationKey | null,
+  envelopes: EnvelopeReader,
+): Promise<ChainView> {
   const trusted = key ? (await trustedManifests(readout, key, envelopes)).manifests : readout.manifests;
   return { readout, trusted };
+}
+
+/** The chain and the openings read in full: every manifest, one listing of the openings. */
+async function readEverything(
+  store: LedgerStore,
+  key: VerificationKey | null,
+  envelopes: EnvelopeReader,
+): Promise<{ chain: ChainView; openings: OpeningsListing }> {
+  const chain = await readChain(store, key, envelopes);
+  return { chain, openings: await listOpenings(store, chain.readout) };
 }
 
 /** The heads a run follows: those of the trusted chain (the last, by key, is `previous`). */
@@ -146,26 +158,17 @@ function refuseBackdating(chain: ChainView, plan: RunPlan): void {
  */
 async function unfinishedOpenings(
   store: LedgerStore,
-  readout: ManifestReadout,
+  openings: OpeningsListing,
   key: VerificationKey | null,
 ): Promise<StoredOpening[]> {
-  const linked = new Set(
-    readout.manifests.flatMap(({ manifest }) => [
-      ...(manifest.opening ? [manifest.opening.key] : []),
-      ...(manifest.closes ?? []).map((closing) => closing.opening.key),
-    ]),
-  );
-  const keys = (await store.list(OPENINGS_PREFIX))
-    .map((o) => o.key)
-    .filter((k) => parseOpeningKey(k) && !linked.has(k));
-  const openings: StoredOpening[] = [];
-  for (const openingKey of keys) {
+  const found: StoredOpening[] = [];
+  for (const openingKey of openings.unlinked) {
     const read = await readOpening(store, openingKey);
     // An unreadable or foreign-signed opening vouches for nothing: verify names it.
     if (read instanceof CorruptObjectError || (key && openingSignatureProblem(read, key))) continue;
-    openings.push(read);
+    found.push(read);
   }
-  return openings;
+  return found;
 }
 
 /** What an interrupted run left: objects in its scope that no manifest records (nor already abandons). */
@@ -205,6 +208,8 @@ export class LedgerRun {
   readonly #envelopes: EnvelopeReader;
   readonly #key: VerificationKey | null;
   readonly #closes: ManifestClosing[];
+  /** The openings as listed at the start: what the run's heads index says of them. */
+  readonly #openings: OpeningsListing;
   #chain: ChainView;
   #opened: Promise<StoredOpening> | undefined;
 
@@ -229,18 +234,20 @@ export class LedgerRun {
     key: VerificationKey | null,
     envelopes: EnvelopeReader,
     closes: ManifestClosing[],
+    openings: OpeningsListing,
   ) {
     this.#store = store;
+    this.#openings = openings;
     this.#plan = plan;
     this.#chain = chain;
     this.#key = key;
     this.#envelopes = envelopes;
     this.#closes = closes;
-    // Every opening's scope holds index/chain/ (runOpening.ts): the run's chain index goes there.
+    // Every opening's scope holds index/heads/ (runOpening.ts): the run's heads index goes there.
     this.#opening = plan.opening?.opening ?? runOpening(plan);
     if (plan.opening) this.#opened = Promise.resolve(plan.opening);
     if (chain.readout.summarized) {
-      // Read through the chain index: the objects of older manifests are unknown, so none of these is.
+      // Read through the heads index: the objects of older manifests are unknown, so none of these is.
       this.#evidence = this.#untrusted = this.#abandoned = null;
     } else {
       const evidence = recordedObjectsOf(chain.trusted);
@@ -270,17 +277,26 @@ export class LedgerRun {
   static async prepare(store: LedgerStore, plan: RunPlan): Promise<LedgerRun> {
     const key = plan.signer ? await plan.signer.verificationKey() : null;
     const envelopes = new EnvelopeReader(store);
-    // Only a report takes evidence from the chain: a snapshot run places itself through the index
-    // (a fanned-out run's later steps, which account for their own leftovers, read every manifest).
-    const throughIndex = plan.kind === 'snapshot' && !plan.opening;
-    let chain = await readChain(store, key, envelopes, throughIndex ? 'through-index' : undefined);
+    // Only a report takes evidence from the chain: a snapshot run places itself through the heads
+    // index (a fanned-out run's later steps, which account for their own leftovers, read every manifest).
+    const indexed =
+      plan.kind === 'snapshot' && !plan.opening ? await readThroughHeadsIndex(store, { key, envelopes }) : null;
+    let { chain, openings } =
+      indexed && 'readout' in indexed
+        ? { chain: await chainViewOf(indexed.readout, key, envelopes), openings: indexed.openings }
+        : await readEverything(store, key, envelopes);
     if (!plan.opening) refuseBackdating(chain, plan);
-    const ended = (await unfinishedOpenings(store, chain.readout, key)).filter(
-      // Only once its window has ended can nothing more of that run arrive.
-      (stored) => Date.parse(stored.opening.until) <= plan.runAt.toMillis(),
-    );
+    // Only once its window has ended can nothing more of that run arrive.
+    const endedOf = async () =>
+      (await unfinishedOpenings(store, openings, key)).filter(
+        (stored) => Date.parse(stored.opening.until) <= plan.runAt.toMillis(),
+      );
+    let ended = await endedOf();
     // Closing an interrupted run needs every object the manifests record: read them all.
-    if (ended.length > 0 && chain.readout.summarized) chain = await readChain(store, key, envelopes);
+    if (ended.length > 0 && chain.readout.summarized) {
+      ({ chain, openings } = await readEverything(store, key, envelopes));
+      ended = await endedOf();
+    }
     const recorded = new Set([
       ...recordedObjectsOf(chain.readout.manifests).keys(),
       ...abandonedObjectsOf(chain.readout.manifests).keys(),
@@ -297,7 +313,7 @@ export class LedgerRun {
       const abandoned = await leftoversOf(store, stored.opening, recorded, manifestKeys, listed);
       closes.push({ opening: { key: stored.key, sha256: stored.sha256 }, abandoned });
     }
-    return new LedgerRun(store, plan, chain, key, envelopes, closes);
+    return new LedgerRun(store, plan, chain, key, envelopes, closes, openings);
   }
 
   /** Objects recorded as evidence by the manifests the run trusts: what a report may use. */
@@ -354,7 +370,7 @@ export class LedgerRun {
       ...written.map((object) => object.key),
     ]);
     const manifestKeys = new Set(readout.manifests.map((stored) => stored.key));
-    const others = (await unfinishedOpenings(this.#store, readout, this.#key)).filter(
+    const others = (await unfinishedOpenings(this.#store, await listOpenings(this.#store, readout), this.#key)).filter(
       (stored) => stored.key !== own.key,
     );
     const found = await leftoversOf(this.#store, own.opening, accounted, manifestKeys, (prefix) =>
@@ -380,14 +396,24 @@ export class LedgerRun {
     const opening = await this.#opened;
     const abandoned = (options.abandoned ?? []).map(({ key, size, sha256 }) => ({ key, size, sha256 }));
     this.#chain = await readChain(this.#store, this.#key, this.#envelopes, this.#chain.readout);
-    const index = await writeChainIndex(this.#store, this.#plan.runAt, this.#chain.readout.manifests);
+    const follow = headsOf(this.#chain);
+    const closed = new Set([opening.key, ...this.#closes.map((closing) => closing.opening.key)]);
+    const index = await writeHeadsIndex(this.#store, {
+      runAt: this.#plan.runAt,
+      readout: this.#chain.readout,
+      follows: follow,
+      openings: {
+        listed: new Set([...this.#openings.listed, opening.key]),
+        unfinished: this.#openings.unlinked.filter((key) => !closed.has(key)),
+      },
+    });
     const records = await writeManifest(
       this.#store,
       {
         runAt: this.#plan.runAt,
         kind: this.#plan.kind,
         written: [...written, index],
-        follow: headsOf(this.#chain),
+        follow,
         opening: { key: opening.key, sha256: opening.sha256 },
         closes:
           abandoned.length > 0

@@ -100,8 +100,8 @@ export interface ManifestReadout {
   /** The signature keys listed beside the manifests (`manifests/X.dsse.json`), whether or not their manifest exists. */
   envelopeKeys: ReadonlySet<string>;
   /**
-   * Manifests known from a chain index only (chainIndex.ts): their place in the chain, not their
-   * objects (`objects` and the closings' `abandoned` lists are empty). Absent: every manifest was read.
+   * Manifests listed but not read, known to be behind the heads through a heads index
+   * (headsIndex.ts): not in `manifests`. Absent: every manifest was read.
    */
   summarized?: ReadonlySet<string>;
 }
@@ -125,7 +125,8 @@ export function parseManifest(key: string, bytes: Uint8Array): StoredManifest | 
 
 /**
  * Reads every manifest of the ledger. With `known` (an earlier readout of the same run), only the
- * manifests written since are read: the run's second look costs one listing.
+ * manifests written since are read (and those it only listed stay unread): the run's second look
+ * costs one listing.
  */
 export async function readManifests(store: LedgerStore, known?: ManifestReadout): Promise<ManifestReadout> {
   const all = await store.list(MANIFESTS_PREFIX);
@@ -134,12 +135,14 @@ export async function readManifests(store: LedgerStore, known?: ManifestReadout)
     all.filter((object) => parseManifestEnvelopeKey(object.key)).map((object) => object.key),
   );
   const alreadyRead = new Map((known?.manifests ?? []).map((stored) => [stored.key, stored]));
-  const results = await mapBounded(listed, READ_CONCURRENCY, async ({ key }) => {
+  // Manifests the earlier readout only listed (through a heads index) stay unread.
+  const summarized = new Set(listed.map(({ key }) => key).filter((key) => known?.summarized?.has(key)));
+  const toRead = listed.filter(({ key }) => !summarized.has(key));
+  const results = await mapBounded(toRead, READ_CONCURRENCY, async ({ key }) => {
     return alreadyRead.get(key) ?? (await readManifest(store, key));
   });
   const readout = splitReadout(results, envelopeKeys);
-  const summarized = [...(known?.summarized ?? [])].filter((key) => alreadyRead.has(key));
-  return summarized.length > 0 ? { ...readout, summarized: new Set(summarized) } : readout;
+  return summarized.size > 0 ? { ...readout, summarized } : readout;
 }
 
 /** One manifest, read and parsed; a CorruptObjectError when it is not a fleetledger manifest. */

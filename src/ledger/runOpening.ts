@@ -17,7 +17,7 @@ import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { type Envelope, payloadOf, sealEnvelope } from '../signing/dsse.js';
 import type { Signer, VerificationKey } from '../signing/signer.js';
 import { envelopeProblem, parseEnvelope, type RecordSignatureProblem } from './attestation.js';
-import { CHAIN_INDEX_PREFIX, keyInstant, openingKey, parseManifestEnvelopeKey, parseOpeningKey } from './keys.js';
+import { HEADS_INDEX_PREFIX, keyInstant, openingKey, parseManifestEnvelopeKey, parseOpeningKey } from './keys.js';
 import { MANIFEST_HASH_DIGITS } from './manifest.js';
 import { CorruptObjectError, encodeJson, parseJsonObject, sha256Hex, writeJson } from './objects.js';
 import type { LedgerStore } from './store.js';
@@ -78,8 +78,8 @@ export function runOpening(plan: {
     until: isoUtc(plan.runAt.plus(RUN_WINDOW)),
     fleetledgerVersion: FLEETLEDGER_VERSION,
     ...(plan.backfill ? { backfill: true as const } : {}),
-    // Every run writes its chain index (chainIndex.ts) under index/chain/ at its own time.
-    scope: { ...plan.scope, prefixes: [...plan.scope.prefixes, CHAIN_INDEX_PREFIX] },
+    // Every run writes its heads index (headsIndex.ts) under index/heads/ at its own time.
+    scope: { ...plan.scope, prefixes: [...plan.scope.prefixes, HEADS_INDEX_PREFIX] },
     nonce: randomBytes(8).toString('hex'),
   };
 }

@@ -11,11 +11,14 @@ import { mapBounded } from '../core/concurrency.js';
 import { parsePeriod } from '../core/period.js';
 import type { VerificationKey } from '../signing/signer.js';
 import { chainIndexProblems } from './chainIndex.js';
+import { headsIndexProblems } from './headsIndex.js';
 import {
   compareKeys,
   isLedgerRecordKey,
   keyBelongsToPeriod,
+  OPENINGS_PREFIX,
   parseChainIndexKey,
+  parseHeadsIndexKey,
   parseManifestEnvelopeKey,
   parseManifestKey,
   parseReportKey,
@@ -45,7 +48,9 @@ import {
  * missing: recorded but gone; altered: bytes differ from what was recorded; unexpected: present but
  * recorded by no manifest; corrupt-manifest: a manifest that cannot be read; chain-break: a
  * manifest follows one that is missing or differs; chain-index: a chain index (chainIndex.ts) that
- * describes a manifest otherwise than the manifest says. The checks of the records (signatures, run
+ * describes a manifest otherwise than the manifest says; heads-index: a heads index (headsIndex.ts)
+ * that describes a head otherwise than the manifest says, names a manifest or opening the store does
+ * not hold, or counts fewer manifests than its run's manifest follows. The checks of the records (signatures, run
  * openings, times, an expected head) add theirs: see verifyRecords.ts.
  */
 export type VerifyProblemKind =
@@ -55,6 +60,7 @@ export type VerifyProblemKind =
   | 'corrupt-manifest'
   | 'chain-break'
   | 'chain-index'
+  | 'heads-index'
   | RecordProblemKind;
 
 export interface VerifyProblem {
@@ -310,6 +316,17 @@ export async function verifyLedger(store: LedgerStore, options: VerifyOptions = 
     (await chainIndexProblems(store, key, byKey)).map((detail) => ({ kind: 'chain-index' as const, key, detail })),
   );
   problems.push(...indexFindings.flat());
+  // A snapshot run places itself through the newest heads index: each must agree with the ledger.
+  const headsIndexes = toCheck.filter(([key]) => parseHeadsIndexKey(key) !== null);
+  if (headsIndexes.length > 0) {
+    const openings = new Set((await store.list(OPENINGS_PREFIX)).map((object) => object.key));
+    const headsFindings = await mapBounded(headsIndexes, CHECK_CONCURRENCY, async ([key, expected]) =>
+      (await headsIndexProblems(store, key, { manifests: byKey, recordedBy: expected.manifestKey, openings })).map(
+        (detail) => ({ kind: 'heads-index' as const, key, detail }),
+      ),
+    );
+    problems.push(...headsFindings.flat());
+  }
 
   // The whole store, not only the folders the ledger writes: a planted trend index entry or a file
   // at the root is as foreign as a planted snapshot. Manifests are the record itself (the chain

@@ -181,7 +181,7 @@ describe('fleetledger export', () => {
       `signatures: checked with ${keys.key.keyId} (2 of 2 manifest(s) signed)`,
       `report: ${reportFolder()} of 2026-W48 (2 snapshot(s) of evidence), head ${head().manifest} (SHA-256 ${head().sha256})`,
       `expected head: ${head().sha256} is in the bundle's chain and the report's run descends from it`,
-      // With the report run's chain index (index/chain/), which its manifest records.
+      // With the report run's heads index (index/heads/), which its manifest records.
       `bundle verified: 21 file(s), 2 manifest(s) in ${bundle}`,
       '',
     ]);

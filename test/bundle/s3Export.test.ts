@@ -67,7 +67,7 @@ describe('export from an S3 ledger', () => {
       `report: ${report.writtenKeys.find((k) => k.endsWith('/report.json'))!.replace('report.json', '')} of 2026-W48, 2 snapshot(s) of evidence, 2 signed manifest(s)\n`,
     );
     expect([verified.status, verified.stderr]).toEqual([0, '']);
-    // With the report run's chain index (index/chain/), which its manifest records.
+    // With the report run's heads index (index/heads/), which its manifest records.
     expect(verified.stdout).toMatch(/\nbundle verified: 21 file\(s\), 2 manifest\(s\) in /);
   });
 });

@@ -653,7 +653,7 @@ describe('snapshotting a fleet', () => {
 
     await expect(run).rejects.toBe(bug);
     const { manifests } = await readManifests(store);
-    // Besides the snapshots, a run's manifest records the chain index it read (index/chain/).
+    // Besides the snapshots, a run's manifest records the heads index it left (index/heads/).
     const snapshotsOf = (m: (typeof manifests)[number]) =>
       m.manifest.objects.filter((o) => o.key.startsWith('snapshots/'));
     expect(manifests.map((m) => snapshotsOf(m).map((o) => o.key.split('/')[1]))).toEqual([['cluster=fine']]);
@@ -779,7 +779,7 @@ describe('snapshotting a fleet', () => {
     expect(free.written?.key).toMatch(/^snapshots\/cluster=free\//);
     const { manifests } = await readManifests(store);
     const ours = manifests.find((m) => m.key === result.manifest!.key)!;
-    expect(ours.manifest.objects.map((o) => o.key).filter((key) => !key.startsWith('index/chain/'))).toEqual([
+    expect(ours.manifest.objects.map((o) => o.key).filter((key) => !key.startsWith('index/heads/'))).toEqual([
       free.written!.key,
     ]);
     expect((await readSnapshot(store, store.racedKey!)).meta.labels).toEqual({ run: 'other' });

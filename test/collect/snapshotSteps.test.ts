@@ -86,9 +86,9 @@ describe('a fanned-out snapshot run', () => {
       alreadyFinished: false,
     });
     const { manifests } = await readManifests(store);
-    // Besides its snapshots, the manifest records the run's chain index (index/chain/).
+    // Besides its snapshots, the manifest records the run's heads index (index/heads/).
     const recorded = (m: (typeof manifests)[number]) =>
-      m.manifest.objects.map((o) => o.key).filter((key) => !key.startsWith('index/chain/'));
+      m.manifest.objects.map((o) => o.key).filter((key) => !key.startsWith('index/heads/'));
     expect(manifests.map((m) => [m.key, m.manifest.opening?.key, recorded(m).sort()])).toEqual([
       [finished.manifest, run.opening, outcomes.map((o) => ('written' in o ? o.written?.key : null)).sort()],
     ]);

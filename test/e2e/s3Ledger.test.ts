@@ -77,7 +77,7 @@ describe('fleetledger snapshot and verify on an S3 ledger (s3rver)', () => {
 
     const verified = await verify('ledger-layout');
     expect(verified.code).toBe(0);
-    // Two snapshots and the run's chain index.
+    // Two snapshots and the run's heads index.
     expect(verified.stdout).toContain('ledger verified: 1 manifest(s), 3 object(s) checked');
   });
 

@@ -145,7 +145,7 @@ describe('a period without data', () => {
       '  no data: no snapshot of any expected cluster in the period; compliance and coverage are unknown (null), not 0%',
       '  clusters: 2 (0 ok, 0 partial, 0 unreachable, 2 missing)',
     ]);
-    // The run's opening, the report files, its chain index and the manifest; no trend index entry.
+    // The run's opening, the report files, its heads index and the manifest; no trend index entry.
     expect(result.stdout).toContain(`stored in ${root}: reports/2026-W46/2026-11-25T09-00-00.000Z/ (11 objects)`);
     expect(result.stdout).not.toContain('index/trend/');
     await expect(readdir(join(root, 'index', 'trend', 'period=2026-W46'))).rejects.toThrow(/ENOENT/);

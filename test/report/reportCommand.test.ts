@@ -64,7 +64,7 @@ describe('fleetledger report', () => {
     expect(lines[0]).toBe('report 2026-W48 (UTC) generated at 2026-11-25T09:00:00.000Z');
     expect(lines[2]).toBe('  clusters: 2 (1 ok, 0 partial, 0 unreachable, 1 missing)');
     expect(lines[4]).toMatch(/^ {2}since 2026-W47: \d+ new, 3 resolved, \d+ persisting, 1 fact change\(s\)$/);
-    // The run's opening, the report files, the trend index entry, its chain index and the manifest.
+    // The run's opening, the report files, the trend index entry, its heads index and the manifest.
     expect(result.stdout).toContain(`stored in ${root}: reports/2026-W48/2026-11-25T09-00-00.000Z/ (12 objects)`);
     expect(result.stdout).toContain('  reports/2026-W48/2026-11-25T09-00-00.000Z/report.html');
     expect(result.stdout).toContain(`copied to ${files}`);

@@ -50,7 +50,7 @@ describe("the README's openssl recipe", () => {
 
     // Nothing of the recipe's is left in the ledger.
     expect(
-      (await ledger.store.list('')).filter((o) => !/^(snapshots|manifests|openings|index\/chain)\//.test(o.key)),
+      (await ledger.store.list('')).filter((o) => !/^(snapshots|manifests|openings|index\/heads)\//.test(o.key)),
     ).toEqual([]);
     expect(genuine.stdout.split('\n')).toEqual([
       'Verified OK',
