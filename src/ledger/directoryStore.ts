@@ -3,13 +3,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Dirent, lstatSync } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readlink, unlink } from 'node:fs/promises';
+import { type FileHandle, link, lstat, mkdir, open, readdir, readlink, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { assertValidKey, assertValidPrefix, compareKeys, keyProblemOf } from './keys.js';
 import {
   type LedgerStore,
   ObjectExistsError,
   ObjectNotFoundError,
+  type PutBody,
   type PutOptions,
   type PutResult,
   type StoredObjectInfo,
@@ -56,12 +57,50 @@ function isErrno(error: unknown, code: string): boolean {
   return (error as { code?: unknown } | null)?.code === code;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
+// How much of two files is compared at a time: an object can be tens of megabytes (a report file).
+const COMPARE_BLOCK = 1 << 20;
+
+/**
+ * Whether the regular file at `path` holds exactly the bytes of the file `written`, compared block
+ * by block. False when the name holds no object (a symbolic link is not followed, as in get()).
+ */
+async function holdsSameBytes(path: string, written: string): Promise<boolean> {
+  let existing: FileHandle;
+  try {
+    existing = await open(path, READ_NO_FOLLOW);
+  } catch (error) {
+    if (['ENOENT', 'EISDIR', 'ENOTDIR', 'ELOOP'].some((code) => isErrno(error, code))) return false;
+    throw error;
+  }
+  try {
+    const ours = await open(written, 'r');
+    try {
+      const [theirs, mine] = [await existing.stat(), await ours.stat()];
+      if (!theirs.isFile() || theirs.size !== mine.size) return false;
+      const a = Buffer.alloc(Math.min(COMPARE_BLOCK, theirs.size));
+      const b = Buffer.alloc(a.length);
+      for (let position = 0; position < theirs.size; ) {
+        const { bytesRead } = await existing.read(a, 0, a.length, position);
+        const { bytesRead: same } = await ours.read(b, 0, bytesRead, position);
+        if (bytesRead === 0 || same !== bytesRead || !a.subarray(0, bytesRead).equals(b.subarray(0, bytesRead))) {
+          return false;
+        }
+        position += bytesRead;
+      }
+      return true;
+    } finally {
+      await ours.close();
+    }
+  } finally {
+    await existing.close();
+  }
 }
 
-/** Evidence must survive a crash: the bytes reach the disk before the name points at them. */
-async function writeDurably(path: string, body: Uint8Array): Promise<void> {
+/**
+ * Evidence must survive a crash: the bytes reach the disk before the name points at them. A body
+ * in pieces is written piece by piece as it comes (FileHandle.writeFile takes an async iterable).
+ */
+async function writeDurably(path: string, body: PutBody): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     await handle.writeFile(body);
@@ -89,9 +128,11 @@ export class DirectoryLedgerStore implements LedgerStore {
   /**
    * Writes to a temporary file in the target directory, then hard-links it to the final name:
    * link() fails when the name exists, so a concurrent writer can never overwrite an object and a
-   * reader never sees a half-written one (unlike rename(), which replaces silently).
+   * reader never sees a half-written one (unlike rename(), which replaces silently). When the name
+   * is taken, the object there is compared with the file just written, so a body in pieces is
+   * never held whole for the comparison either.
    */
-  async put(key: string, body: Uint8Array, _options: PutOptions): Promise<PutResult> {
+  async put(key: string, body: PutBody, _options: PutOptions): Promise<PutResult> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
@@ -103,12 +144,8 @@ export class DirectoryLedgerStore implements LedgerStore {
       } catch (error) {
         if (!isErrno(error, 'EEXIST')) throw error;
       }
-      const existing = await readRegularFile(path, key).catch((error: unknown) => {
-        // Something that is no object (a symbolic link) holds the name: it is not overwritten either.
-        if (error instanceof ObjectNotFoundError) return null;
-        throw error;
-      });
-      if (existing && sameBytes(existing, body)) return 'unchanged';
+      // Something that is no object (a symbolic link) holds the name: it is not overwritten either.
+      if (await holdsSameBytes(path, temp)) return 'unchanged';
       throw new ObjectExistsError(key);
     } finally {
       await unlink(temp).catch(() => undefined);

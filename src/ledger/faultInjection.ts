@@ -12,7 +12,7 @@
  */
 import { ConfigError, OperationalError } from '../core/errors.js';
 import { ForwardingLedgerStore } from './forwardingStore.js';
-import type { LedgerStore, PutOptions, PutResult } from './store.js';
+import type { LedgerStore, PutBody, PutOptions, PutResult } from './store.js';
 
 export const PAUSE_AFTER_WRITES = 'FLEETLEDGER_TEST_PAUSE_AFTER_WRITES';
 export const FAIL_AFTER_WRITES = 'FLEETLEDGER_TEST_FAIL_AFTER_WRITES';
@@ -42,7 +42,7 @@ class FaultInjectingStore extends ForwardingLedgerStore {
     super(inner);
   }
 
-  override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+  override async put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     this.#started += 1;
     if (this.pauseAfter !== null && this.#started > this.pauseAfter) return forever();
     if (this.failAfter !== null && this.#started > this.failAfter) {

@@ -2,7 +2,7 @@
  * A view of a ledger store that passes every call through: the base of the views that change one
  * thing about a store (what a run may write, what a report read, injected faults).
  */
-import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo, StoreEntry } from './store.js';
+import type { LedgerStore, PutBody, PutOptions, PutResult, StoredObjectInfo, StoreEntry } from './store.js';
 
 export class ForwardingLedgerStore implements LedgerStore {
   constructor(protected readonly inner: LedgerStore) {}
@@ -11,7 +11,7 @@ export class ForwardingLedgerStore implements LedgerStore {
     return this.inner.location;
   }
 
-  put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+  put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     return this.inner.put(key, body, options);
   }
 

@@ -49,7 +49,7 @@ import {
   type StoredOpening,
   writeOpening,
 } from './runOpening.js';
-import type { LedgerStore, PutOptions, PutResult, StoredObjectInfo } from './store.js';
+import type { LedgerStore, PutBody, PutOptions, PutResult, StoredObjectInfo } from './store.js';
 import { EnvelopeReader, trustedManifests } from './trust.js';
 
 export interface RunPlan {
@@ -436,7 +436,7 @@ class RunStore extends ForwardingLedgerStore {
     super(inner);
   }
 
-  override async put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+  override async put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     this.run.checkKey(key);
     await this.run.opened();
     return this.inner.put(key, body, options);
@@ -455,7 +455,7 @@ export class OpenedRunStore extends ForwardingLedgerStore {
     super(inner);
   }
 
-  override put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
+  override put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     checkRunKey(this.opening, key);
     return this.inner.put(key, body, options);
   }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FLEETLEDGER_VERSION } from '../core/version.js';
-import type { LedgerStore, PutResult } from './store.js';
+import type { LedgerStore, PutOptions, PutResult } from './store.js';
 
 /** What a run wrote: recorded in the run's manifest. */
 export interface WrittenObject {
@@ -104,4 +104,49 @@ export async function writeJson(
 export async function readJson(store: LedgerStore, key: string): Promise<unknown> {
   const stored = await store.get(key);
   return parseJsonObject(key, key.endsWith('.gz') ? gunzipObject(key, stored) : stored);
+}
+
+/**
+ * Writes text given in pieces once (see LedgerStore.put), each piece encoded as UTF-8 and hashed
+ * as it passes to the store: a report file of tens of megabytes is never held whole, and what is
+ * returned (for the run's manifest) is the size and SHA-256 of exactly the bytes the store took.
+ *
+ * @example
+ * const written = await writeTextPieces(run.store, key, yamlDocuments(reports), { contentType: 'application/yaml' });
+ */
+export async function writeTextPieces(
+  store: LedgerStore,
+  key: string,
+  pieces: Iterable<string>,
+  options: PutOptions,
+): Promise<WrittenObject & { result: PutResult }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let finished = false;
+  const encoder = new TextEncoder();
+  const encode = (text: string) => {
+    const bytes = encoder.encode(text);
+    hash.update(bytes);
+    size += bytes.byteLength;
+    return bytes;
+  };
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    // A surrogate pair split between two pieces would encode as two replacement characters: the
+    // high half waits for the rest of its character.
+    let pending = '';
+    for (const piece of pieces) {
+      const text = pending + piece;
+      const last = text.charCodeAt(text.length - 1);
+      const split = last >= 0xd800 && last <= 0xdbff;
+      pending = split ? text.slice(-1) : '';
+      const whole = split ? text.slice(0, -1) : text;
+      if (whole.length > 0) yield encode(whole);
+    }
+    if (pending.length > 0) yield encode(pending);
+    finished = true;
+  }
+  const result = await store.put(key, bytes(), options);
+  // The hash describes what was stored only if the store read every piece.
+  if (!finished) throw new Error(`programmer error: the store returned before reading all of ${key}`);
+  return { key, size, sha256: hash.digest('hex'), result };
 }

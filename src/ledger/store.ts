@@ -27,14 +27,22 @@ export interface PutOptions {
 
 export type PutResult = 'created' | 'unchanged';
 
+/**
+ * What put() stores: the bytes, or the bytes in pieces, read once as they are written. A report
+ * file of tens of megabytes is rendered into the store piece by piece and never held whole
+ * (writeTextPieces in objects.ts hashes the pieces as they pass).
+ */
+export type PutBody = Uint8Array | AsyncIterable<Uint8Array>;
+
 export interface LedgerStore {
   /** Human-readable location, e.g. ./ledger or s3://bucket/prefix. */
   readonly location: string;
   /**
    * Writes an object once. An existing key with identical bytes is a no-op ('unchanged');
    * an existing key with other bytes is an error (ObjectExistsError): nothing is ever overwritten.
+   * A body in pieces is read to its end (or until the store fails).
    */
-  put(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult>;
+  put(key: string, body: PutBody, options: PutOptions): Promise<PutResult>;
   /** The stored bytes, exactly as written; ObjectNotFoundError when missing. */
   get(key: string): Promise<Uint8Array>;
   /** Size, or null when missing. */
