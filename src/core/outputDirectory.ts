@@ -40,23 +40,62 @@ export async function prepareOutputDirectory(flag: string, dir: string): Promise
  * await writeOutputFile(outDir, 'report.html', html);
  */
 export async function writeOutputFile(dir: string, name: string, content: string | Uint8Array): Promise<void> {
+  const file = await stageOutputFile(dir, name);
+  try {
+    await file.write(content);
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+  await file.commit();
+}
+
+/** A file of an output directory being written (see writeOutputFile): nobody sees it before commit(). */
+export interface StagedOutputFile {
+  /** Appends to the file's temporary copy. */
+  write(content: string | Uint8Array): Promise<void>;
+  /** Renames the temporary copy over the name (a failure removes it). */
+  commit(): Promise<void>;
+  /** Removes the temporary copy; the name is left as it was. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Opens a file of an output directory to be written in parts (a report file copied as it is
+ * stored), in place when commit() is called, as writeOutputFile writes a whole one.
+ */
+export async function stageOutputFile(dir: string, name: string): Promise<StagedOutputFile> {
   // One file of the directory, never a path into another one.
   if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
     throw new Error(`not a file name: "${name}"`);
   }
   const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx');
-  try {
-    try {
-      await handle.writeFile(content);
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, join(dir, name));
-  } catch (error) {
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  const discard = async () => {
+    await close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  };
+  return {
+    write: async (content) => {
+      await handle.writeFile(content);
+    },
+    commit: async () => {
+      try {
+        await close();
+        await rename(temp, join(dir, name));
+      } catch (error) {
+        await discard();
+        throw error;
+      }
+    },
+    discard,
+  };
 }
 
 // Node's fs errors come from another realm under some runners (instanceof Error fails there).

@@ -106,10 +106,49 @@ export async function readJson(store: LedgerStore, key: string): Promise<unknown
   return parseJsonObject(key, key.endsWith('.gz') ? gunzipObject(key, stored) : stored);
 }
 
+// Small pieces are gathered to about this many UTF-16 code units before they are encoded and
+// written: each write is a trip through the event loop, which on a busy machine costs a wait for
+// the CPU (180 MB of report files in 64 KB writes took seconds longer than in 1 MB ones).
+const WRITE_LENGTH = 1 << 20;
+
+/**
+ * The UTF-8 bytes of text given in pieces, in blocks of about WRITE_LENGTH. A surrogate pair split
+ * between two pieces would encode as two replacement characters: its high half waits for the rest.
+ */
+function* utf8Pieces(pieces: Iterable<string>): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let gathered: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    gathered.push(piece);
+    length += piece.length;
+    if (length < WRITE_LENGTH) continue;
+    const text = gathered.join('');
+    const last = text.charCodeAt(text.length - 1);
+    const split = last >= 0xd800 && last <= 0xdbff;
+    gathered = split ? [text.slice(-1)] : [];
+    length = split ? 1 : 0;
+    yield encoder.encode(split ? text.slice(0, -1) : text);
+  }
+  if (length > 0) yield encoder.encode(gathered.join(''));
+}
+
+/** The size and SHA-256 of the UTF-8 bytes of text given in pieces (what writeTextPieces would store). */
+export function textPiecesDigest(pieces: Iterable<string>): { size: number; sha256: string } {
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const bytes of utf8Pieces(pieces)) {
+    hash.update(bytes);
+    size += bytes.byteLength;
+  }
+  return { size, sha256: hash.digest('hex') };
+}
+
 /**
  * Writes text given in pieces once (see LedgerStore.put), each piece encoded as UTF-8 and hashed
  * as it passes to the store: a report file of tens of megabytes is never held whole, and what is
  * returned (for the run's manifest) is the size and SHA-256 of exactly the bytes the store took.
+ * `copy` gets the same bytes as they pass (a report's --out copy), before the store does.
  *
  * @example
  * const written = await writeTextPieces(run.store, key, yamlDocuments(reports), { contentType: 'application/yaml' });
@@ -119,30 +158,18 @@ export async function writeTextPieces(
   key: string,
   pieces: Iterable<string>,
   options: PutOptions,
+  copy?: (bytes: Uint8Array) => Promise<void>,
 ): Promise<WrittenObject & { result: PutResult }> {
   const hash = createHash('sha256');
   let size = 0;
   let finished = false;
-  const encoder = new TextEncoder();
-  const encode = (text: string) => {
-    const bytes = encoder.encode(text);
-    hash.update(bytes);
-    size += bytes.byteLength;
-    return bytes;
-  };
   async function* bytes(): AsyncGenerator<Uint8Array> {
-    // A surrogate pair split between two pieces would encode as two replacement characters: the
-    // high half waits for the rest of its character.
-    let pending = '';
-    for (const piece of pieces) {
-      const text = pending + piece;
-      const last = text.charCodeAt(text.length - 1);
-      const split = last >= 0xd800 && last <= 0xdbff;
-      pending = split ? text.slice(-1) : '';
-      const whole = split ? text.slice(0, -1) : text;
-      if (whole.length > 0) yield encode(whole);
+    for (const encoded of utf8Pieces(pieces)) {
+      hash.update(encoded);
+      size += encoded.byteLength;
+      await copy?.(encoded);
+      yield encoded;
     }
-    if (pending.length > 0) yield encode(pending);
     finished = true;
   }
   const result = await store.put(key, bytes(), options);

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { ConfigError, errorMessage, OperationalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { prepareOutputDirectory, writeOutputFile } from '../core/outputDirectory.js';
+import { prepareOutputDirectory } from '../core/outputDirectory.js';
 import { assertPeriodStarted, type Period, parsePeriod, periodContaining, periodUpTo } from '../core/period.js';
 import { firstLine } from '../core/text.js';
-import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { evaluateFleet } from '../evaluate/evaluate.js';
 import { type KnownLedger, listLedgerSnapshots, loadLatestSnapshots } from '../evaluate/loadPeriod.js';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../evaluate/thresholds.js';
@@ -26,22 +25,18 @@ import {
   trendIndexKey,
 } from '../ledger/keys.js';
 import { LedgerRun } from '../ledger/ledgerRun.js';
-import { describeWritten, sha256Hex, type WrittenObject } from '../ledger/objects.js';
+import { type WrittenObject, writeTextPieces } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import type { Signer } from '../signing/signer.js';
 import { type BuildReportInput, buildReport, isNoDataPeriod, type ReportSnapshot, reportAsOf } from './buildReport.js';
 import { type ConfigurationSources, NO_CONFIGURATION_FILES, reportConfiguration } from './configuration.js';
 import { DigestingLedgerStore } from './digestingStore.js';
-import { renderEmail } from './email/renderEmail.js';
 import { EmptyPeriodError } from './emptyPeriod.js';
-import { renderFindingsCsv } from './findingsCsv.js';
-import { renderReportHtml } from './html/renderReportHtml.js';
-import { renderOpenReportsYaml } from './openReports.js';
-import { renderAssessmentResultsJson } from './oscal/assessmentResults.js';
-import { renderPolicyReportYaml } from './policyReport.js';
+import { OutputCopies, OutputCopyError } from './outputCopies.js';
 import { latestReportBefore, recordedReportsOf } from './recordedReports.js';
-import { REPORT_SCHEMA_VERSION, ReportDocument, type ReportLedger } from './schema.js';
+import { REPORT_CONTENT_TYPES, REPORT_FILE_METADATA, reportFileTexts } from './reportFiles.js';
+import { ReportDocument, ReportLedger } from './schema.js';
 import {
   loadHistory,
   type TrendIndexEntry,
@@ -201,52 +196,41 @@ async function previousFromSnapshots(
   );
 }
 
-const CONTENT_TYPES: Readonly<Record<ReportFile, string>> = {
-  'report.json': 'application/json',
-  'report.html': 'text/html; charset=utf-8',
-  'findings.csv': 'text/csv; charset=utf-8',
-  'policyreport.yaml': 'application/yaml',
-  'email.html': 'text/html; charset=utf-8',
-  'email.txt': 'text/plain; charset=utf-8',
-  'assessment-results.json': 'application/json',
-  'openreports.yaml': 'application/yaml',
-};
-
 /**
- * Every file of the report. The e-mail links to its siblings by relative name. Throws (before
- * anything is stored) when the OSCAL document does not validate: a bug, never the input's fault.
+ * Every file of the report, as text (the whole of each at once: for small reports and tests;
+ * generateReport stores each file's pieces as they are rendered). Throws when the OSCAL document
+ * does not validate: a bug, never the input's fault.
  */
 export function renderReportFiles(doc: ReportDocument): Record<ReportFile, string> {
-  const valid = ReportDocument.parse(doc);
-  const email = renderEmail(valid, { report: 'report.html', json: 'report.json', csv: 'findings.csv' });
-  const reportJson = `${JSON.stringify(valid, null, 2)}\n`;
-  return {
-    'report.json': reportJson,
-    'report.html': renderReportHtml(valid),
-    'findings.csv': renderFindingsCsv(valid),
-    'policyreport.yaml': renderPolicyReportYaml(valid),
-    'email.html': email.html,
-    'email.txt': email.text,
-    'assessment-results.json': renderAssessmentResultsJson(valid, {
-      reportJsonSha256: sha256Hex(new TextEncoder().encode(reportJson)),
-    }),
-    'openreports.yaml': renderOpenReportsYaml(valid),
-  };
+  const files = {} as Record<ReportFile, string>;
+  for (const { file, pieces } of reportFileTexts(ReportDocument.parse(doc))) files[file] = [...pieces].join('');
+  return Object.fromEntries(REPORT_FILES.map((file) => [file, files[file]])) as Record<ReportFile, string>;
 }
 
 /**
- * Every report file names the fleetledger version that wrote it and the report schema version it
- * was rendered from (issue 4), as snapshots and manifests do.
+ * Renders each file and writes it into the store (and its --out copy) as it is rendered, one file
+ * after another (see reportFiles.ts); what was written, in REPORT_FILES order.
  */
-const REPORT_FILE_METADATA: Readonly<Record<string, string>> = {
-  'fleetledger-version': FLEETLEDGER_VERSION,
-  'schema-version': String(REPORT_SCHEMA_VERSION),
-};
-
-async function putOnce(store: LedgerStore, key: string, text: string, contentType: string): Promise<WrittenObject> {
-  const bytes = new TextEncoder().encode(text);
-  await store.put(key, bytes, { contentType, metadata: { ...REPORT_FILE_METADATA } });
-  return describeWritten(key, bytes);
+async function storeReportFiles(
+  store: LedgerStore,
+  keyOf: (file: ReportFile) => string,
+  doc: ReportDocument,
+  copies: OutputCopies | null,
+): Promise<WrittenObject[]> {
+  const written = new Map<ReportFile, WrittenObject>();
+  for (const { file, pieces, sha256 } of reportFileTexts(doc)) {
+    const options = { contentType: REPORT_CONTENT_TYPES[file], metadata: { ...REPORT_FILE_METADATA } };
+    const stored = await writeTextPieces(store, keyOf(file), pieces, options, await copies?.copierOf(file));
+    if (sha256 !== undefined && stored.sha256 !== sha256) {
+      throw new Error(`programmer error: ${file} was stored with other bytes than were hashed before`);
+    }
+    written.set(file, { key: stored.key, size: stored.size, sha256: stored.sha256 });
+  }
+  return REPORT_FILES.map((file) => {
+    const stored = written.get(file);
+    if (!stored) throw new Error(`programmer error: ${file} was not rendered`);
+    return stored;
+  });
 }
 
 /** Where the report stands in the ledger: the head it rests on, its key, and what was backfilled. */
@@ -345,13 +329,13 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
       reason: reason ?? null,
     },
   );
-  const doc: ReportDocument = { ...evaluated, ledger: ledgerOfReport(run, evaluated, options.backfill ?? false) };
-  const files = renderReportFiles(doc);
+  // buildReport validated the document; what is added here is validated on its own, not the document again.
+  const ledger = ReportLedger.parse(ledgerOfReport(run, evaluated, options.backfill ?? false));
+  const doc: ReportDocument = { ...evaluated, ledger };
   const written: WrittenObject[] = [];
+  const copies = outDir ? new OutputCopies(outDir) : null;
   try {
-    for (const [file, text] of Object.entries(files) as [ReportFile, string][]) {
-      written.push(await putOnce(run.store, reportKey(period.id, now, file), text, CONTENT_TYPES[file]));
-    }
+    written.push(...(await storeReportFiles(run.store, (file) => reportKey(period.id, now, file), doc, copies)));
     // A no-data report has no trend entry: later reports never compare with a period without data.
     if (!doc.noData) {
       written.push(
@@ -365,6 +349,7 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
       );
     }
   } catch (error) {
+    await copies?.discard();
     if (error instanceof ObjectExistsError) {
       throw new OperationalError(
         `a report of ${period.id} generated at ${doc.generatedAt} already exists with other content (${error.key}); nothing was overwritten: run again with another --now`,
@@ -372,18 +357,21 @@ export async function generateReport(options: GenerateReportOptions): Promise<Ge
     }
     throw error;
   }
-  const records = await run.finish(written);
+  const records = await run.finish(written).catch(async (error: unknown) => {
+    await copies?.discard();
+    throw error;
+  });
   if (!records) throw new Error('programmer error: a report run that wrote its files has no opening');
 
-  if (outDir) {
-    for (const [file, text] of Object.entries(files)) {
-      try {
-        await writeOutputFile(outDir, file, text);
-      } catch (error) {
-        throw new OperationalError(
-          `--out: cannot write ${join(outDir, file)} (${firstLine(errorMessage(error))}); the report is stored in ${store.location} under ${reportPrefix(period.id)}${timestampForKey(now)}/`,
-        );
-      }
+  if (outDir && copies) {
+    // The copies were written as the files were stored: they are put in place now that the report is.
+    try {
+      await copies.commit();
+    } catch (error) {
+      if (!(error instanceof OutputCopyError)) throw error;
+      throw new OperationalError(
+        `--out: cannot write ${join(outDir, error.file)} (${firstLine(errorMessage(error.problem))}); the report is stored in ${store.location} under ${reportPrefix(period.id)}${timestampForKey(now)}/`,
+      );
     }
   }
   return {

@@ -16,7 +16,7 @@ import {
   POLICY_REPORT_SOURCE,
 } from './policyReport.js';
 import type { ReportDocument } from './schema.js';
-import { yamlStream } from './yamlStream.js';
+import { yamlDocuments, yamlStream } from './yamlStream.js';
 
 export const OPEN_REPORTS_API_VERSION = 'openreports.io/v1alpha1';
 
@@ -46,4 +46,9 @@ export function buildOpenReports(doc: ReportDocument): OpenClusterReport[] {
 /** The multi-document YAML stream. */
 export function renderOpenReportsYaml(doc: ReportDocument): string {
   return yamlStream(buildOpenReports(doc));
+}
+
+/** The same stream, one report at a time (see yamlDocuments). */
+export function openReportsYamlPieces(doc: ReportDocument): Iterable<string> {
+  return yamlDocuments(buildOpenReports(doc));
 }

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { findingId } from '../evaluate/findingId.js';
 import type { ReportDocument, ReportFinding } from './schema.js';
-import { yamlStream } from './yamlStream.js';
+import { yamlDocuments, yamlStream } from './yamlStream.js';
 
 export const POLICY_REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 export const POLICY_REPORT_SOURCE = 'fleetledger';
@@ -297,4 +297,9 @@ export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
 /** The multi-document YAML stream. */
 export function renderPolicyReportYaml(doc: ReportDocument): string {
   return yamlStream(buildPolicyReports(doc));
+}
+
+/** The same stream, one report at a time (see yamlDocuments). */
+export function policyReportYamlPieces(doc: ReportDocument): Iterable<string> {
+  return yamlDocuments(buildPolicyReports(doc));
 }

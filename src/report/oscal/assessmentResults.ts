@@ -36,6 +36,7 @@ import { isoUtc } from '../../core/clock.js';
 import { withoutControlCharacters, withoutTerminalControls } from '../../core/text.js';
 import { ruleById, ruleCatalog } from '../../evaluate/catalog.js';
 import { reportKey } from '../../ledger/keys.js';
+import { jsonPieces } from '../jsonPieces.js';
 import type { ReportCluster, ReportDocument, ReportFinding, RuleChecks } from '../schema.js';
 import { assertValidAssessmentResults } from './assessmentResultsSchema.js';
 import { CONTROL_FRAMEWORKS, isOscalToken, type MappedControl, mappedControls } from './mappedControls.js';
@@ -562,7 +563,18 @@ export function buildAssessmentResults(doc: ReportDocument, input: AssessmentRes
  * one line: it is for tools, and indentation made up a third of its bytes (60,000 findings: 214 MB).
  */
 export function renderAssessmentResultsJson(doc: ReportDocument, input: AssessmentResultsInput): string {
+  return [...assessmentResultsPieces(doc, input)].join('');
+}
+
+// The findings and observations are the fifth level: document, assessment-results, results, result, findings.
+const FINDINGS_DEPTH = 5;
+
+/**
+ * The same text in pieces (see jsonPieces), a finding at a time: the document is built and validated
+ * when this is called (a bug throws before anything is stored), serialised as the pieces are read.
+ */
+export function assessmentResultsPieces(doc: ReportDocument, input: AssessmentResultsInput): Iterable<string> {
   const document = buildAssessmentResults(doc, input);
   assertValidAssessmentResults(document);
-  return `${JSON.stringify(document)}\n`;
+  return jsonPieces(document, { depth: FINDINGS_DEPTH, newline: true });
 }

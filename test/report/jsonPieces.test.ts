@@ -1,0 +1,43 @@
+/**
+ * jsonPieces: the text of report.json and assessment-results.json written piece by piece is byte
+ * for byte what JSON.stringify gives for the whole document.
+ */
+import { jsonPieces } from '../../src/report/jsonPieces.js';
+import { makeReportDocument } from '../support/reportFixture.js';
+
+const joined = (value: unknown, indent: number, depth: number) => [...jsonPieces(value, { indent, depth })].join('');
+
+describe('jsonPieces', () => {
+  const awkward = {
+    text: 'line\nbreak "quoted" \u2028 \u0007 🔒',
+    empty: { list: [], object: {} },
+    left: undefined,
+    skipped: () => 1,
+    nothing: null,
+    nested: [1, [2, [3, { deep: [{}] }]], 'four'],
+    holes: [undefined, () => 1, Symbol('s'), 5],
+    date: new Date(Date.UTC(2026, 10, 27, 9)),
+    toJson: { toJSON: () => ({ replaced: true }) },
+    gone: { toJSON: () => undefined },
+    'key "with" quotes': -0.5,
+  };
+
+  it.each([0, 2, 4])('writes what JSON.stringify writes with indent %i, at every depth', (indent) => {
+    for (const depth of [0, 1, 2, 3, 4, 8]) {
+      expect(joined(awkward, indent, depth)).toBe(JSON.stringify(awkward, null, indent));
+      expect(joined([awkward, [], {}], indent, depth)).toBe(JSON.stringify([awkward, [], {}], null, indent));
+    }
+  });
+
+  it('writes a report document as JSON.stringify does, in pieces of bounded length', () => {
+    const doc = makeReportDocument();
+    doc.findings = Array.from({ length: 400 }, (_, i) => ({ ...doc.findings[0]!, id: `f${i}` }));
+
+    const pieces = [...jsonPieces(doc, { indent: 2, depth: 2, newline: true })];
+
+    expect(pieces.join('')).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+    expect(pieces.length).toBeGreaterThan(1);
+    // Each piece is about 64 Ki code units: a finding or so beyond that bound, never the whole document.
+    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(70_000);
+  });
+});
