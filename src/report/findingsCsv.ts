@@ -4,7 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { withoutTerminalControls } from '../core/text.js';
-import type { ReportDocument } from './schema.js';
+import type { ReportDocument, ReportFinding } from './schema.js';
 
 export const FINDINGS_CSV_COLUMNS = [
   'id',
@@ -40,7 +40,24 @@ function noDataRow(doc: ReportDocument): string[] {
 
 /** The CSV text (UTF-8, header row first); cells keep their line breaks but no other control characters. */
 export function renderFindingsCsv(doc: ReportDocument): string {
-  const findingRows = doc.findings.map((f) => [
+  return [...findingsCsvPieces(doc)].join('');
+}
+
+// Rows are written this many at a time: every row ends with its delimiter, so the pieces joined
+// are the CSV of all the rows, and the rows of 60,000 findings are never all built at once.
+const ROWS_PER_PIECE = 1000;
+
+/** The same text in pieces of ROWS_PER_PIECE rows, the header row first. */
+export function* findingsCsvPieces(doc: ReportDocument): Generator<string> {
+  yield csvText([[...FINDINGS_CSV_COLUMNS]]);
+  if (doc.noData) yield csvText([cleaned(noDataRow(doc))]);
+  for (let start = 0; start < doc.findings.length; start += ROWS_PER_PIECE) {
+    yield csvText(doc.findings.slice(start, start + ROWS_PER_PIECE).map((f) => cleaned(findingRow(f))));
+  }
+}
+
+function findingRow(f: ReportFinding): string[] {
+  return [
     f.id,
     f.severity,
     f.status,
@@ -52,11 +69,16 @@ export function renderFindingsCsv(doc: ReportDocument): string {
     String(f.ageDays),
     f.waiver?.owner ?? '',
     f.waiver?.expires ?? '',
-  ]);
-  const rows = [...(doc.noData ? [noDataRow(doc)] : []), ...findingRows].map((row) =>
-    row.map((cell) => neutralizeFormula(withoutTerminalControls(cell))),
-  );
+  ];
+}
+
+/** A data row as written: no terminal controls, no formula. */
+function cleaned(row: string[]): string[] {
+  return row.map((cell) => neutralizeFormula(withoutTerminalControls(cell)));
+}
+
+function csvText(rows: string[][]): string {
   // csv-stringify quotes fields holding the record delimiter (CRLF) but not a bare LF, which
   // RFC 4180 readers would take for the end of the row: quote every field with a line break.
-  return stringify([[...FINDINGS_CSV_COLUMNS], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+  return stringify(rows, { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }

@@ -62,7 +62,19 @@ function leaf(value: unknown, pad: string, indent: string): string | undefined {
   return pad === '' || indent === '' ? text : text.replaceAll('\n', `\n${pad}`);
 }
 
+/**
+ * An array whose items are made as they are written, each let go once written: for arrays too
+ * large to hold (the OSCAL document's findings). Opened at any depth; only jsonPieces writes it.
+ */
+export class JsonItems {
+  constructor(readonly items: () => Iterable<unknown>) {}
+}
+
 function* parts(value: unknown, pad: string, indent: string, depth: number): Generator<string> {
+  if (value instanceof JsonItems) {
+    yield* arrayParts(value.items(), pad, indent, depth);
+    return;
+  }
   if (depth <= 0 || !isOpenable(value)) {
     // In an array (or at the top), what JSON.stringify writes as nothing is null.
     yield leaf(value, pad, indent) ?? 'null';
@@ -73,22 +85,13 @@ function* parts(value: unknown, pad: string, indent: string, depth: number): Gen
   const opening = indent === '' ? '' : `\n${inner}`;
   const closing = indent === '' ? '' : `\n${pad}`;
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    yield `[${opening}`;
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) yield separator;
-      yield* parts(value[i], inner, indent, depth - 1);
-    }
-    yield `${closing}]`;
+    yield* arrayParts(value, pad, indent, depth);
     return;
   }
   const colon = indent === '' ? ':' : ': ';
   let first = true;
   for (const [name, member] of Object.entries(value)) {
-    const opened = depth > 1 && isOpenable(member);
+    const opened = member instanceof JsonItems || (depth > 1 && isOpenable(member));
     // A value JSON.stringify writes as nothing (undefined, or a toJSON that returns it) leaves its member out.
     const text = opened ? undefined : leaf(member, inner, indent);
     if (!opened && text === undefined) continue;
@@ -98,4 +101,15 @@ function* parts(value: unknown, pad: string, indent: string, depth: number): Gen
     else yield* parts(member, inner, indent, depth - 1);
   }
   yield first ? '{}' : `${closing}}`;
+}
+
+function* arrayParts(items: Iterable<unknown>, pad: string, indent: string, depth: number): Generator<string> {
+  const inner = pad + indent;
+  let first = true;
+  for (const item of items) {
+    yield first ? (indent === '' ? '[' : `[\n${inner}`) : indent === '' ? ',' : `,\n${inner}`;
+    first = false;
+    yield* parts(item, inner, indent, depth - 1);
+  }
+  yield first ? '[]' : indent === '' ? ']' : `\n${pad}]`;
 }

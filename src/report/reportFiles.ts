@@ -8,7 +8,7 @@ import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { ReportFile } from '../ledger/keys.js';
 import { textPiecesDigest } from '../ledger/objects.js';
 import { renderEmail } from './email/renderEmail.js';
-import { renderFindingsCsv } from './findingsCsv.js';
+import { findingsCsvPieces } from './findingsCsv.js';
 import { renderReportHtml } from './html/renderReportHtml.js';
 import { jsonPieces } from './jsonPieces.js';
 import { openReportsYamlPieces } from './openReports.js';
@@ -70,7 +70,7 @@ export function* reportFileTexts(doc: ReportDocument): Generator<ReportFileText>
   assessmentResults = null;
 
   yield { file: 'report.html', pieces: [renderReportHtml(doc)] };
-  yield { file: 'findings.csv', pieces: [renderFindingsCsv(doc)] };
+  yield { file: 'findings.csv', pieces: findingsCsvPieces(doc) };
   yield { file: 'policyreport.yaml', pieces: policyReportYamlPieces(doc) };
   const email = renderEmail(doc, { report: 'report.html', json: 'report.json', csv: 'findings.csv' });
   yield { file: 'email.html', pieces: [email.html] };

@@ -3,7 +3,11 @@
  * for byte what JSON.stringify gives for the whole document.
  */
 import { jsonPieces } from '../../src/report/jsonPieces.js';
+import { buildAssessmentResults, renderAssessmentResultsJson } from '../../src/report/oscal/assessmentResults.js';
+import { assessmentResultsProblems } from '../../src/report/oscal/assessmentResultsSchema.js';
 import { makeReportDocument } from '../support/reportFixture.js';
+
+type Json = Record<string, unknown>;
 
 const joined = (value: unknown, indent: number, depth: number) => [...jsonPieces(value, { indent, depth })].join('');
 
@@ -39,5 +43,37 @@ describe('jsonPieces', () => {
     expect(pieces.length).toBeGreaterThan(1);
     // Each piece is about 64 Ki code units: a finding or so beyond that bound, never the whole document.
     expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(70_000);
+  });
+});
+
+describe('assessment-results.json written a finding at a time', () => {
+  const doc = makeReportDocument();
+  doc.findings = Array.from({ length: 300 }, (_, i) => ({ ...doc.findings[0]!, id: `${i}`.padStart(16, '0') }));
+  const input = { reportJsonSha256: 'a'.repeat(64) };
+
+  it('is the document built whole, on one line', () => {
+    const whole = buildAssessmentResults(doc, input);
+
+    expect(renderAssessmentResultsJson(doc, input)).toBe(`${JSON.stringify(whole)}\n`);
+    expect(((whole['assessment-results'] as Json).results as Json[])[0]!.findings).toHaveLength(300);
+  });
+
+  it('has each finding checked against the schema, named by its place in the document', () => {
+    const whole = buildAssessmentResults(doc, input);
+    const { findings: _, ...result } = ((whole['assessment-results'] as Json).results as Json[])[0]!;
+    const skeleton = { 'assessment-results': { ...(whole['assessment-results'] as Json), results: [result] } };
+
+    const problems = assessmentResultsProblems(skeleton, {
+      at: '/assessment-results/results/0/findings',
+      items: [{ uuid: 'b2bd5c3c-4b36-5e0f-8b5a-9d0e7a1c3f11', title: 'x', description: 'y', target: {} }, {}],
+    });
+
+    expect(problems).toContain(
+      '/assessment-results/results/0/findings/0/target: must have required property \'type\' {"missingProperty":"type"}',
+    );
+    expect(problems).toContain(
+      '/assessment-results/results/0/findings/1: must have required property \'uuid\' {"missingProperty":"uuid"}',
+    );
+    expect(assessmentResultsProblems(skeleton, { at: '/x', items: [] })).toEqual([]);
   });
 });

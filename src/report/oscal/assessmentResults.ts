@@ -36,7 +36,7 @@ import { isoUtc } from '../../core/clock.js';
 import { withoutControlCharacters, withoutTerminalControls } from '../../core/text.js';
 import { ruleById, ruleCatalog } from '../../evaluate/catalog.js';
 import { reportKey } from '../../ledger/keys.js';
-import { jsonPieces } from '../jsonPieces.js';
+import { JsonItems, jsonPieces } from '../jsonPieces.js';
 import type { ReportCluster, ReportDocument, ReportFinding, RuleChecks } from '../schema.js';
 import { assertValidAssessmentResults } from './assessmentResultsSchema.js';
 import { CONTROL_FRAMEWORKS, isOscalToken, type MappedControl, mappedControls } from './mappedControls.js';
@@ -308,6 +308,34 @@ export interface AssessmentResultsInput {
  * validates). A pure function of its inputs.
  */
 export function buildAssessmentResults(doc: ReportDocument, input: AssessmentResultsInput): Json {
+  const { document, findings } = assessmentResultsParts(doc, input);
+  return withFindings(document, [...findings()]);
+}
+
+interface AssessmentResultsParts {
+  /** The document, its result's findings (when there are any) a JsonItems made as they are written. */
+  document: Json;
+  /** The result's findings, made anew at each call. */
+  findings: () => Generator<Json>;
+}
+
+/** The document with its one result's findings replaced (in place: key order is kept), or left out (undefined). */
+function withFindings(document: Json, findings: unknown): Json {
+  const ar = document['assessment-results'] as Json;
+  const [result] = ar.results as Json[];
+  if (!result || !('findings' in result)) return document;
+  const { findings: _, ...rest } = result;
+  return {
+    ...document,
+    'assessment-results': { ...ar, results: [findings === undefined ? rest : { ...result, findings }] },
+  };
+}
+
+/**
+ * The document with the findings of its result (60,000 for a cluster with 20,000 namespaces) made
+ * one at a time: validated one by one and written one by one, the findings are never all held.
+ */
+function assessmentResultsParts(doc: ReportDocument, input: AssessmentResultsInput): AssessmentResultsParts {
   const ids = idsFor(doc.store);
   const generatedAt = DateTime.fromISO(doc.generatedAt, { zone: 'utc' });
   const periodEnd = DateTime.fromISO(doc.periodEnd, { zone: 'utc' });
@@ -422,7 +450,7 @@ export function buildAssessmentResults(doc: ReportDocument, input: AssessmentRes
   });
 
   const openFindings = doc.findings.filter((f) => f.status === 'open');
-  const findings = openFindings.map((f) => {
+  const findingOf = (f: ReportFinding) => {
     const rule = ruleById(f.rule);
     return {
       uuid: ids.of('finding', doc.period, f.id),
@@ -450,7 +478,10 @@ export function buildAssessmentResults(doc: ReportDocument, input: AssessmentRes
         'observation-uuid': observationUuid(key),
       })),
     };
-  });
+  };
+  function* findings(): Generator<Json> {
+    for (const finding of openFindings) yield findingOf(finding);
+  }
 
   const objectives = ruleObjectives(
     doc,
@@ -482,13 +513,13 @@ export function buildAssessmentResults(doc: ReportDocument, input: AssessmentRes
   const fleet = doc.fleet;
   const summary = doc.noData
     ? `No snapshot of any expected cluster in ${doc.period}: nothing was evaluated.`
-    : `${plural(fleet.clusters.total, 'cluster')} (${fleet.clusters.ok} ok, ${fleet.clusters.partial} partial, ${fleet.clusters.unreachable} unreachable, ${fleet.clusters.missing} missing); compliance ${percent(fleet.compliance) ?? 'unknown'}, coverage ${percent(fleet.coverage) ?? 'unknown'}; ${plural(findings.length, 'open finding')}, ${doc.findings.length - findings.length} waived.`;
+    : `${plural(fleet.clusters.total, 'cluster')} (${fleet.clusters.ok} ok, ${fleet.clusters.partial} partial, ${fleet.clusters.unreachable} unreachable, ${fleet.clusters.missing} missing); compliance ${percent(fleet.compliance) ?? 'unknown'}, coverage ${percent(fleet.coverage) ?? 'unknown'}; ${plural(openFindings.length, 'open finding')}, ${doc.findings.length - openFindings.length} waived.`;
   const remarks = [
     ...(doc.noData ? ['No data: every score is unknown, there are no observations and no findings.'] : []),
     ...doc.gaps.map((gap) => `Unreadable stored object ${markupLine(gap.key)}: ${markupLine(gap.error)}`),
   ];
 
-  return {
+  const document = {
     'assessment-results': {
       uuid: ids.of('assessment-results', doc.period, doc.generatedAt),
       metadata: {
@@ -549,13 +580,14 @@ export function buildAssessmentResults(doc: ReportDocument, input: AssessmentRes
           },
           'reviewed-controls': reviewedControls(doc),
           ...nonEmpty('observations', observations),
-          ...nonEmpty('findings', findings),
+          ...(openFindings.length > 0 ? { findings: new JsonItems(findings) } : {}),
           ...(remarks.length > 0 ? { remarks: remarks.join('\n\n') } : {}),
         },
       ],
       'back-matter': { resources: [planResource, ...evidenceResources] },
     },
   };
+  return { document, findings };
 }
 
 /**
@@ -568,13 +600,15 @@ export function renderAssessmentResultsJson(doc: ReportDocument, input: Assessme
 
 // The findings and observations are the fifth level: document, assessment-results, results, result, findings.
 const FINDINGS_DEPTH = 5;
+const RESULT_FINDINGS = '/assessment-results/results/0/findings';
 
 /**
  * The same text in pieces (see jsonPieces), a finding at a time: the document is built and validated
  * when this is called (a bug throws before anything is stored), serialised as the pieces are read.
  */
 export function assessmentResultsPieces(doc: ReportDocument, input: AssessmentResultsInput): Iterable<string> {
-  const document = buildAssessmentResults(doc, input);
-  assertValidAssessmentResults(document);
+  const { document, findings } = assessmentResultsParts(doc, input);
+  // The findings are made twice, to be checked and to be written, rather than all held between.
+  assertValidAssessmentResults(withFindings(document, undefined), { at: RESULT_FINDINGS, items: findings() });
   return jsonPieces(document, { depth: FINDINGS_DEPTH, newline: true });
 }

@@ -29,11 +29,13 @@ export class InvalidAssessmentResultsError extends Error {
 }
 
 let compiled: ValidateFunction | undefined;
+let validatorOf: (ref: string) => ValidateFunction | undefined = () => undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
     // allErrors: every problem is named at once; strict: the schema itself is checked as it compiles.
     const ajv = new Ajv({ allErrors: true, strict: true, unicodeRegExp: true });
+    validatorOf = (ref) => ajv.getSchema(ref);
     // ajv-formats is CommonJS: its plugin is `.default` of what an ES module import gives (under
     // Node, esbuild and TypeScript alike).
     addFormats.default(ajv);
@@ -42,19 +44,50 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject, at = ''): string {
   const params = Object.keys(error.params).length > 0 ? ` ${JSON.stringify(error.params)}` : '';
-  return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${params}`;
+  return `${at + error.instancePath || '/'}: ${error.message ?? error.keyword}${params}`;
 }
 
-/** The schema's complaints about the document; empty when it validates. */
-export function assessmentResultsProblems(document: unknown): string[] {
+/**
+ * A result's findings checked apart from the document, one at a time, so that they need not all be
+ * held (see assessmentResults.ts): the document is checked without them, and each finding against
+ * the schema's finding, which is all the schema asks of them (the array has no uniqueItems, and its
+ * minItems of 1 holds when there are findings to check apart).
+ */
+export interface FindingsApart {
+  /** Where they are in the document, as a JSON pointer: /assessment-results/results/0/findings. */
+  at: string;
+  items: Iterable<unknown>;
+}
+
+const FINDING_SCHEMA = `${schema.$id}#assembly_oscal-assessment-common_finding`;
+
+function findingValidator(): ValidateFunction {
+  validator();
+  const validate = validatorOf(FINDING_SCHEMA);
+  if (!validate) throw new Error(`programmer error: no ${FINDING_SCHEMA} in the OSCAL schema`);
+  return validate;
+}
+
+/** The schema's complaints about the document (and the findings checked apart); empty when it validates. */
+export function assessmentResultsProblems(document: unknown, apart?: FindingsApart): string[] {
   const validate = validator();
-  return validate(document) ? [] : (validate.errors ?? []).map(describe);
+  const problems = validate(document) ? [] : (validate.errors ?? []).map((error) => describe(error));
+  if (apart) {
+    const validateItem = findingValidator();
+    let index = 0;
+    for (const item of apart.items) {
+      if (!validateItem(item))
+        problems.push(...(validateItem.errors ?? []).map((e) => describe(e, `${apart.at}/${index}`)));
+      index += 1;
+    }
+  }
+  return problems;
 }
 
-/** Throws InvalidAssessmentResultsError unless the document validates. */
-export function assertValidAssessmentResults(document: unknown): void {
-  const problems = assessmentResultsProblems(document);
+/** Throws InvalidAssessmentResultsError unless the document (and the findings checked apart) validates. */
+export function assertValidAssessmentResults(document: unknown, apart?: FindingsApart): void {
+  const problems = assessmentResultsProblems(document, apart);
   if (problems.length > 0) throw new InvalidAssessmentResultsError(problems);
 }
