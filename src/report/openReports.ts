@@ -10,10 +10,10 @@
  * `resources`, `message`, `properties`).
  */
 import {
-  buildPolicyReports,
   type ClusterPolicyReport,
   MAX_RESULTS_PER_REPORT,
   POLICY_REPORT_SOURCE,
+  policyReports,
 } from './policyReport.js';
 import type { ReportDocument } from './schema.js';
 import { yamlDocuments, yamlStream } from './yamlStream.js';
@@ -32,7 +32,16 @@ export interface OpenClusterReport {
 
 /** The policy reports of the document (same names, split and results) as OpenReports ClusterReports. */
 export function buildOpenReports(doc: ReportDocument): OpenClusterReport[] {
-  return buildPolicyReports(doc).map((report) => ({
+  return [...openReports(doc)];
+}
+
+/** The same reports one at a time (see policyReports). */
+function* openReports(doc: ReportDocument): Generator<OpenClusterReport> {
+  for (const report of policyReports(doc)) yield openReport(report);
+}
+
+function openReport(report: ClusterPolicyReport): OpenClusterReport {
+  return {
     apiVersion: OPEN_REPORTS_API_VERSION,
     kind: 'ClusterReport',
     metadata: report.metadata,
@@ -40,7 +49,7 @@ export function buildOpenReports(doc: ReportDocument): OpenClusterReport[] {
     configuration: { limits: { maxResults: MAX_RESULTS_PER_REPORT } },
     summary: report.summary,
     results: report.results,
-  }));
+  };
 }
 
 /** The multi-document YAML stream. */
@@ -50,5 +59,5 @@ export function renderOpenReportsYaml(doc: ReportDocument): string {
 
 /** The same stream, one report at a time (see yamlDocuments). */
 export function openReportsYamlPieces(doc: ReportDocument): Iterable<string> {
-  return yamlDocuments(buildOpenReports(doc));
+  return yamlDocuments(openReports(doc));
 }

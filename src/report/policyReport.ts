@@ -213,11 +213,14 @@ function noDataResult(
   };
 }
 
-/** The results of one report name (a cluster's, or the fleet's), before any split. */
-interface ReportResults {
+/**
+ * The findings of one report name (a cluster's, or the fleet's), before any split. Their results
+ * are made as each report is written: 60,000 results, all made first, outlived many collections.
+ */
+interface ReportFindings {
   name: string;
   scope: Record<string, string>;
-  results: PolicyReportResult[];
+  findings: ReportFinding[];
 }
 
 /**
@@ -226,16 +229,16 @@ interface ReportResults {
  * version: a result that moved would be new in one part). The number of parts is the least from
  * ceil(results / max) up for which no part holds more than the maximum.
  */
-function partsOf(results: readonly PolicyReportResult[]): PolicyReportResult[][] {
-  // Each id read once; each count tried on sizes alone (60,000 results took a hundred tries).
-  const keys = results.map((result) => Number.parseInt((result.properties['resultID'] ?? '').slice(0, 8) || '0', 16));
-  for (let count = Math.ceil(results.length / MAX_RESULTS_PER_REPORT); ; count += 1) {
+function partsOf(findings: readonly ReportFinding[]): ReportFinding[][] {
+  // Each id (the result's resultID) read once; each count tried on sizes alone (60,000 results took a hundred tries).
+  const keys = findings.map((finding) => Number.parseInt(finding.id.slice(0, 8) || '0', 16));
+  for (let count = Math.ceil(findings.length / MAX_RESULTS_PER_REPORT); ; count += 1) {
     const sizes = new Array<number>(count).fill(0);
     for (const key of keys) sizes[key % count]! += 1;
     if (sizes.every((size) => size <= MAX_RESULTS_PER_REPORT)) {
-      const parts: PolicyReportResult[][] = Array.from({ length: count }, () => []);
-      results.forEach((result, i) => {
-        parts[keys[i]! % count]!.push(result);
+      const parts: ReportFinding[][] = Array.from({ length: count }, () => []);
+      findings.forEach((finding, i) => {
+        parts[keys[i]! % count]!.push(finding);
       });
       return parts;
     }
@@ -247,24 +250,37 @@ function partsOf(results: readonly PolicyReportResult[]): PolicyReportResult[][]
  * `fleetledger.dev/part` and `/parts`). A part name that another report already has (the parts of
  * cluster "a" and the report of cluster "a-1") gets a short hash of the original name first.
  */
-function splitReports(doc: ReportDocument, entry: ReportResults, taken: ReadonlySet<string>): ClusterPolicyReport[] {
-  if (entry.results.length <= MAX_RESULTS_PER_REPORT)
-    return [policyReport(doc, entry.name, entry.scope, entry.results)];
-  const parts = partsOf(entry.results);
+function* splitReports(
+  doc: ReportDocument,
+  entry: ReportFindings,
+  taken: ReadonlySet<string>,
+  seconds: number,
+): Generator<ClusterPolicyReport> {
+  const resultsOf = (findings: readonly ReportFinding[]) => findings.map((f) => result(f, seconds));
+  if (entry.findings.length <= MAX_RESULTS_PER_REPORT) {
+    yield policyReport(doc, entry.name, entry.scope, resultsOf(entry.findings));
+    return;
+  }
+  const parts = partsOf(entry.findings);
   const clash = parts.some((_, i) => taken.has(`${entry.name}-${i + 1}`));
   const base = clash ? `${entry.name}-${shortHash(entry.name)}` : entry.name;
-  return parts.map((results, i) =>
-    policyReport(
+  for (const [i, findings] of parts.entries()) {
+    yield policyReport(
       doc,
       `${base}-${i + 1}`,
       { ...entry.scope, 'fleetledger.dev/part': String(i + 1), 'fleetledger.dev/parts': String(parts.length) },
-      results,
-    ),
-  );
+      resultsOf(findings),
+    );
+  }
 }
 
 /** One ClusterPolicyReport per cluster of the report, in cluster order, then the fleet report if any. */
 export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
+  return [...policyReports(doc)];
+}
+
+/** The same reports one at a time, each report's results made as it is asked for. */
+export function* policyReports(doc: ReportDocument): Generator<ClusterPolicyReport> {
   const seconds = Math.floor(DateTime.fromISO(doc.generatedAt).toSeconds());
   if (doc.noData) {
     const clusterReports = doc.clusters.map((cluster) =>
@@ -272,26 +288,27 @@ export function buildPolicyReports(doc: ReportDocument): ClusterPolicyReport[] {
         noDataResult(doc, seconds, cluster.statusReason ?? `no snapshot in ${doc.period}`, cluster.name),
       ]),
     );
-    return clusterReports.length > 0
+    yield* clusterReports.length > 0
       ? clusterReports
       : [
           policyReport(doc, FLEET_POLICY_REPORT_NAME, { 'fleetledger.dev/scope': 'fleet' }, [
             noDataResult(doc, seconds, `no snapshot of any cluster in ${doc.period}`, null),
           ]),
         ];
+    return;
   }
   const names = [...new Set([...doc.clusters.map((c) => c.name), ...doc.findings.flatMap(clustersOf)])].sort();
-  const entries: ReportResults[] = names.map((cluster) => ({
+  const entries: ReportFindings[] = names.map((cluster) => ({
     name: policyReportName(cluster),
     scope: { 'fleetledger.dev/cluster': cluster },
-    results: doc.findings.filter((f) => clustersOf(f).includes(cluster)).map((f) => result(f, seconds)),
+    findings: doc.findings.filter((f) => clustersOf(f).includes(cluster)),
   }));
-  const fleetLevel = doc.findings.filter((f) => clustersOf(f).length === 0).map((f) => result(f, seconds));
+  const fleetLevel = doc.findings.filter((f) => clustersOf(f).length === 0);
   if (fleetLevel.length > 0) {
-    entries.push({ name: FLEET_POLICY_REPORT_NAME, scope: { 'fleetledger.dev/scope': 'fleet' }, results: fleetLevel });
+    entries.push({ name: FLEET_POLICY_REPORT_NAME, scope: { 'fleetledger.dev/scope': 'fleet' }, findings: fleetLevel });
   }
   const taken = new Set(entries.map((entry) => entry.name));
-  return entries.flatMap((entry) => splitReports(doc, entry, taken));
+  for (const entry of entries) yield* splitReports(doc, entry, taken, seconds);
 }
 
 /** The multi-document YAML stream. */
@@ -301,5 +318,5 @@ export function renderPolicyReportYaml(doc: ReportDocument): string {
 
 /** The same stream, one report at a time (see yamlDocuments). */
 export function policyReportYamlPieces(doc: ReportDocument): Iterable<string> {
-  return yamlDocuments(buildPolicyReports(doc));
+  return yamlDocuments(policyReports(doc));
 }

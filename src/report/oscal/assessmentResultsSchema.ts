@@ -7,7 +7,7 @@
  * default), which such classes need; its `date-time`, `uri` and `uri-reference` formats come from
  * ajv-formats. Compiling takes a few hundred milliseconds, so it happens once, on first use.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import schema from '../../../schemas/oscal/oscal_assessment-results_schema.json' with { type: 'json' };
 
@@ -31,14 +31,60 @@ export class InvalidAssessmentResultsError extends Error {
 let compiled: ValidateFunction | undefined;
 let validatorOf: (ref: string) => ValidateFunction | undefined = () => undefined;
 
+// The 60,000 findings of a large report repeat a few values in checked fields (every prop's name
+// matches the schema's token pattern, its namespace is a uri matched by a long regular expression):
+// each distinct value is checked once. Same answers; a bounded number of values is remembered.
+const REMEMBERED_VALUES = 10_000;
+
+function remembered(test: (text: string) => boolean): (text: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (text) => {
+    let answer = answers.get(text);
+    if (answer === undefined) {
+      answer = test(text);
+      if (answers.size < REMEMBERED_VALUES) answers.set(text, answer);
+    }
+    return answer;
+  };
+}
+
+/** The schema's patterns, each a RegExp as ajv makes them (with its flags), answers remembered. */
+type RegExpEngine = NonNullable<NonNullable<Options['code']>['regExp']>;
+
+const rememberingRegExp: RegExpEngine = Object.assign(
+  (pattern: string, flags: string) => {
+    const regExp = new RegExp(pattern, flags);
+    // ajv tells its patterns apart by their text (toString): one object per pattern.
+    return { test: remembered((text) => regExp.test(text)), toString: () => regExp.toString() };
+  },
+  { code: 'new RegExp' },
+);
+
+/** The string formats ajv-formats added, answers remembered. */
+function rememberFormats(ajv: Ajv): void {
+  for (const [name, format] of Object.entries(ajv.formats)) {
+    if (typeof format === 'function') ajv.addFormat(name, remembered(format));
+    else if (format instanceof RegExp)
+      ajv.addFormat(
+        name,
+        remembered((text) => format.test(text)),
+      );
+    else if (typeof format === 'object' && typeof format.validate === 'function' && format.type !== 'number') {
+      const validate = format.validate as (text: string) => boolean;
+      if (!format.async) ajv.addFormat(name, { ...format, validate: remembered(validate) } as typeof format);
+    }
+  }
+}
+
 function validator(): ValidateFunction {
   if (!compiled) {
     // allErrors: every problem is named at once; strict: the schema itself is checked as it compiles.
-    const ajv = new Ajv({ allErrors: true, strict: true, unicodeRegExp: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, unicodeRegExp: true, code: { regExp: rememberingRegExp } });
     validatorOf = (ref) => ajv.getSchema(ref);
     // ajv-formats is CommonJS: its plugin is `.default` of what an ES module import gives (under
     // Node, esbuild and TypeScript alike).
     addFormats.default(ajv);
+    rememberFormats(ajv);
     compiled = ajv.compile(schema);
   }
   return compiled;
