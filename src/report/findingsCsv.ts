@@ -44,8 +44,9 @@ export function renderFindingsCsv(doc: ReportDocument): string {
 }
 
 // Rows are written this many at a time: every row ends with its delimiter, so the pieces joined
-// are the CSV of all the rows, and the rows of 60,000 findings are never all built at once.
-const ROWS_PER_PIECE = 1000;
+// are the CSV of all the rows, and the rows of 60,000 findings are never all built at once (nor
+// as one large string, which would live until a full collection).
+const ROWS_PER_PIECE = 200;
 
 /** The same text in pieces of ROWS_PER_PIECE rows, the header row first. */
 export function* findingsCsvPieces(doc: ReportDocument): Generator<string> {

@@ -53,19 +53,19 @@ const REPORT_JSON_DEPTH = 2;
  *
  * Throws before the first file is returned when the OSCAL document does not validate (a bug, never
  * the input's fault), so nothing is stored then. Since that document links report.json by the hash
- * of its bytes, report.json is rendered first and its text held (32 MB for 60,000 findings) while
- * the OSCAL document is built and validated; both are then returned first, each let go once read.
- * Then the others, in REPORT_FILES order; the e-mail links to its siblings by relative name.
+ * of its bytes, report.json is rendered twice: hashed first, without being held (32 MB of text for
+ * 60,000 findings, held while the OSCAL document was checked, outlived collections and raised the
+ * run's peak), then as it is stored. Both are returned first; then the others, in REPORT_FILES
+ * order. The e-mail links to its siblings by relative name.
  *
  * @example
  * for (const { file, pieces } of reportFileTexts(doc)) await writeTextPieces(store, keyOf(file), pieces, ...);
  */
 export function* reportFileTexts(doc: ReportDocument): Generator<ReportFileText> {
-  let reportJson: string[] | null = [...jsonPieces(doc, { indent: 2, depth: REPORT_JSON_DEPTH, newline: true })];
-  const reportJsonSha256 = textPiecesDigest(reportJson).sha256;
+  const reportJson = () => jsonPieces(doc, { indent: 2, depth: REPORT_JSON_DEPTH, newline: true });
+  const reportJsonSha256 = textPiecesDigest(reportJson()).sha256;
   let assessmentResults: Iterable<string> | null = assessmentResultsPieces(doc, { reportJsonSha256 });
-  yield { file: 'report.json', pieces: reportJson, sha256: reportJsonSha256 };
-  reportJson = null;
+  yield { file: 'report.json', pieces: reportJson(), sha256: reportJsonSha256 };
   yield { file: 'assessment-results.json', pieces: assessmentResults };
   assessmentResults = null;
 

@@ -96,6 +96,12 @@ export function* yamlDocuments(objects: Iterable<object>): Generator<string> {
     const inline = scalar(object);
     if (inline !== null) out.push(inline);
     else block(object, '', out);
-    yield `${out.join('\n')}\n`;
+    // A few hundred lines at a time: a document of 500 results joined whole (some 300 KB) is a
+    // large object, which lives until a full collection however soon it is written.
+    for (let start = 0; start < out.length; start += LINES_PER_PIECE) {
+      yield `${out.slice(start, start + LINES_PER_PIECE).join('\n')}\n`;
+    }
   }
 }
+
+const LINES_PER_PIECE = 500;

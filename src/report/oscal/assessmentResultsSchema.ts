@@ -34,7 +34,7 @@ let validatorOf: (ref: string) => ValidateFunction | undefined = () => undefined
 // The 60,000 findings of a large report repeat a few values in checked fields (every prop's name
 // matches the schema's token pattern, its namespace is a uri matched by a long regular expression):
 // each distinct value is checked once. Same answers; a bounded number of values is remembered.
-const REMEMBERED_VALUES = 10_000;
+const REMEMBERED_VALUES = 1_000;
 
 function remembered(test: (text: string) => boolean): (text: string) => boolean {
   const answers = new Map<string, boolean>();
