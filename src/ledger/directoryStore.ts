@@ -31,7 +31,9 @@ async function readRegularFile(path: string, key: string): Promise<Uint8Array> {
     const handle = await open(path, READ_NO_FOLLOW);
     try {
       if (!(await handle.stat()).isFile()) throw new ObjectNotFoundError(key);
-      return new Uint8Array(await handle.readFile());
+      const bytes = await handle.readFile();
+      // A plain Uint8Array over the same memory: a copy doubled what a large report file costs to read.
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } finally {
       await handle.close();
     }
