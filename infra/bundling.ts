@@ -7,7 +7,7 @@
  *
  * The code is split (`index.mjs` and `chunks/`): what a handler imports on demand (the AWS SDK's
  * credential providers, the KMS signer) is a chunk loaded when it is first used, not at every cold
- * start. Three plugins keep out what the functions never run (issue 12: each function under 1.5 MB,
+ * start. Four plugins keep out what the functions never run (issue 12: each function under 1.5 MB,
  * init under 200 ms; measured by `npm run bench`, kept by test/infra/lambdaBundles.test.ts):
  * - undici's WebAssembly HTTP parsers: undici 8 carries llhttp and the experimental Milo, each
  *   with and without SIMD (290 KB). Node.js 24 compiles llhttp with SIMD on arm64 and x64; Milo
@@ -18,6 +18,7 @@
  *   and installs the dispatcher API as the entry does.
  * - @kubernetes/client-node's modules are side-effect free (its package.json does not say so), so
  *   the 990 generated API and model classes the collector never uses are left out (360 KB).
+ * - Handlebars' optional source-map library (26 KB): see handlebarsWithoutSourceMaps.
  *
  * The CDK builds each function's asset with `buildLambdaCode` in a child process (the stack is
  * synthesized synchronously; esbuild plugins need its asynchronous API): no Docker, offline.
@@ -87,6 +88,26 @@ const undiciFetchAndAgents: Plugin = {
   },
 };
 
+/**
+ * Handlebars' code generator requires the source-map library inside a try and, when it is not
+ * there, uses a small stand-in of its own: source maps of compiled templates are made only for a
+ * `srcName` option, which fleetledger never passes. The require gets a module that throws.
+ */
+const handlebarsWithoutSourceMaps: Plugin = {
+  name: 'handlebars-without-source-maps',
+  setup(plugins) {
+    plugins.onResolve({ filter: /^source-map$/ }, (args) =>
+      /[\\/]handlebars[\\/]/.test(args.importer)
+        ? { path: 'source-map', namespace: 'handlebars-no-source-map' }
+        : undefined,
+    );
+    plugins.onLoad({ filter: /.*/, namespace: 'handlebars-no-source-map' }, () => ({
+      loader: 'js',
+      contents: "throw new Error('source-map is not in this Lambda bundle (infra/bundling.ts)');",
+    }));
+  },
+};
+
 /** client-node's polyfill.js is the one module of the package that is imported for its effect. */
 const CLIENT_NODE_MODULE = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/](?!polyfill\.js$)/;
 
@@ -136,7 +157,7 @@ export async function buildLambdaCode(
     minify: true,
     sourcemap: false,
     banner: { js: ESM_REQUIRE_BANNER },
-    plugins: [undiciOneParser, undiciFetchAndAgents, clientNodeSideEffectFree],
+    plugins: [undiciOneParser, undiciFetchAndAgents, clientNodeSideEffectFree, handlebarsWithoutSourceMaps],
     metafile: true,
     logLevel: 'error',
   });

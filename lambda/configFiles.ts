@@ -3,11 +3,10 @@
  * without a deployment) or from the bundle. An unreadable or invalid file is a ConfigError naming
  * the variable that points at it.
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, posix, resolve } from 'node:path';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type ConfigFile, configFileOf, parseConfigYaml } from '../src/core/configFile.js';
-import { ConfigError, errorMessage } from '../src/core/errors.js';
+import { isAbsolute, posix } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type ConfigFile, parseConfigYaml } from '../src/core/configFile.js';
+import { ConfigError } from '../src/core/errors.js';
 import type { Waiver } from '../src/evaluate/types.js';
 import { parseWaiversText, type WaiverLimits } from '../src/evaluate/waivers.js';
 import {
@@ -17,24 +16,9 @@ import {
   rulesFilesNamedBy,
 } from '../src/fleet/fleetDocument.js';
 import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
+import { readConfigLocation } from './configLocation.js';
 
-/** The bytes of `s3://bucket/key`, or of a path relative to the function's root (LAMBDA_TASK_ROOT). */
-export async function readConfigLocation(variable: string, location: string, s3: S3Client): Promise<ConfigFile> {
-  const object = parseS3ObjectLocation(location, variable);
-  let bytes: Uint8Array;
-  try {
-    if (!object) {
-      bytes = await readFile(resolve(process.env['LAMBDA_TASK_ROOT'] ?? '.', location));
-    } else {
-      const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
-      if (!response.Body) throw new Error('the object has no body');
-      bytes = await response.Body.transformToByteArray();
-    }
-  } catch (error) {
-    throw new ConfigError(`${variable}: cannot read ${location}: ${errorMessage(error)}`);
-  }
-  return configFileOf(location, bytes);
-}
+export { readConfigLocation };
 
 /**
  * The fleet of FLEET_FILE, with the bytes read (for the report's configuration record). The rules

@@ -9,7 +9,7 @@ import { KubeconfigFiles } from '../src/collect/access/loadKubeconfig.js';
 import { snapshotClusterStep } from '../src/collect/snapshotClusterStep.js';
 import { type ClusterStepResult, readRunOpening } from '../src/collect/snapshotSteps.js';
 import { createLogger, withLogContext } from '../src/core/logger.js';
-import { loadFleet } from './configFiles.js';
+import { loadFleetForCollection } from './collectionFleet.js';
 import { readHandlerEnvironment } from './handlerEnvironment.js';
 import { createLedgerClients, createSigner } from './ledgerClients.js';
 import { clusterOf, runClock, runOf } from './stepEvents.js';
@@ -25,7 +25,7 @@ export async function handler(event: unknown): Promise<ClusterStepResult> {
   const log = withLogContext(logger, { runId: run.opening, cluster });
   const clock = runClock(run);
   const [fleet, opening] = await Promise.all([
-    loadFleet(environment.fleetFile, s3, { kubeconfigs: new KubeconfigFiles() }),
+    loadFleetForCollection(environment.fleetFile, s3, { kubeconfigs: new KubeconfigFiles() }),
     readRunOpening(store, run.opening, signer),
   ]);
   const result = await snapshotClusterStep(store, fleet, opening, cluster, { clock, logger: log });

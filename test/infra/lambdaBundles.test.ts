@@ -117,7 +117,22 @@ describe('the Lambda bundles', () => {
     expect(providers.filter(([path]) => atInit.has(path)).map(([path]) => path)).toEqual([]);
   });
 
-  it.each(['openRunHandler', 'snapshotClusterHandler', 'reportHandler'] as const)(
+  it('snapshotClusterHandler carries no CEL at all: the open step validated the rules, the cluster step only collects', async () => {
+    expect(matching(await bundledModules('snapshotClusterHandler'), /node_modules\/@bufbuild\//)).toEqual([]);
+  });
+
+  it.each(['reportHandler', 'deliverHandler'] as const)(
+    '%s renders with Handlebars without the source-map library (Handlebars builds no source maps here)',
+    async (name) => {
+      const modules = await bundledModules(name);
+      expect(matching(modules, /node_modules\/handlebars\/dist\/cjs\/handlebars\/compiler\//).length).toBeGreaterThan(
+        0,
+      );
+      expect(matching(modules, /node_modules\/source-map\//)).toEqual([]);
+    },
+  );
+
+  it.each(['openRunHandler', 'reportHandler'] as const)(
     '%s loads CEL and protobuf only for a fleet with custom rules: a chunk, not at every cold start',
     async (name) => {
       const metafile = await metafileOf(name);

@@ -4,6 +4,7 @@
  * simulated fleet over HTTPS, s3rver as the ledger and config bucket, the state machine's steps.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { loadFleetForCollection } from '../../lambda/collectionFleet.js';
 import { besideConfig, loadFleet } from '../../lambda/configFiles.js';
 import { clearCustomRules, ruleCatalog } from '../../src/evaluate/catalog.js';
 import type { Finding } from '../../src/evaluate/types.js';
@@ -131,6 +132,25 @@ describe('custom rules in the deployed functions', () => {
     await loadFleet(location, client, { checkAccess: false });
 
     expect(ruleCatalog().some((rule) => rule.id === 'ORG-NS-OWNER')).toBe(false);
+    client.destroy();
+  });
+});
+
+describe("the snapshot step's fleet (loadFleetForCollection)", () => {
+  it('reads the clusters of a fleet whose rules files are broken: the open step checks rules, this step only collects', async () => {
+    const clusters = `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`;
+    await put('config/collect/fleet.yaml', `${clusters}rules: { files: [org.yaml], disabled: [ORG-NS-OWNER] }\n`);
+    await put('config/collect/org.yaml', OWNER_RULE.replace(`"'team' in item.labels"`, `"'team' in"`));
+    const client = new S3Client(s3.clientConfig);
+    const location = `s3://${s3.bucket}/config/collect/fleet.yaml`;
+
+    const collected = await loadFleetForCollection(location, client, { checkAccess: false });
+
+    expect(collected.clusters.map((cluster) => cluster.name)).toEqual(['prod-east']);
+    expect(collected.rules).toBeNull();
+    await expect(loadFleet(location, client, { checkAccess: false })).rejects.toThrow(
+      `s3://${s3.bucket}/config/collect/org.yaml: rule ORG-NS-OWNER: assert: `,
+    );
     client.destroy();
   });
 });
