@@ -12,12 +12,20 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { mapBounded } from '../core/concurrency.js';
 import { type Period, shiftPeriod } from '../core/period.js';
+import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { Severity, SeverityCounts } from '../evaluate/types.js';
 import { compareKeys, parseTrendIndexKey, trendIndexKey, trendIndexPrefix } from '../ledger/keys.js';
 import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger/manifest.js';
-import { CorruptObjectError, parseJsonObject, sha256Hex, type WrittenObject, writeJson } from '../ledger/objects.js';
+import {
+  CorruptObjectError,
+  parseJsonObject,
+  sha256Hex,
+  type WrittenObject,
+  writeTextPieces,
+} from '../ledger/objects.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { isoTimestamp, ratio, SECTION_NAMES, type Snapshot } from '../snapshot/schema.js';
+import { jsonPieces } from './jsonPieces.js';
 import { ClusterFacts, ReportClusterStatus, type ReportDocument } from './schema.js';
 
 export const TREND_INDEX_FORMAT_VERSION = 1 as const;
@@ -135,14 +143,24 @@ export function trendEntryHasData(entry: Pick<TrendIndexEntry, 'clusters'>): boo
   return Object.values(entry.clusters).some((cluster) => cluster.status !== 'missing');
 }
 
-/** Stores an entry once at its key (identical re-writes are no-ops, see LedgerStore.put). */
+/**
+ * Stores an entry once at its key (identical re-writes are no-ops, see LedgerStore.put), written in
+ * pieces as the report files are (jsonPieces: a finding at a time, the bytes of
+ * `JSON.stringify(entry, null, 2)` and a line break): the entry of a cluster of 50,000 namespaces
+ * lists 150,000 findings, and its text held whole was the report's last peak of memory.
+ */
 export async function writeTrendEntry(store: LedgerStore, entry: TrendIndexEntry): Promise<WrittenObject> {
   const valid = TrendIndexEntry.parse(entry);
   const generatedAt = DateTime.fromISO(valid.generatedAt, { zone: 'utc' });
-  const written = await writeJson(store, trendIndexKey(valid.period, generatedAt), valid, {
-    pretty: true,
-    metadata: { 'schema-version': String(TREND_INDEX_FORMAT_VERSION) },
-  });
+  const written = await writeTextPieces(
+    store,
+    trendIndexKey(valid.period, generatedAt),
+    jsonPieces(valid, { indent: 2, depth: 2, newline: true }),
+    {
+      contentType: 'application/json',
+      metadata: { 'fleetledger-version': FLEETLEDGER_VERSION, 'schema-version': String(TREND_INDEX_FORMAT_VERSION) },
+    },
+  );
   return { key: written.key, size: written.size, sha256: written.sha256 };
 }
 

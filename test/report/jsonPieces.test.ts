@@ -2,9 +2,15 @@
  * jsonPieces: the text of report.json and assessment-results.json written piece by piece is byte
  * for byte what JSON.stringify gives for the whole document.
  */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { jsonPieces } from '../../src/report/jsonPieces.js';
 import { buildAssessmentResults, renderAssessmentResultsJson } from '../../src/report/oscal/assessmentResults.js';
 import { assessmentResultsProblems } from '../../src/report/oscal/assessmentResultsSchema.js';
+import { TrendIndexEntry, trendEntryFromReport, writeTrendEntry } from '../../src/report/trendIndex.js';
 import { makeReportDocument } from '../support/reportFixture.js';
 
 type Json = Record<string, unknown>;
@@ -75,5 +81,30 @@ describe('assessment-results.json written a finding at a time', () => {
       '/assessment-results/results/0/findings/1: must have required property \'uuid\' {"missingProperty":"uuid"}',
     );
     expect(assessmentResultsProblems(skeleton, { at: '/x', items: [] })).toEqual([]);
+  });
+});
+
+describe('the trend index entry written in pieces', () => {
+  it('is stored as the bytes of JSON.stringify(entry, null, 2) and a line break, with the hash of what was stored', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trend-pieces-'));
+    try {
+      const store = new DirectoryLedgerStore(dir);
+      const doc = makeReportDocument();
+      doc.findings = Array.from({ length: 3000 }, (_, i) => ({
+        ...doc.findings[0]!,
+        id: `f${i}`,
+        resource: `Namespace/ns-${i}`,
+      }));
+      const entry = trendEntryFromReport(doc, []);
+
+      const written = await writeTrendEntry(store, entry);
+
+      const stored = Buffer.from(await store.get(written.key));
+      expect(stored.toString('utf8')).toBe(`${JSON.stringify(TrendIndexEntry.parse(entry), null, 2)}\n`);
+      expect(written.sha256).toBe(createHash('sha256').update(stored).digest('hex'));
+      expect(written.size).toBe(stored.byteLength);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
