@@ -11,6 +11,14 @@ if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1])) {
   process.exit(1);
 }
 
+// A large report holds a few hundred MB of short-lived objects at once (the evaluation, the report
+// document, each file as it is written). V8 lets its old generation grow to several times what was
+// live at its last full collection before it collects again, so the process's peak was mostly
+// garbage (the report of 50,000 namespaces: 716 MB at its peak, 150 MB live). Growing by a quarter
+// keeps the peak near what is live, for a few more full collections.
+const { setFlagsFromString } = await import('node:v8');
+setFlagsFromString('--heap-growing-percent=25');
+
 const { ensureBuilt } = await import('./ensureBuilt.js');
 ensureBuilt();
 const { main } = await import('../dist/cli.js');
