@@ -153,7 +153,8 @@ export function textPiecesDigest(pieces: Iterable<string>): { size: number; sha2
  * Writes text given in pieces once (see LedgerStore.put), each piece encoded as UTF-8 and hashed
  * as it passes to the store: a report file of tens of megabytes is never held whole, and what is
  * returned (for the run's manifest) is the size and SHA-256 of exactly the bytes the store took.
- * `copy` gets the same bytes as they pass (a report's --out copy), before the store does.
+ * `copy` gets the same bytes as they pass (a report's --out copy), before the store does. As with
+ * writeJson, `fleetledger-version` is always added to the metadata.
  *
  * @example
  * const written = await writeTextPieces(run.store, key, yamlDocuments(reports), { contentType: 'application/yaml' });
@@ -177,7 +178,10 @@ export async function writeTextPieces(
     }
     finished = true;
   }
-  const result = await store.put(key, bytes(), options);
+  const result = await store.put(key, bytes(), {
+    ...options,
+    metadata: { 'fleetledger-version': FLEETLEDGER_VERSION, ...options.metadata },
+  });
   // The hash describes what was stored only if the store read every piece.
   if (!finished) throw new Error(`programmer error: the store returned before reading all of ${key}`);
   return { key, size, sha256: hash.digest('hex'), result };

@@ -4,7 +4,6 @@
  * namespaces (60,000 findings) has 180 MB of report files: held all at once as text, with the OSCAL
  * document's object tree, they took most of a 0.8 GB report run.
  */
-import { FLEETLEDGER_VERSION } from '../core/version.js';
 import type { ReportFile } from '../ledger/keys.js';
 import { textPiecesDigest } from '../ledger/objects.js';
 import { renderEmail } from './email/renderEmail.js';
@@ -28,11 +27,11 @@ export const REPORT_CONTENT_TYPES: Readonly<Record<ReportFile, string>> = {
 };
 
 /**
- * Every report file names the fleetledger version that wrote it and the report schema version it
- * was rendered from (issue 4), as snapshots and manifests do.
+ * Every report file names the fleetledger version that wrote it (writeTextPieces adds it, as
+ * writeJson does for snapshots and manifests) and the report schema version it was rendered from
+ * (issue 4).
  */
 export const REPORT_FILE_METADATA: Readonly<Record<string, string>> = {
-  'fleetledger-version': FLEETLEDGER_VERSION,
   'schema-version': String(REPORT_SCHEMA_VERSION),
 };
 

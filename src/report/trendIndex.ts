@@ -12,7 +12,6 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { mapBounded } from '../core/concurrency.js';
 import { type Period, shiftPeriod } from '../core/period.js';
-import { FLEETLEDGER_VERSION } from '../core/version.js';
 import { Severity, SeverityCounts } from '../evaluate/types.js';
 import { compareKeys, parseTrendIndexKey, trendIndexKey, trendIndexPrefix } from '../ledger/keys.js';
 import { type RecordedObject, readManifests, recordedObjectsOf } from '../ledger/manifest.js';
@@ -158,7 +157,7 @@ export async function writeTrendEntry(store: LedgerStore, entry: TrendIndexEntry
     jsonPieces(valid, { indent: 2, depth: 2, newline: true }),
     {
       contentType: 'application/json',
-      metadata: { 'fleetledger-version': FLEETLEDGER_VERSION, 'schema-version': String(TREND_INDEX_FORMAT_VERSION) },
+      metadata: { 'schema-version': String(TREND_INDEX_FORMAT_VERSION) },
     },
   );
   return { key: written.key, size: written.size, sha256: written.sha256 };
