@@ -48,19 +48,24 @@ export interface LambdaCodeOptions {
   readonly shipTemplates?: boolean;
 }
 
+/** A module standing in for code the functions never run: loading it is an error naming what and why. */
+function leftOut(what: string, why = ''): { loader: 'js'; contents: string } {
+  const message = `${what} is not in this Lambda bundle (infra/bundling.ts)${why ? `: ${why}` : ''}`;
+  return { loader: 'js', contents: `throw new Error(${JSON.stringify(message)});` };
+}
+
 /** Modules of undici that stand in for code the functions never run; requiring one is an error. */
 const UNDICI_PARSERS_LEFT_OUT = /[\\/]undici[\\/]lib[\\/](milo[\\/](simd|no-simd)|llhttp[\\/]llhttp-wasm)\.js$/;
 
 const undiciOneParser: Plugin = {
   name: 'undici-one-parser',
   setup(plugins) {
-    plugins.onLoad({ filter: UNDICI_PARSERS_LEFT_OUT }, (args) => ({
-      loader: 'js',
-      contents: `throw new Error(${JSON.stringify(
-        `${args.path.replace(/^.*[\\/]undici[\\/]/, 'undici/')} is not in this Lambda bundle (infra/bundling.ts): ` +
-          'the functions parse HTTP with llhttp compiled with WebAssembly SIMD; unset UNDICI_NO_WASM_SIMD and UNDICI_USE_MILO',
-      )});`,
-    }));
+    plugins.onLoad({ filter: UNDICI_PARSERS_LEFT_OUT }, (args) =>
+      leftOut(
+        args.path.replace(/^.*[\\/]undici[\\/]/, 'undici/'),
+        'the functions parse HTTP with llhttp compiled with WebAssembly SIMD; unset UNDICI_NO_WASM_SIMD and UNDICI_USE_MILO',
+      ),
+    );
   },
 };
 
@@ -101,10 +106,7 @@ const handlebarsWithoutSourceMaps: Plugin = {
         ? { path: 'source-map', namespace: 'handlebars-no-source-map' }
         : undefined,
     );
-    plugins.onLoad({ filter: /.*/, namespace: 'handlebars-no-source-map' }, () => ({
-      loader: 'js',
-      contents: "throw new Error('source-map is not in this Lambda bundle (infra/bundling.ts)');",
-    }));
+    plugins.onLoad({ filter: /.*/, namespace: 'handlebars-no-source-map' }, () => leftOut('source-map'));
   },
 };
 
