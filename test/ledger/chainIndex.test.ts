@@ -8,24 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainIndexEntryOf } from '../../src/ledger/chainIndex.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
-import { ForwardingLedgerStore } from '../../src/ledger/forwardingStore.js';
-import { CHAIN_INDEX_PREFIX, chainIndexKey, parseManifestKey, snapshotPrefix } from '../../src/ledger/keys.js';
+import { CHAIN_INDEX_PREFIX, chainIndexKey, snapshotPrefix } from '../../src/ledger/keys.js';
 import { LedgerRun } from '../../src/ledger/ledgerRun.js';
 import { readManifests, writeManifest } from '../../src/ledger/manifest.js';
 import { encodeJson, sha256Hex } from '../../src/ledger/objects.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
+import { CountingStore } from '../support/countingStore.js';
 import { snapshotRun, type TestKeyPair, testKeyPair, utc } from '../support/signedLedger.js';
 import { makeSnapshot } from '../support/snapshotFixture.js';
-
-/** Counts the manifests read (get), the rest passes through. */
-class CountingStore extends ForwardingLedgerStore {
-  manifestsRead: string[] = [];
-  override get(key: string): Promise<Uint8Array> {
-    if (parseManifestKey(key)) this.manifestsRead.push(key);
-    return super.get(key);
-  }
-}
 
 const RUNS = 12;
 const hour = (i: number) => utc('2026-11-02T00:00:00.000Z').plus({ hours: i }).toISO()!;

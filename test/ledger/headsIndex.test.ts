@@ -10,31 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainIndexEntryOf } from '../../src/ledger/chainIndex.js';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
-import { ForwardingLedgerStore } from '../../src/ledger/forwardingStore.js';
 import { HeadsIndex } from '../../src/ledger/headsIndex.js';
-import { HEADS_INDEX_PREFIX, parseManifestKey, snapshotPrefix } from '../../src/ledger/keys.js';
+import { HEADS_INDEX_PREFIX, snapshotPrefix } from '../../src/ledger/keys.js';
 import { LedgerRun } from '../../src/ledger/ledgerRun.js';
 import { type Manifest, readManifests, recordRun, writeManifest } from '../../src/ledger/manifest.js';
 import { encodeJson, sha256Hex } from '../../src/ledger/objects.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
+import { CountingStore } from '../support/countingStore.js';
 import { snapshotRun, type TestKeyPair, testKeyPair, utc } from '../support/signedLedger.js';
 import { makeSnapshot } from '../support/snapshotFixture.js';
-
-/** Counts what is read (get: key and bytes; list: prefix), the rest passes through. */
-class CountingStore extends ForwardingLedgerStore {
-  read: string[] = [];
-  bytesRead = 0;
-  override async get(key: string): Promise<Uint8Array> {
-    const bytes = await super.get(key);
-    this.read.push(key);
-    this.bytesRead += bytes.byteLength;
-    return bytes;
-  }
-  get manifestsRead(): string[] {
-    return this.read.filter((key) => parseManifestKey(key));
-  }
-}
 
 const hour = (i: number) => utc('2026-11-02T00:00:00.000Z').plus({ hours: i }).toISO()!;
 
