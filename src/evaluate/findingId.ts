@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The stable id of a finding: the first 16 hex digits of SHA-256 of `rule|clusters|resource`,
@@ -7,8 +7,6 @@ import { createHash } from 'node:crypto';
  */
 export function findingId(rule: string, clusters: readonly string[], resource: string): string {
   const sorted = [...clusters].sort();
-  return createHash('sha256')
-    .update(`${rule}|${sorted.join(',')}|${resource}`)
-    .digest('hex')
-    .slice(0, 16);
+  // One-shot hash(): a cluster with 50,000 namespaces has 150,000 findings.
+  return hash('sha256', `${rule}|${sorted.join(',')}|${resource}`, 'hex').slice(0, 16);
 }

@@ -138,17 +138,6 @@ function* utf8Pieces(pieces: Iterable<string>): Generator<Uint8Array> {
   if (gathered.length > 0) yield gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered);
 }
 
-/** The size and SHA-256 of the UTF-8 bytes of text given in pieces (what writeTextPieces would store). */
-export function textPiecesDigest(pieces: Iterable<string>): { size: number; sha256: string } {
-  const hash = createHash('sha256');
-  let size = 0;
-  for (const bytes of utf8Pieces(pieces)) {
-    hash.update(bytes);
-    size += bytes.byteLength;
-  }
-  return { size, sha256: hash.digest('hex') };
-}
-
 /**
  * Writes text given in pieces once (see LedgerStore.put), each piece encoded as UTF-8 and hashed
  * as it passes to the store: a report file of tens of megabytes is never held whole, and what is

@@ -5,6 +5,7 @@
  * manifest. Nothing is overwritten: a run at another instant writes a new folder, and re-running
  * at the same instant (`--now`) with the same ledger content stores identical bytes (no-ops).
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { ConfigError, errorMessage, OperationalError } from '../core/errors.js';
@@ -203,7 +204,10 @@ async function previousFromSnapshots(
  */
 export function renderReportFiles(doc: ReportDocument): Record<ReportFile, string> {
   const files = {} as Record<ReportFile, string>;
-  for (const { file, pieces } of reportFileTexts(ReportDocument.parse(doc))) files[file] = [...pieces].join('');
+  const sha256Of = (file: ReportFile) => createHash('sha256').update(files[file], 'utf8').digest('hex');
+  for (const { file, pieces } of reportFileTexts(ReportDocument.parse(doc), sha256Of)) {
+    files[file] = [...pieces].join('');
+  }
   return Object.fromEntries(REPORT_FILES.map((file) => [file, files[file]])) as Record<ReportFile, string>;
 }
 
@@ -218,12 +222,14 @@ async function storeReportFiles(
   copies: OutputCopies | null,
 ): Promise<WrittenObject[]> {
   const written = new Map<ReportFile, WrittenObject>();
-  for (const { file, pieces, sha256 } of reportFileTexts(doc)) {
+  const writtenSha256 = (file: ReportFile) => {
+    const stored = written.get(file);
+    if (!stored) throw new Error(`programmer error: ${file} is asked for before it was written`);
+    return stored.sha256;
+  };
+  for (const { file, pieces } of reportFileTexts(doc, writtenSha256)) {
     const options = { contentType: REPORT_CONTENT_TYPES[file], metadata: { ...REPORT_FILE_METADATA } };
     const stored = await writeTextPieces(store, keyOf(file), pieces, options, await copies?.copierOf(file));
-    if (sha256 !== undefined && stored.sha256 !== sha256) {
-      throw new Error(`programmer error: ${file} was stored with other bytes than were hashed before`);
-    }
     written.set(file, { key: stored.key, size: stored.size, sha256: stored.sha256 });
   }
   return REPORT_FILES.map((file) => {

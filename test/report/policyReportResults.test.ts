@@ -117,9 +117,9 @@ describe('policyreport.yaml results', () => {
 
     // Assess
     expect(text).toContain('    fleetledger.dev/generated-at: "2026-11-25T09:00:00.000Z"\n');
-    expect(text).toContain('      firstSeen: "2026-11-25T09:00:00.000Z"\n');
-    expect(text).toContain('      waiverExpires: "2026-12-31"\n');
-    expect(text).toContain('      ageDays: "0"\n');
+    expect(text).toContain('"firstSeen":"2026-11-25T09:00:00.000Z"');
+    expect(text).toContain('"waiverExpires":"2026-12-31"');
+    expect(text).toContain('"ageDays":"0"');
     expect(types).toHaveLength(1);
     const report = types[0]!;
     expect(new Set(Object.values(report.metadata.annotations))).toEqual(new Set(['str']));

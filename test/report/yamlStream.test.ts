@@ -57,10 +57,24 @@ describe('yamlStream', () => {
     expect(readBack(text, '1.1')).toEqual(objects);
   });
 
-  it('double-quotes every string value and lays sequences out under their key as kubectl does', () => {
+  it('double-quotes every string value, lays sequences out under their key and writes each collection in a sequence on its line', () => {
     expect(
-      yamlStream([{ kind: 'ClusterPolicyReport', results: [{ resultID: 'abc', severity: 'high' }], count: 2 }]),
-    ).toBe('---\nkind: "ClusterPolicyReport"\nresults:\n  - resultID: "abc"\n    severity: "high"\ncount: 2\n');
+      yamlStream([
+        {
+          kind: 'ClusterPolicyReport',
+          results: [{ resultID: 'abc', resources: [{ kind: 'Namespace' }] }, 'x', ['y'], {}],
+          count: 2,
+        },
+      ]),
+    ).toBe(
+      '---\nkind: "ClusterPolicyReport"\nresults:\n  - {"resultID":"abc","resources":[{"kind":"Namespace"}]}\n  - "x"\n  - ["y"]\n  - {}\ncount: 2\n',
+    );
+  });
+
+  it('escapes the line separators YAML 1.1 folds inside a result written on one line', () => {
+    expect(yamlStream([{ results: [{ message: 'a\u2028b\u0085c\u2029' }] }])).toBe(
+      '---\nresults:\n  - {"message":"a\\u2028b\\u0085c\\u2029"}\n',
+    );
   });
 
   it('renders the policy reports of the fixture and of hostile text so that they read back as the reports built', () => {

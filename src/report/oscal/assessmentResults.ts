@@ -38,7 +38,7 @@ import { ruleById, ruleCatalog } from '../../evaluate/catalog.js';
 import { reportKey } from '../../ledger/keys.js';
 import { JsonItems, jsonPieces } from '../jsonPieces.js';
 import type { ReportCluster, ReportDocument, ReportFinding, RuleChecks } from '../schema.js';
-import { assertValidAssessmentResults } from './assessmentResultsSchema.js';
+import { assertValidAssessmentResults, validatedFindings } from './assessmentResultsSchema.js';
 import { CONTROL_FRAMEWORKS, isOscalToken, type MappedControl, mappedControls } from './mappedControls.js';
 import { URL_NAMESPACE, uuidV5 } from './nameBasedUuid.js';
 
@@ -603,12 +603,19 @@ const FINDINGS_DEPTH = 5;
 const RESULT_FINDINGS = '/assessment-results/results/0/findings';
 
 /**
- * The same text in pieces (see jsonPieces), a finding at a time: the document is built and validated
- * when this is called (a bug throws before anything is stored), serialised as the pieces are read.
+ * The same text in pieces (see jsonPieces), a finding at a time. The document without its findings
+ * is built and validated when this is called (a bug throws before anything is written); each
+ * finding is made, validated and serialised as the pieces are read, so each is made once and the
+ * findings are never all held. A finding the schema rejects throws from the iteration, before its
+ * bytes are written: the store's write of the file is then abandoned (nothing is stored under its
+ * key) and so is the report run.
  */
 export function assessmentResultsPieces(doc: ReportDocument, input: AssessmentResultsInput): Iterable<string> {
   const { document, findings } = assessmentResultsParts(doc, input);
-  // The findings are made twice, to be checked and to be written, rather than all held between.
-  assertValidAssessmentResults(withFindings(document, undefined), { at: RESULT_FINDINGS, items: findings() });
-  return jsonPieces(document, { depth: FINDINGS_DEPTH, newline: true });
+  assertValidAssessmentResults(withFindings(document, undefined));
+  const checked = withFindings(
+    document,
+    new JsonItems(() => validatedFindings({ at: RESULT_FINDINGS, items: findings() })),
+  );
+  return jsonPieces(checked, { depth: FINDINGS_DEPTH, newline: true });
 }

@@ -132,6 +132,24 @@ export function assessmentResultsProblems(document: unknown, apart?: FindingsApa
   return problems;
 }
 
+/**
+ * The findings, each checked as it is taken: one the schema rejects throws
+ * InvalidAssessmentResultsError (naming its problems) instead of being returned.
+ */
+export function* validatedFindings(apart: FindingsApart): Generator<unknown> {
+  const validateItem = findingValidator();
+  let index = 0;
+  for (const item of apart.items) {
+    if (!validateItem(item)) {
+      throw new InvalidAssessmentResultsError(
+        (validateItem.errors ?? []).map((e) => describe(e, `${apart.at}/${index}`)),
+      );
+    }
+    yield item;
+    index += 1;
+  }
+}
+
 /** Throws InvalidAssessmentResultsError unless the document (and the findings checked apart) validates. */
 export function assertValidAssessmentResults(document: unknown, apart?: FindingsApart): void {
   const problems = assessmentResultsProblems(document, apart);
