@@ -60,6 +60,20 @@ describe.each(STORE_KINDS)('$name', (kind) => {
     expect(await text(subject, KEY)).toBe('one two');
   });
 
+  it('stores nothing under the key, and leaves no temporary file, when the pieces throw part way (a report file that fails its check)', async () => {
+    function* failing(): Generator<string> {
+      yield '{"findings":[';
+      yield 'x'.repeat(300_000);
+      throw new Error('finding 2 does not validate');
+    }
+
+    const write = writeTextPieces(subject.store, KEY, failing(), YAML);
+
+    await expect(write).rejects.toThrow('finding 2 does not validate');
+    expect(await subject.store.head(KEY)).toBeNull();
+    expect((await subject.store.list('')).map((object) => object.key)).toEqual([]);
+  });
+
   it('takes pieces where bytes were stored, and bytes where pieces were, as the same object', async () => {
     await subject.store.put(KEY, bytes('same text'), YAML);
     await writeTextPieces(subject.store, `${KEY}.2`, ['same', ' text'], YAML);
