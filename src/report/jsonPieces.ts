@@ -21,6 +21,12 @@ export interface JsonPiecesOptions {
   depth: number;
   /** End with a line break, as a file does. */
   newline?: boolean;
+  /**
+   * Each item of an opened array that is not opened itself is written on one line, without
+   * indentation (`JSON.stringify(item)`): a list of 150,000 findings reads a finding per line, and
+   * is written in two thirds of the bytes and the time. The text is then not JSON.stringify's.
+   */
+  itemsOnOneLine?: boolean;
 }
 
 /**
@@ -31,7 +37,8 @@ export interface JsonPiecesOptions {
 export function* jsonPieces(value: unknown, options: JsonPiecesOptions): Generator<string> {
   let buffered: string[] = [];
   let length = 0;
-  for (const part of parts(value, '', ' '.repeat(options.indent ?? 0), options.depth)) {
+  const layout = { indent: ' '.repeat(options.indent ?? 0), itemsOnOneLine: options.itemsOnOneLine ?? false };
+  for (const part of parts(value, '', layout, options.depth, false)) {
     buffered.push(part);
     length += part.length;
     if (length >= PIECE_LENGTH) {
@@ -70,14 +77,20 @@ export class JsonItems {
   constructor(readonly items: () => Iterable<unknown>) {}
 }
 
-function* parts(value: unknown, pad: string, indent: string, depth: number): Generator<string> {
+interface Layout {
+  indent: string;
+  itemsOnOneLine: boolean;
+}
+
+function* parts(value: unknown, pad: string, layout: Layout, depth: number, isItem: boolean): Generator<string> {
+  const { indent } = layout;
   if (value instanceof JsonItems) {
-    yield* arrayParts(value.items(), pad, indent, depth);
+    yield* arrayParts(value.items(), pad, layout, depth);
     return;
   }
   if (depth <= 0 || !isOpenable(value)) {
     // In an array (or at the top), what JSON.stringify writes as nothing is null.
-    yield leaf(value, pad, indent) ?? 'null';
+    yield leaf(value, pad, isItem && layout.itemsOnOneLine ? '' : indent) ?? 'null';
     return;
   }
   const inner = pad + indent;
@@ -85,7 +98,7 @@ function* parts(value: unknown, pad: string, indent: string, depth: number): Gen
   const opening = indent === '' ? '' : `\n${inner}`;
   const closing = indent === '' ? '' : `\n${pad}`;
   if (Array.isArray(value)) {
-    yield* arrayParts(value, pad, indent, depth);
+    yield* arrayParts(value, pad, layout, depth);
     return;
   }
   const colon = indent === '' ? ':' : ': ';
@@ -98,18 +111,19 @@ function* parts(value: unknown, pad: string, indent: string, depth: number): Gen
     yield `${first ? `{${opening}` : separator}${JSON.stringify(name)}${colon}`;
     first = false;
     if (text !== undefined) yield text;
-    else yield* parts(member, inner, indent, depth - 1);
+    else yield* parts(member, inner, layout, depth - 1, false);
   }
   yield first ? '{}' : `${closing}}`;
 }
 
-function* arrayParts(items: Iterable<unknown>, pad: string, indent: string, depth: number): Generator<string> {
+function* arrayParts(items: Iterable<unknown>, pad: string, layout: Layout, depth: number): Generator<string> {
+  const { indent } = layout;
   const inner = pad + indent;
   let first = true;
   for (const item of items) {
     yield first ? (indent === '' ? '[' : `[\n${inner}`) : indent === '' ? ',' : `,\n${inner}`;
     first = false;
-    yield* parts(item, inner, indent, depth - 1);
+    yield* parts(item, inner, layout, depth - 1, true);
   }
   yield first ? '[]' : indent === '' ? ']' : `\n${pad}]`;
 }

@@ -43,7 +43,8 @@ export interface ReportFileText {
 /** The SHA-256 of a file's UTF-8 bytes as they were written, asked for once that file is read. */
 export type WrittenSha256 = (file: ReportFile) => string;
 
-// report.json's findings are its second level: document, findings.
+// report.json's findings are its second level: document, findings. Each finding (each item of its
+// lists) is on a line of its own.
 const REPORT_JSON_DEPTH = 2;
 
 /**
@@ -62,7 +63,10 @@ const REPORT_JSON_DEPTH = 2;
  * for (const { file, pieces } of reportFileTexts(doc, (file) => written.get(file)!.sha256)) ...
  */
 export function* reportFileTexts(doc: ReportDocument, writtenSha256: WrittenSha256): Generator<ReportFileText> {
-  yield { file: 'report.json', pieces: jsonPieces(doc, { indent: 2, depth: REPORT_JSON_DEPTH, newline: true }) };
+  yield {
+    file: 'report.json',
+    pieces: jsonPieces(doc, { indent: 2, depth: REPORT_JSON_DEPTH, newline: true, itemsOnOneLine: true }),
+  };
   yield {
     file: 'assessment-results.json',
     pieces: assessmentResultsPieces(doc, { reportJsonSha256: writtenSha256('report.json') }),

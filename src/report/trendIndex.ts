@@ -144,8 +144,8 @@ export function trendEntryHasData(entry: Pick<TrendIndexEntry, 'clusters'>): boo
 
 /**
  * Stores an entry once at its key (identical re-writes are no-ops, see LedgerStore.put), written in
- * pieces as the report files are (jsonPieces: a finding at a time, the bytes of
- * `JSON.stringify(entry, null, 2)` and a line break): the entry of a cluster of 50,000 namespaces
+ * pieces as the report files are (jsonPieces: indented as `JSON.stringify(entry, null, 2)`, but a
+ * finding per line, and a line break at the end): the entry of a cluster of 50,000 namespaces
  * lists 150,000 findings, and its text held whole was the report's last peak of memory.
  */
 export async function writeTrendEntry(store: LedgerStore, entry: TrendIndexEntry): Promise<WrittenObject> {
@@ -154,7 +154,7 @@ export async function writeTrendEntry(store: LedgerStore, entry: TrendIndexEntry
   const written = await writeTextPieces(
     store,
     trendIndexKey(valid.period, generatedAt),
-    jsonPieces(valid, { indent: 2, depth: 2, newline: true }),
+    jsonPieces(valid, { indent: 2, depth: 2, newline: true, itemsOnOneLine: true }),
     {
       contentType: 'application/json',
       metadata: { 'schema-version': String(TREND_INDEX_FORMAT_VERSION) },

@@ -39,6 +39,22 @@ describe('jsonPieces', () => {
     }
   });
 
+  it('with itemsOnOneLine, writes each item of an opened array on a line of its own, the rest indented', () => {
+    const value = {
+      period: '2026-W48',
+      fleet: { open: 2 },
+      findings: [{ id: 'a', tags: ['x'] }, 7, { id: 'b' }],
+      none: [],
+    };
+
+    const text = [...jsonPieces(value, { indent: 2, depth: 2, itemsOnOneLine: true, newline: true })].join('');
+
+    expect(text).toBe(
+      '{\n  "period": "2026-W48",\n  "fleet": {\n    "open": 2\n  },\n  "findings": [\n    {"id":"a","tags":["x"]},\n    7,\n    {"id":"b"}\n  ],\n  "none": []\n}\n',
+    );
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
   it('writes a report document as JSON.stringify does, in pieces of bounded length', () => {
     const doc = makeReportDocument();
     doc.findings = Array.from({ length: 400 }, (_, i) => ({ ...doc.findings[0]!, id: `f${i}` }));
@@ -85,7 +101,7 @@ describe('assessment-results.json written a finding at a time', () => {
 });
 
 describe('the trend index entry written in pieces', () => {
-  it('is stored as the bytes of JSON.stringify(entry, null, 2) and a line break, with the hash of what was stored', async () => {
+  it('is stored as the entry, a finding per line, with the hash of what was stored', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trend-pieces-'));
     try {
       const store = new DirectoryLedgerStore(dir);
@@ -100,7 +116,14 @@ describe('the trend index entry written in pieces', () => {
       const written = await writeTrendEntry(store, entry);
 
       const stored = Buffer.from(await store.get(written.key));
-      expect(stored.toString('utf8')).toBe(`${JSON.stringify(TrendIndexEntry.parse(entry), null, 2)}\n`);
+      const text = stored.toString('utf8');
+      expect(JSON.parse(text)).toEqual(TrendIndexEntry.parse(entry));
+      const findingLines = text.split('\n').filter((line) => line.startsWith('    {"id":"f'));
+      expect(findingLines).toHaveLength(3000);
+      expect(findingLines.map((line) => JSON.parse(line.replace(/,$/, '')).id)).toEqual(
+        entry.findings.map((f) => f.id),
+      );
+      expect(text.endsWith('}\n')).toBe(true);
       expect(written.sha256).toBe(createHash('sha256').update(stored).digest('hex'));
       expect(written.size).toBe(stored.byteLength);
     } finally {
