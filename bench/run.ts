@@ -7,7 +7,8 @@
  * BENCH_REPEAT times (default 3).
  *
  * BENCH_SCALE (default 1) multiplies every size (0.05 for a quick look while developing);
- * BENCH_ONLY=largeCluster,functions runs a subset; BENCH_OUT names the results file.
+ * BENCH_ONLY=largeCluster,functions runs a subset, written to bench/results.partial.json (not
+ * committed) so that bench/results.json stays a whole run; BENCH_OUT names the results file.
  */
 import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -32,7 +33,7 @@ const BIN = join(ROOT, 'bin/fleetledger.js');
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 const REPEAT = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 3));
 const ONLY = process.env['BENCH_ONLY']?.split(',') ?? null;
-const OUT = process.env['BENCH_OUT'] ?? join(ROOT, 'bench/results.json');
+const OUT = process.env['BENCH_OUT'] ?? join(ROOT, ONLY ? 'bench/results.partial.json' : 'bench/results.json');
 /** The collector's page size and section concurrency (src/collect): the floor uses the same. */
 const SECTION_CONCURRENCY = 6;
 const RSS_HOOK = `data:text/javascript,${encodeURIComponent(
