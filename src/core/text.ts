@@ -9,20 +9,28 @@
 const LINE_BREAKS = /[\t\n\v\f\r]+/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const HAS_CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** One line: line breaks and tabs become spaces, every other control character (U+0000–U+001F, U+007F–U+009F) goes. */
 export function withoutControlCharacters(text: string): string {
+  // Nearly all text has none: one scan instead of two replacing passes.
+  if (!HAS_CONTROL_CHARACTER.test(text)) return text;
   return text.replace(LINE_BREAKS, ' ').replace(CONTROL_CHARACTERS, '');
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// What withoutTerminalControls changes: CR and the control characters it removes (not tab or LF).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const HAS_TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /**
  * The text with CRLF and lone CR turned into LF and every other control character
  * (U+0000–U+001F except tab and LF, U+007F–U+009F) removed.
  */
 export function withoutTerminalControls(text: string): string {
+  if (!HAS_TERMINAL_CONTROL.test(text)) return text;
   return text.replace(/\r\n?/g, '\n').replace(CONTROL_EXCEPT_LINES, '');
 }
 
