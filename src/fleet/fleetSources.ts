@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { type Fleet, fleetFromKubeconfig, loadFleetFile } from './fleetFile.js';
+import type { Fleet } from './fleetDocument.js';
+import { fleetFromKubeconfig } from './kubeconfigFleet.js';
 
 export interface FleetSourceFlags {
   fleet?: string;
@@ -24,15 +25,19 @@ export function defaultKubeconfigFiles(env: NodeJS.ProcessEnv = process.env, hom
   return existsSync(fallback) ? [fallback] : [];
 }
 
-/** The fleet the flags (or the environment) name; ConfigError naming the flag when they say nothing usable. */
-export function fleetFromSources(
+/**
+ * The fleet the flags (or the environment) name; ConfigError naming the flag when they say nothing
+ * usable. The fleet file's reader (with custom rules and CEL) is loaded only for a fleet file.
+ */
+export async function fleetFromSources(
   flags: FleetSourceFlags,
   env: NodeJS.ProcessEnv = process.env,
   home = homedir(),
-): Fleet {
+): Promise<Fleet> {
   if (flags.fleet && flags.kubeconfig) throw new ConfigError('give either --fleet or --kubeconfig, not both');
   if (flags.fleet) {
     if (flags.context?.length) throw new ConfigError('--context goes with --kubeconfig (or KUBECONFIG), not --fleet');
+    const { loadFleetFile } = await import('./fleetFile.js');
     return loadFleetFile(flags.fleet);
   }
   if (flags.kubeconfig) return fleetFromKubeconfig(flags.kubeconfig, flags.context);

@@ -151,8 +151,12 @@ describe('where the clusters come from without --fleet', () => {
   writeFileSync(first, kubeconfig(['prod-east', 'prod-west']));
   writeFileSync(second, kubeconfig(['prod-west', 'staging']));
 
-  it('uses every context of the files KUBECONFIG lists, the first file to name a context winning', () => {
-    const fleet = fleetFromSources({}, { KUBECONFIG: [first, join(dir, 'absent'), second].join(delimiter) }, home);
+  it('uses every context of the files KUBECONFIG lists, the first file to name a context winning', async () => {
+    const fleet = await fleetFromSources(
+      {},
+      { KUBECONFIG: [first, join(dir, 'absent'), second].join(delimiter) },
+      home,
+    );
 
     expect(fleet.clusters.map((cluster) => [cluster.name, cluster.access])).toEqual([
       ['prod-east', { kind: 'kubeconfig', path: first, context: 'prod-east' }],
@@ -161,32 +165,36 @@ describe('where the clusters come from without --fleet', () => {
     ]);
   });
 
-  it('uses only the contexts --context names', () => {
-    const fleet = fleetFromSources({ context: ['staging'] }, { KUBECONFIG: [first, second].join(delimiter) }, home);
+  it('uses only the contexts --context names', async () => {
+    const fleet = await fleetFromSources(
+      { context: ['staging'] },
+      { KUBECONFIG: [first, second].join(delimiter) },
+      home,
+    );
 
     expect(fleet.clusters.map((cluster) => cluster.name)).toEqual(['staging']);
   });
 
-  it('falls back to ~/.kube/config when KUBECONFIG is not set', () => {
+  it('falls back to ~/.kube/config when KUBECONFIG is not set', async () => {
     const withConfig = join(dir, 'home-with-config');
     const configDir = join(withConfig, '.kube');
     mkdirSync(configDir, { recursive: true });
     writeFileSync(join(configDir, 'config'), kubeconfig(['laptop']));
 
     expect(defaultKubeconfigFiles({}, withConfig)).toEqual([join(configDir, 'config')]);
-    expect(fleetFromSources({}, {}, withConfig).clusters.map((cluster) => cluster.name)).toEqual(['laptop']);
+    expect((await fleetFromSources({}, {}, withConfig)).clusters.map((cluster) => cluster.name)).toEqual(['laptop']);
   });
 
-  it('is a configuration error naming both places when neither has a kubeconfig', () => {
-    expect(() => fleetFromSources({}, {}, home)).toThrow(
+  it('is a configuration error naming both places when neither has a kubeconfig', async () => {
+    await expect(fleetFromSources({}, {}, home)).rejects.toThrow(
       new ConfigError(
         `expected --fleet FILE or --kubeconfig FILE: which clusters to use (KUBECONFIG is not set and ${join(home, '.kube', 'config')} does not exist)`,
       ),
     );
   });
 
-  it('is a configuration error when --context names a context of no file', () => {
-    expect(() => fleetFromSources({ context: ['nope'] }, { KUBECONFIG: first }, home)).toThrow(
+  it('is a configuration error when --context names a context of no file', async () => {
+    await expect(fleetFromSources({ context: ['nope'] }, { KUBECONFIG: first }, home)).rejects.toThrow(
       /^--context: "nope" is not a context of /,
     );
   });

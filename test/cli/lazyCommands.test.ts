@@ -101,4 +101,12 @@ describe('commands loaded on demand', () => {
       report: ['@aws-sdk/client-s3', '@kubernetes/client-node', 'handlebars'],
     });
   });
+
+  it('snapshots without the CEL library, which only a fleet file with custom rules needs', () => {
+    const cel = (name: string) =>
+      [...packagesIn(staticClosure(commandChunk(name)))].filter((pkg) => pkg.startsWith('@bufbuild/')).sort();
+    expect(cel('snapshot')).toEqual([]);
+    // `run` reads the fleet file itself (its bytes go into the report), custom rules and all.
+    expect(cel('run')).toEqual(['@bufbuild/cel', '@bufbuild/cel-spec', '@bufbuild/protobuf', '@bufbuild/re2']);
+  });
 });

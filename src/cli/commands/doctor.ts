@@ -136,7 +136,7 @@ export function register(program: Command, run: RunState): void {
     .addOption(signingKeyOption())
     .addOption(formatOption(['text', 'json']))
     .action(async (flags: DoctorFlags) => {
-      const fleet = fleetFromSources(flags);
+      const fleet = await fleetFromSources(flags);
       const store = flags.store
         ? openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {})
         : null;

@@ -4,7 +4,7 @@ import { resolveNow } from '../../core/clock.js';
 import type { ConfigFile } from '../../core/configFile.js';
 import { prepareOutputDirectory } from '../../core/outputDirectory.js';
 import { readWaiversFile, waiverLimits } from '../../evaluate/waivers.js';
-import { readFleetFile } from '../../fleet/fleetFile.js';
+import { type Fleet, readFleetFile } from '../../fleet/fleetFile.js';
 import { fleetFromSources } from '../../fleet/fleetSources.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
 import { checkedReason, generateReport } from '../../report/generateReport.js';
@@ -67,7 +67,7 @@ export function register(program: Command, run: RunState): void {
     .action(async (flags: RunFlags) => {
       // Every input is checked before any cluster is contacted.
       useRulesFiles(flags.rules);
-      const { fleet: configured, source: fleetSource } = fleetAndSource(flags);
+      const { fleet: configured, source: fleetSource } = await fleetAndSource(flags);
       const fleet = withSecretReadsFlag(configured, flags.readSecrets);
       const now = resolveNow(flags.now);
       const limits = waiverLimits(now, fleet.rules);
@@ -113,7 +113,7 @@ export function register(program: Command, run: RunState): void {
 }
 
 /** The fleet, and the fleet file's bytes when there is one (the report records what produced it). */
-function fleetAndSource(flags: RunFlags): { fleet: ReturnType<typeof fleetFromSources>; source: ConfigFile | null } {
+async function fleetAndSource(flags: RunFlags): Promise<{ fleet: Fleet; source: ConfigFile | null }> {
   if (flags.fleet && !flags.kubeconfig && !flags.context?.length) return readFleetFile(flags.fleet);
-  return { fleet: fleetFromSources(flags), source: null };
+  return { fleet: await fleetFromSources(flags), source: null };
 }

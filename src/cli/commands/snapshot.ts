@@ -90,7 +90,7 @@ export function register(program: Command, run: RunState): void {
     .addOption(backfillOption())
     .addOption(formatOption(['text', 'json']))
     .action(async (flags: SnapshotFlags) => {
-      const fleet = withSecretReadsFlag(fleetFromSources(flags), flags.readSecrets);
+      const fleet = withSecretReadsFlag(await fleetFromSources(flags), flags.readSecrets);
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
       const trust = await runTrustOf(flags);
