@@ -197,7 +197,8 @@ const clientNodeWithoutJsYaml: Plugin = {
 /**
  * The vendored OSCAL JSON Schema (schemas/oscal/) is half annotations: the `title` and `description`
  * of every definition and property (48 KB of the report function). Validation never reads them
- * (annotations, JSON Schema 2020-12 core section 7.7), so the bundle carries the schema without them.
+ * (annotation keywords: JSON Schema draft-07, validation section 10.1; `$comment`, core section 9),
+ * so the bundle carries the schema without them.
  */
 export function withoutSchemaAnnotations(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutSchemaAnnotations);
