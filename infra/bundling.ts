@@ -5,10 +5,11 @@
  * ran), without source maps (a map inside the deployed code is bytes to download and parse at every
  * cold start; stack traces of a minified bundle still name the function and message).
  *
- * The code is split (`index.mjs` and `chunks/`): what a handler imports on demand (the AWS SDK's
- * credential providers, the KMS signer) is a chunk loaded when it is first used, not at every cold
- * start. Four plugins keep out what the functions never run (issue 12: each function under 1.5 MB,
- * init under 200 ms; measured by `npm run bench`, kept by test/infra/lambdaBundles.test.ts):
+ * The code is split (`index.mjs` and `chunks/`): what a handler imports on demand (the container
+ * credentials provider, the KMS signer, the EKS and Secrets Manager clients, CEL) is a chunk loaded
+ * when it is first used, not at every cold start. Plugins keep out what the functions never run
+ * (issue 12: each function's code, every file counted, under 1.5 MB (1,500,000 bytes); init under
+ * 200 ms; measured by `npm run bench`, kept by test/infra/lambdaBundles.test.ts):
  * - undici's WebAssembly HTTP parsers: undici 8 carries llhttp and the experimental Milo, each
  *   with and without SIMD (290 KB). Node.js 24 compiles llhttp with SIMD on arm64 and x64; Milo
  *   runs only when UNDICI_USE_MILO is set. The three others throw a clear error if ever required.
@@ -19,11 +20,23 @@
  * - @kubernetes/client-node's modules are side-effect free (its package.json does not say so), so
  *   the 990 generated API and model classes the collector never uses are left out (360 KB).
  * - Handlebars' optional source-map library (26 KB): see handlebarsWithoutSourceMaps.
+ * - The AWS SDK's default credential chain (SSO, SSO-OIDC, login, Cognito, shared ini files,
+ *   credential processes, web identity, instance metadata: 110 KB of chunks in each function):
+ *   lambda/lambdaCredentialProvider.ts stands in for it, with the credentials the Lambda runtime
+ *   puts in the environment (or a container credentials endpoint). See lambdaCredentials.
+ * - bowser (35 KB), which the SDK loads only to parse a browser's user agent.
+ * - js-yaml in the snapshot function (47 KB): client-node parses YAML only in loaders fleetledger
+ *   does not call. See clientNodeWithoutJsYaml.
+ * - The titles and descriptions of the vendored OSCAL schema in the report function (48 KB).
+ * What a function loads on demand is kept small in the source as well: an SDK client package loaded
+ * with import() is bundled whole (esbuild cannot tell which exports are used), so the EKS, Secrets
+ * Manager and KMS clients are imported through modules that name the one client and its commands
+ * (src/collect/access/eksDescribeCluster.ts, secretsManagerGetSecret.ts, src/signing/kmsSigner.ts).
  *
  * The CDK builds each function's asset with `buildLambdaCode` in a child process (the stack is
  * synthesized synchronously; esbuild plugins need its asynchronous API): no Docker, offline.
  */
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -110,6 +123,106 @@ const handlebarsWithoutSourceMaps: Plugin = {
   },
 };
 
+/**
+ * The AWS SDK's default credential chain (`@aws-sdk/credential-provider-node`) is replaced by
+ * lambda/lambdaCredentialProvider.ts: the environment (where the Lambda runtime puts the execution
+ * role's credentials) and the container credentials endpoint. The chain's other providers (SSO,
+ * shared ini files, credential processes, web identity, Cognito, login, instance metadata), which
+ * `@aws-sdk/credential-providers` also names, are left out: a function never reaches them.
+ */
+const CREDENTIAL_PROVIDERS_LEFT_OUT =
+  /^@aws-sdk\/credential-provider-(sso|ini|process|web-identity|cognito-identity|login)$|^@smithy\/credential-provider-imds$/;
+
+const lambdaCredentials: Plugin = {
+  name: 'lambda-credentials',
+  setup(plugins) {
+    plugins.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(PROJECT_ROOT, 'lambda', 'lambdaCredentialProvider.ts'),
+    }));
+    plugins.onResolve({ filter: CREDENTIAL_PROVIDERS_LEFT_OUT }, (args) => ({
+      path: args.path,
+      namespace: 'credential-provider-left-out',
+    }));
+    plugins.onLoad({ filter: /.*/, namespace: 'credential-provider-left-out' }, (args) =>
+      leftOut(
+        args.path,
+        'a Lambda function takes its credentials from the environment (lambda/lambdaCredentialProvider.ts)',
+      ),
+    );
+  },
+};
+
+/**
+ * The SDK's browser user-agent provider loads `bowser` to parse `navigator.userAgent`; in Node.js
+ * the SDK uses its Node user agent, so the import is never run.
+ */
+const withoutBowser: Plugin = {
+  name: 'without-bowser',
+  setup(plugins) {
+    plugins.onResolve({ filter: /^bowser$/ }, () => ({ path: 'bowser', namespace: 'bowser-left-out' }));
+    plugins.onLoad({ filter: /.*/, namespace: 'bowser-left-out' }, () =>
+      leftOut('bowser', 'the AWS SDK parses a browser user agent only in a browser'),
+    );
+  },
+};
+
+/**
+ * client-node parses YAML with js-yaml only in `loadFromString` / `loadFromFile` / `loadFromDefault`
+ * and its `loadYaml` / `dumpYaml` helpers (47 KB). fleetledger parses kubeconfig files itself, with
+ * the `yaml` package the rest of the code uses (src/collect/access/kubeconfigDocuments.ts), and gives
+ * client-node the result with `loadFromOptions`. The module stands in with functions that throw.
+ */
+const JS_YAML_LEFT_OUT = ['load', 'loadAll', 'dump']
+  .map(
+    (name) =>
+      `export function ${name}() { throw new Error(${JSON.stringify(`js-yaml ${name}() is not in this Lambda bundle (infra/bundling.ts): kubeconfig files are parsed with the yaml package and given to KubeConfig.loadFromOptions`)}); }`,
+  )
+  .join('\n');
+
+const clientNodeWithoutJsYaml: Plugin = {
+  name: 'client-node-without-js-yaml',
+  setup(plugins) {
+    plugins.onResolve({ filter: /^js-yaml$/ }, (args) =>
+      /[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer)
+        ? { path: 'js-yaml', namespace: 'client-node-js-yaml-left-out' }
+        : undefined,
+    );
+    plugins.onLoad({ filter: /.*/, namespace: 'client-node-js-yaml-left-out' }, () => ({
+      loader: 'js',
+      contents: JS_YAML_LEFT_OUT,
+    }));
+  },
+};
+
+/**
+ * The vendored OSCAL JSON Schema (schemas/oscal/) is half annotations: the `title` and `description`
+ * of every definition and property (48 KB of the report function). Validation never reads them
+ * (annotation keywords: JSON Schema draft-07, validation section 10.1; `$comment`, core section 9),
+ * so the bundle carries the schema without them.
+ */
+export function withoutSchemaAnnotations(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutSchemaAnnotations);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      // Only string values: a property *named* title or description (under `properties`) is a schema.
+      .filter(([key, value]) => !(SCHEMA_ANNOTATIONS.has(key) && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutSchemaAnnotations(value)]),
+  );
+}
+
+const SCHEMA_ANNOTATIONS = new Set(['title', 'description', '$comment']);
+
+const oscalSchemaWithoutAnnotations: Plugin = {
+  name: 'oscal-schema-without-annotations',
+  setup(plugins) {
+    plugins.onLoad({ filter: /[\\/]schemas[\\/]oscal[\\/][^\\/]+\.json$/ }, async (args) => ({
+      loader: 'json',
+      contents: JSON.stringify(withoutSchemaAnnotations(JSON.parse(await readFile(args.path, 'utf8')))),
+    }));
+  },
+};
+
 /** client-node's polyfill.js is the one module of the package that is imported for its effect. */
 const CLIENT_NODE_MODULE = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/](?!polyfill\.js$)/;
 
@@ -159,7 +272,16 @@ export async function buildLambdaCode(
     minify: true,
     sourcemap: false,
     banner: { js: ESM_REQUIRE_BANNER },
-    plugins: [undiciOneParser, undiciFetchAndAgents, clientNodeSideEffectFree, handlebarsWithoutSourceMaps],
+    plugins: [
+      undiciOneParser,
+      undiciFetchAndAgents,
+      clientNodeSideEffectFree,
+      handlebarsWithoutSourceMaps,
+      lambdaCredentials,
+      withoutBowser,
+      clientNodeWithoutJsYaml,
+      oscalSchemaWithoutAnnotations,
+    ],
     metafile: true,
     logLevel: 'error',
   });

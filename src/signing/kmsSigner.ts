@@ -5,10 +5,16 @@
  * `fleetledger verify --public-key` take.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, type GetPublicKeyCommandOutput, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, type GetPublicKeyCommandOutput, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { errorMessage, OperationalError } from '../core/errors.js';
 import { firstLine } from '../core/text.js';
 import { type Signer, type VerificationKey, verificationKeyOf } from './signer.js';
+
+/**
+ * The client, for openSigner, which loads this module on demand: loaded with import(), the SDK package
+ * would be kept whole by the bundler (every KMS command and model) for the two commands used here.
+ */
+export { KMSClient };
 
 /** KMS signs a RAW message of at most 4096 bytes; longer ones are sent as their SHA-256 (DIGEST). */
 export const KMS_RAW_MESSAGE_LIMIT = 4096;

@@ -30,7 +30,7 @@ export async function openSigner(origin: string, setting: string, kmsClient?: KM
       );
     }
     // Loaded only for a KMS key: the SDK client would slow every CLI start.
-    const [{ KMSClient }, { KmsSigner }] = await Promise.all([import('@aws-sdk/client-kms'), import('./kmsSigner.js')]);
+    const { KMSClient, KmsSigner } = await import('./kmsSigner.js');
     return new KmsSigner(kmsClient ?? new KMSClient({ region: match[1]! }), arn);
   }
   if (setting.trim() === '') throw new ConfigError(`${origin}: expected a key file or kms:<key ARN>, got nothing`);

@@ -105,16 +105,71 @@ describe('the Lambda bundles', () => {
     expect(matching(modules, /node_modules\/@kubernetes\/client-node\/dist\/gen\/(apis|models|types)\//)).toEqual([]);
   });
 
-  it.each(HANDLERS)('%s loads its AWS SDK credential providers on demand, not at every cold start', async (name) => {
+  it.each(HANDLERS)(
+    "%s gives the SDK clients the Lambda credential provider, without the SDK's other credential providers or bowser",
+    async (name) => {
+      const modules = await bundledModules(name);
+      expect(modules).toContain('lambda/lambdaCredentialProvider.ts');
+      expect(
+        matching(
+          modules,
+          /node_modules\/(@aws-sdk\/(credential-provider-(node|sso|ini|process|web-identity|cognito-identity|login)|token-providers)|@smithy\/credential-provider-imds|bowser)\//,
+        ),
+      ).toEqual([]);
+      expect(
+        matching(
+          modules,
+          /node_modules\/@aws-sdk\/nested-clients\/dist-es\/submodules\/(sso|sso-oidc|signin|cognito-identity)\//,
+        ),
+      ).toEqual([]);
+    },
+  );
+
+  it.each(HANDLERS)('%s loads the container credentials provider on demand, not at every cold start', async (name) => {
     const metafile = await metafileOf(name);
-    const atInit = new Set(loadedAtInit(metafile));
-    const providers = Object.entries(metafile.outputs).filter(([, output]) =>
-      Object.keys(output.inputs).some((path) =>
-        /@aws-sdk\/credential-provider-(ini|sso|process|web-identity)\//.test(path),
-      ),
-    );
-    expect(providers.length).toBeGreaterThan(0);
-    expect(providers.filter(([path]) => atInit.has(path)).map(([path]) => path)).toEqual([]);
+    const atInit = loadedAtInit(metafile).flatMap((path) => Object.keys(metafile.outputs[path]!.inputs));
+    expect(matching(atInit, /node_modules\/@aws-sdk\/credential-provider-env\//).length).toBeGreaterThan(0);
+    expect(matching(atInit, /node_modules\/@aws-sdk\/credential-provider-http\//)).toEqual([]);
+    expect(
+      matching(await bundledModules(name), /node_modules\/@aws-sdk\/credential-provider-http\//).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('the snapshot step assumes cross-account roles with STS, and reads EKS and Secrets Manager with the one command each it sends', async () => {
+    const modules = await bundledModules('snapshotClusterHandler');
+    expect(modules).toContain('node_modules/@aws-sdk/credential-providers/dist-es/fromTemporaryCredentials.base.js');
+    expect(
+      matching(modules, /node_modules\/@aws-sdk\/nested-clients\/dist-es\/submodules\/sts\/STSClient\.js$/),
+    ).toHaveLength(1);
+    expect(
+      matching(modules, /node_modules\/@aws-sdk\/client-(eks|secrets-manager)\/dist-es\/commands\//).sort(),
+    ).toEqual([
+      'node_modules/@aws-sdk/client-eks/dist-es/commands/DescribeClusterCommand.js',
+      'node_modules/@aws-sdk/client-secrets-manager/dist-es/commands/GetSecretValueCommand.js',
+    ]);
+  });
+
+  it.each(['snapshotClusterHandler', 'reportHandler'] as const)(
+    '%s signs with KMS with the two commands the signer sends',
+    async (name) => {
+      const modules = await bundledModules(name);
+      expect(matching(modules, /node_modules\/@aws-sdk\/client-kms\/dist-es\/commands\//)).toEqual([
+        'node_modules/@aws-sdk/client-kms/dist-es/commands/GetPublicKeyCommand.js',
+        'node_modules/@aws-sdk/client-kms/dist-es/commands/SignCommand.js',
+      ]);
+    },
+  );
+
+  it("the snapshot step carries no js-yaml: kubeconfig files are parsed with the yaml package, not client-node's loadFromString", async () => {
+    const modules = await bundledModules('snapshotClusterHandler');
+    expect(matching(modules, /node_modules\/yaml\//).length).toBeGreaterThan(0);
+    expect(matching(modules, /node_modules\/(@kubernetes\/client-node\/node_modules\/)?js-yaml\//)).toEqual([]);
+  });
+
+  it('the report step carries the OSCAL schema without its titles and descriptions (annotations validation never reads)', async () => {
+    const schemaBytes = (await moduleBytes('reportHandler')).get('schemas/oscal/oscal_assessment-results_schema.json');
+    expect(schemaBytes).toBeGreaterThan(40_000);
+    expect(schemaBytes).toBeLessThan(55_000);
   });
 
   it('snapshotClusterHandler carries no CEL at all: the open step validated the rules, the cluster step only collects', async () => {
@@ -146,5 +201,11 @@ describe('the Lambda bundles', () => {
     const metafile = await metafileOf(name);
     const bytes = loadedAtInit(metafile).reduce((sum, path) => sum + metafile.outputs[path]!.bytes, 0);
     expect(bytes).toBeLessThan(1.5 * 1024 * 1024);
+  });
+
+  it.each(HANDLERS)('%s deploys less than 1.5 MB of code, every file counted (issue 12)', async (name) => {
+    const metafile = await metafileOf(name);
+    const bytes = Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+    expect(bytes).toBeLessThan(1_500_000);
   });
 });

@@ -45,7 +45,7 @@ export class EksClusterAccess implements ClusterAccess {
   private eksClient(): Promise<EKSClient> {
     this.eks ??= this.props.eksClient
       ? Promise.resolve(this.props.eksClient)
-      : import('@aws-sdk/client-eks').then(
+      : import('./eksDescribeCluster.js').then(
           ({ EKSClient }) => new EKSClient({ region: this.props.region, credentials: this.credentials }),
         );
     return this.eks;
@@ -55,7 +55,7 @@ export class EksClusterAccess implements ClusterAccess {
     const { clusterName, eksCluster, region } = this.props;
     let endpoint: string | undefined;
     let caData: string | undefined;
-    const [{ DescribeClusterCommand }, eks] = await Promise.all([import('@aws-sdk/client-eks'), this.eksClient()]);
+    const [{ DescribeClusterCommand }, eks] = await Promise.all([import('./eksDescribeCluster.js'), this.eksClient()]);
     try {
       const described = await eks.send(new DescribeClusterCommand({ name: eksCluster }));
       endpoint = described.cluster?.endpoint;

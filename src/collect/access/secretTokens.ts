@@ -33,7 +33,7 @@ export class SecretsManagerReader implements SecretReader {
     if (!client) {
       client = this.clientFor
         ? Promise.resolve(this.clientFor(region))
-        : import('@aws-sdk/client-secrets-manager').then(
+        : import('./secretsManagerGetSecret.js').then(
             ({ SecretsManagerClient }) => new SecretsManagerClient(region ? { region } : {}),
           );
       this.#clients.set(name, client);
@@ -44,7 +44,7 @@ export class SecretsManagerReader implements SecretReader {
   async readSecret(secretId: string): Promise<string> {
     const region = SECRET_ARN_REGION.exec(secretId)?.[1];
     const [{ GetSecretValueCommand }, client] = await Promise.all([
-      import('@aws-sdk/client-secrets-manager'),
+      import('./secretsManagerGetSecret.js'),
       this.#client(region),
     ]);
     let value: string | undefined;
