@@ -75,8 +75,11 @@ function initMs(file: string): number {
   return Number(out.toString());
 }
 
-export async function measureFunctions(outdir: string, repeat: number): Promise<FunctionFigures[]> {
-  const figures: FunctionFigures[] = [];
+/** A function's figures, with the init time of each run (initMs is their median). */
+export type MeasuredFunction = FunctionFigures & { initMsRuns: number[] };
+
+export async function measureFunctions(outdir: string, repeat: number): Promise<MeasuredFunction[]> {
+  const figures: MeasuredFunction[] = [];
   for (const name of HANDLERS) {
     const { file, metafile } = await bundleHandler(name, outdir);
     initMs(file); // warm-up (file cache)
@@ -88,6 +91,7 @@ export async function measureFunctions(outdir: string, repeat: number): Promise<
       bundleBytes: bytes(Object.keys(metafile.outputs)),
       initBytes: bytes(loadedAtInit(metafile)),
       initMs: Math.round(median(times)),
+      initMsRuns: times.map(Math.round),
     });
   }
   return figures;
