@@ -28,6 +28,7 @@
  * - js-yaml in the snapshot function (47 KB): client-node parses YAML only in loaders fleetledger
  *   does not call. See clientNodeWithoutJsYaml.
  * - The titles and descriptions of the vendored OSCAL schema in the report function (48 KB).
+ * And `yaml` is bundled from its ES module build: see yamlAsModules.
  * What a function loads on demand is kept small in the source as well: an SDK client package loaded
  * with import() is bundled whole (esbuild cannot tell which exports are used), so the EKS, Secrets
  * Manager and KMS clients are imported through modules that name the one client and its commands
@@ -223,6 +224,20 @@ const oscalSchemaWithoutAnnotations: Plugin = {
   },
 };
 
+/**
+ * The `yaml` package's Node.js entry is CommonJS: every one of its modules became a wrapper run at
+ * init, and it takes `process` and `Buffer` through require(). Its ES module build (the package's
+ * `default` export condition, for every platform but Node.js: the same code, with `console.warn`
+ * for warnings and the globals for base64) is tree-shaken and needs no require: 17 KB less, and a
+ * cold start about 5% shorter for each function that parses YAML (the fleet and waivers files).
+ */
+const yamlAsModules: Plugin = {
+  name: 'yaml-as-modules',
+  setup(plugins) {
+    plugins.onResolve({ filter: /^yaml$/ }, () => ({ path: join(PROJECT_ROOT, 'node_modules/yaml/browser/index.js') }));
+  },
+};
+
 /** client-node's polyfill.js is the one module of the package that is imported for its effect. */
 const CLIENT_NODE_MODULE = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/](?!polyfill\.js$)/;
 
@@ -281,6 +296,7 @@ export async function buildLambdaCode(
       withoutBowser,
       clientNodeWithoutJsYaml,
       oscalSchemaWithoutAnnotations,
+      yamlAsModules,
     ],
     metafile: true,
     logLevel: 'error',

@@ -208,4 +208,13 @@ describe('the Lambda bundles', () => {
     const bytes = Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
     expect(bytes).toBeLessThan(1_500_000);
   });
+
+  it.each(['openRunHandler', 'snapshotClusterHandler', 'reportHandler'] as const)(
+    '%s carries the yaml package as ES modules, none of its CommonJS build',
+    async (name) => {
+      const modules = await bundledModules(name);
+      expect(matching(modules, /node_modules\/yaml\/browser\/dist\/parse\/parser\.js$/)).toHaveLength(1);
+      expect(matching(modules, /node_modules\/yaml\/dist\//)).toEqual([]);
+    },
+  );
 });
