@@ -15,7 +15,7 @@ import {
   parseFleetDocument,
   rulesFilesNamedBy,
 } from '../src/fleet/fleetDocument.js';
-import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
+import { parseS3ObjectLocation } from '../src/ledger/s3Location.js';
 import { readConfigLocation } from './configLocation.js';
 
 export { readConfigLocation };

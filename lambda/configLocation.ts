@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type ConfigFile, configFileOf } from '../src/core/configFile.js';
 import { ConfigError, errorMessage } from '../src/core/errors.js';
-import { parseS3ObjectLocation } from '../src/ledger/s3Store.js';
+import { parseS3ObjectLocation } from '../src/ledger/s3Location.js';
 
 /** The bytes of `s3://bucket/key`, or of a path relative to the function's root (LAMBDA_TASK_ROOT). */
 export async function readConfigLocation(variable: string, location: string, s3: S3Client): Promise<ConfigFile> {

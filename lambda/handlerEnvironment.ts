@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { ConfigError } from '../src/core/errors.js';
-import { parseS3Location, type S3Location } from '../src/ledger/s3Store.js';
+import { parseS3Location, type S3Location } from '../src/ledger/s3Location.js';
 import { parseExpiry } from '../src/ledger/share.js';
 import { isValidAddress } from '../src/report/email/addresses.js';
 import { SIGNING_KEY_VARIABLE } from '../src/signing/signingSetting.js';

@@ -115,7 +115,7 @@ async function vouchedManifests(
  * as recorded.
  *
  * @example
- * const plan = await planBundle(openStore('./ledger'), { period: '2026-W48', publicKey });
+ * const plan = await planBundle(await openStore('./ledger'), { period: '2026-W48', publicKey });
  */
 export async function planBundle(store: LedgerStore, request: BundleRequest): Promise<BundlePlan> {
   const period = parsePeriod(request.period, request.timeZone ?? 'UTC');

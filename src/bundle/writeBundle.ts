@@ -87,7 +87,7 @@ async function readPlanned(store: LedgerStore, object: PlannedObject): Promise<U
  * does not hold what its records say.
  *
  * @example
- * const bundle = await exportBundle(openStore('./ledger'), { period: '2026-W48', publicKey, out: 'w48.tar.gz' });
+ * const bundle = await exportBundle(await openStore('./ledger'), { period: '2026-W48', publicKey, out: 'w48.tar.gz' });
  */
 export async function exportBundle(store: LedgerStore, request: ExportRequest): Promise<ExportedBundle> {
   const out = resolve(request.out);

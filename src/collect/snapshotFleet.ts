@@ -86,7 +86,7 @@ export interface SnapshotFleetOptions {
 /**
  * @example
  * const fleet = loadFleetFile('fleet.yaml');
- * const result = await snapshotFleet(fleet, { store: openStore('./ledger'), now: resolveNow(), logger });
+ * const result = await snapshotFleet(fleet, { store: await openStore('./ledger'), now: resolveNow(), logger });
  */
 export async function snapshotFleet(fleet: Fleet, options: SnapshotFleetOptions): Promise<FleetRunResult> {
   const { store, now, logger } = options;

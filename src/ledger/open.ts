@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors.js';
 import { prepareOutputDirectory } from '../core/outputDirectory.js';
 import { DirectoryLedgerStore } from './directoryStore.js';
 import { withInjectedFaults } from './faultInjection.js';
-import { createS3Client, parseS3Location, S3LedgerStore } from './s3Store.js';
+import { parseS3Location } from './s3Location.js';
 import type { LedgerStore } from './store.js';
 
 export interface OpenStoreOptions {
@@ -13,19 +13,21 @@ export interface OpenStoreOptions {
 
 /**
  * The store named by `--store`: `s3://bucket/prefix` is S3 (standard AWS configuration, or the
- * given endpoint), anything else a directory (created on the first write).
+ * given endpoint), anything else a directory (created on the first write). The S3 store and the
+ * AWS SDK are loaded only for an S3 location: a command on a directory ledger does without them.
  *
  * @example
- * const store = openStore('s3://audit-ledger/prod', { region: 'eu-west-1' });
- * const local = openStore('./ledger');
+ * const store = await openStore('s3://audit-ledger/prod', { region: 'eu-west-1' });
+ * const local = await openStore('./ledger');
  */
-export function openStore(location: string, options: OpenStoreOptions = {}): LedgerStore {
-  return withInjectedFaults(openStoreAt(location, options));
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<LedgerStore> {
+  return withInjectedFaults(await openStoreAt(location, options));
 }
 
-function openStoreAt(location: string, options: OpenStoreOptions): LedgerStore {
+async function openStoreAt(location: string, options: OpenStoreOptions): Promise<LedgerStore> {
   const s3 = parseS3Location(location, '--store');
   if (s3) {
+    const { createS3Client, S3LedgerStore } = await import('./s3Store.js');
     const client = createS3Client({
       ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
       ...(options.region ? { region: options.region } : {}),
@@ -45,10 +47,10 @@ function openStoreAt(location: string, options: OpenStoreOptions): LedgerStore {
  * endpoint are one line (OperationalError) before any cluster is contacted, not one per snapshot.
  *
  * @example
- * const store = openStore(flags.store);
+ * const store = await openStore(flags.store);
  * await prepareStore(store);
  */
 export async function prepareStore(store: LedgerStore): Promise<void> {
   if (store instanceof DirectoryLedgerStore) await prepareOutputDirectory('--store', store.location);
-  else if (store instanceof S3LedgerStore) await store.checkAccess();
+  else await store.checkAccess?.();
 }

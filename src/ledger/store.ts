@@ -54,6 +54,11 @@ export interface LedgerStore {
    * leaves out, marked `foreign` (verify names each one; readers never see them).
    */
   inventory(): Promise<StoreEntry[]>;
+  /**
+   * One cheap request proving the store can be used (a missing bucket, rejected credentials), for
+   * stores reached over a network: prepareStore calls it before a run does any work.
+   */
+  checkAccess?(): Promise<void>;
 }
 
 export class ObjectExistsError extends Error {

@@ -282,7 +282,7 @@ function withPendingObjects(notice: RecordNotice, pending: ReadonlyMap<string, s
  * Checks the whole ledger (or one period's objects) against its manifests.
  *
  * @example
- * const result = await verifyLedger(openStore('./ledger'), { period: '2026-W48' });
+ * const result = await verifyLedger(await openStore('./ledger'), { period: '2026-W48' });
  * for (const p of result.problems) console.log(`${p.kind} ${p.key}: ${p.detail}`);
  */
 export async function verifyLedger(store: LedgerStore, options: VerifyOptions = {}): Promise<VerifyResult> {

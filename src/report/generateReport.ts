@@ -263,7 +263,7 @@ export function checkedReason(reason: string | undefined): string | undefined {
  * Generates, stores and (with `out`) exports the report of a period.
  *
  * @example
- * const { doc, writtenKeys } = await generateReport({ store: openStore('./ledger'), now: DateTime.utc() });
+ * const { doc, writtenKeys } = await generateReport({ store: await openStore('./ledger'), now: DateTime.utc() });
  */
 export async function generateReport(options: GenerateReportOptions): Promise<GeneratedReport> {
   const { store, now } = options;

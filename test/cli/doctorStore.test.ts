@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('doctor on the store', () => {
   it('reaches an S3 ledger without writing to it, and reports what the server says of Object Lock', async () => {
-    const store = openStore(`s3://${s3.bucket}/fleet`, { s3Endpoint: s3.endpoint });
+    const store = await openStore(`s3://${s3.bucket}/fleet`, { s3Endpoint: s3.endpoint });
 
     const diagnosis = await diagnoseStore(store);
 
@@ -41,7 +41,7 @@ describe('doctor on the store', () => {
   });
 
   it('names a bucket that does not exist', async () => {
-    const diagnosis = await diagnoseStore(openStore('s3://no-such-bucket/fleet', { s3Endpoint: s3.endpoint }));
+    const diagnosis = await diagnoseStore(await openStore('s3://no-such-bucket/fleet', { s3Endpoint: s3.endpoint }));
 
     expect(diagnosis).toMatchObject({ ok: false, reachable: 'no' });
     expect(diagnosis.problem).toBe(
@@ -53,7 +53,7 @@ describe('doctor on the store', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'doctor-store-')), 'ledger');
     writeFileSync(file, 'not a directory');
 
-    expect(await diagnoseStore(openStore(file))).toMatchObject({
+    expect(await diagnoseStore(await openStore(file))).toMatchObject({
       ok: false,
       reachable: 'not a directory',
       problem: `${file} is not a directory`,

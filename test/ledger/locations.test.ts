@@ -12,7 +12,7 @@ import { readHandlerEnvironment } from '../../lambda/handlerEnvironment.js';
 import { main } from '../../src/cli/main.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { openStore } from '../../src/ledger/open.js';
-import { parseS3Location } from '../../src/ledger/s3Store.js';
+import { parseS3Location } from '../../src/ledger/s3Location.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
 import { captureOutput } from './storeFixtures.js';
 
@@ -48,11 +48,11 @@ describe('S3 locations', () => {
     ['s3://../other', `".." in %s is not a bucket name (${BUCKET_RULE})`],
     ['s3://./x', `"." in %s is not a bucket name (${BUCKET_RULE})`],
     ['s3://bucket\\x/p', `"bucket\\\\x" in %s is not a bucket name (${BUCKET_RULE})`],
-  ])('refuses %j, naming the option and the problem', (location, problem) => {
+  ])('refuses %j, naming the option and the problem', async (location, problem) => {
     const expected = new ConfigError(`--store: ${problem.replace('%s', JSON.stringify(location))}`);
 
     expect(() => parseS3Location(location, '--store')).toThrow(expected);
-    expect(() => openStore(location)).toThrow(expected);
+    await expect(openStore(location)).rejects.toThrow(expected);
   });
 
   it('normalises one trailing slash away and keeps everything else as written', () => {

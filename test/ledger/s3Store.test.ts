@@ -11,7 +11,8 @@ import { OperationalError } from '../../src/core/errors.js';
 import { FLEETLEDGER_VERSION } from '../../src/core/version.js';
 import { writeJson } from '../../src/ledger/objects.js';
 import { openStore } from '../../src/ledger/open.js';
-import { createS3Client, parseS3Location, S3LedgerStore } from '../../src/ledger/s3Store.js';
+import { parseS3Location } from '../../src/ledger/s3Location.js';
+import { createS3Client, S3LedgerStore } from '../../src/ledger/s3Store.js';
 import { writeSnapshot } from '../../src/ledger/snapshots.js';
 import { ObjectExistsError } from '../../src/ledger/store.js';
 import { type RunningS3rver, startS3rver } from '../support/s3rver.js';
@@ -196,13 +197,13 @@ describe('S3LedgerStore', () => {
 });
 
 describe('openStore', () => {
-  it('opens s3:// locations as S3 stores and anything else as a directory', () => {
-    expect(openStore('s3://bucket/prefix', { s3Endpoint: 'http://127.0.0.1:1' })).toBeInstanceOf(S3LedgerStore);
-    expect(openStore('./ledger').location).toBe('./ledger');
+  it('opens s3:// locations as S3 stores and anything else as a directory', async () => {
+    expect(await openStore('s3://bucket/prefix', { s3Endpoint: 'http://127.0.0.1:1' })).toBeInstanceOf(S3LedgerStore);
+    expect((await openStore('./ledger')).location).toBe('./ledger');
   });
 
-  it('rejects a malformed s3 location as a configuration error', () => {
-    expect(() => openStore('s3:/bucket')).toThrow(
+  it('rejects a malformed s3 location as a configuration error', async () => {
+    await expect(openStore('s3:/bucket')).rejects.toThrow(
       '--store: expected s3://bucket[/prefix] or a directory, got "s3:/bucket"',
     );
   });

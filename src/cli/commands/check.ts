@@ -68,7 +68,7 @@ export function register(program: Command, run: RunState): void {
           ),
         ).values(),
       ];
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);
       const verdict = judgeReport(report.doc, { failOn, minCompliance, rulesFiles });
       run.exitCode = verdict.passed ? EXIT.ok : EXIT.failure;

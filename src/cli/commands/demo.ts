@@ -9,7 +9,7 @@ import { packageFile } from '../../core/packageRoot.js';
 import { type DemoStep, runDemo } from '../../demo/runDemo.js';
 import { timestampForKey } from '../../ledger/keys.js';
 import { openStore, prepareStore } from '../../ledger/open.js';
-import { parseS3Location } from '../../ledger/s3Store.js';
+import { parseS3Location } from '../../ledger/s3Location.js';
 import { ensureSigningKeyFiles, PUBLIC_KEY_FILE, readSigningKeyFile } from '../../signing/keyFiles.js';
 import type { Signer } from '../../signing/signer.js';
 import { signerFromFlagOrEnvironment } from '../../signing/signingSetting.js';
@@ -66,7 +66,7 @@ export function register(program: Command, run: RunState): void {
       const now = resolveNow(flags.now);
       // Checked before the demo fleet starts: an unusable --out must not fail after the ledger was written.
       await prepareOutputDirectory('--out', flags.out);
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       await prepareStore(store);
       const signing = await demoSigner(flags.store, parseS3Location(flags.store) !== null, flags.signingKey);
       const result = await runDemo({

@@ -67,7 +67,7 @@ export function register(program: Command, run: RunState): void {
     .option('--s3-endpoint <url>', 'S3-compatible endpoint (path-style addressing)')
     .addOption(formatOption(['text', 'json']))
     .action(async (a: string, b: string, flags: DiffFlags) => {
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const [before, after] = await sidesOf(store, a, b, flags.timeZone);
       const diff = diffSides(before, after);
       if (flags.format === 'json') printJson(diff);

@@ -138,7 +138,7 @@ export function register(program: Command, run: RunState): void {
     .action(async (flags: DoctorFlags) => {
       const fleet = await fleetFromSources(flags);
       const store = flags.store
-        ? openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {})
+        ? await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {})
         : null;
       const readSecrets = fleet.defaults.readSecrets !== false;
       const status = createStatusLine();

@@ -93,7 +93,7 @@ export function register(program: Command, run: RunState): void {
       const now = resolveNow(flags.now);
       assertPeriodStarted(period, now);
 
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);
       // Which report goes out: several may exist for a period, the latest replacing the others.
       if (flags.format === 'text') {

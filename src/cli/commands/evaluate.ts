@@ -62,7 +62,7 @@ export function register(program: Command, run: RunState): void {
       const limits = waiverLimits(now, thresholds);
       const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
       const waivers = waiversFile?.waivers ?? [];
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const listed = await listLedgerSnapshots(store);
       // Only what had been collected by --now, as in `report`.
       const { snapshots, gaps } = await loadLatestSnapshots(store, periodUpTo(period, now), { listed });

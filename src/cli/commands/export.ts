@@ -51,7 +51,7 @@ export function register(program: Command, run: RunState): void {
     .addOption(formatOption(['text', 'json']))
     .action(async (flags: ExportFlags) => {
       const publicKey = await ledgerKey(flags);
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const bundle = await exportBundle(store, {
         period: flags.period,
         publicKey,

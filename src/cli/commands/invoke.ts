@@ -54,7 +54,7 @@ export function register(program: Command, run: RunState): void {
       let report: { period: string; location: string; link: string; linkExpiresAt: string } | null = null;
       if (ended.output?.report) {
         const key = `${ended.output.report.reportFolder}report.html`;
-        const store = requireS3Store(openStore(stack.ledgerLocation));
+        const store = requireS3Store(await openStore(stack.ledgerLocation));
         const [shared] = await shareObjects(store, { key, expiresInSeconds, now: resolveNow(undefined) });
         report = {
           period: ended.output.report.period,

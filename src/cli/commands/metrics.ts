@@ -41,7 +41,7 @@ export function register(program: Command, run: RunState): void {
         ? parsePeriod(flags.period, flags.timeZone)
         : periodContaining(resolveNow(flags.now), flags.timeZone);
       const outDir = flags.out === undefined ? null : await prepareOutputDirectory('--out', dirname(flags.out));
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);
       const text = prometheusText(report.doc);
       if (outDir === null || flags.out === undefined) {

@@ -146,7 +146,7 @@ export function register(program: Command, run: RunState): void {
       const fleet = fleetFile ? reportFleetOf(fleetFile.fleet) : undefined;
       const limits = waiverLimits(now, fleet?.rules ?? null);
       const waiversFile = flags.waivers ? await readWaiversFile(flags.waivers, limits) : null;
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await generateReport({
         store,
         now,

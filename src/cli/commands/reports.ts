@@ -59,7 +59,7 @@ export function register(program: Command, run: RunState): void {
     .addOption(formatOption(['text', 'json']))
     .action(async (flags: ReportsFlags) => {
       const period = flags.period ? parsePeriod(flags.period, flags.timeZone) : null;
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const recorded = recordedObjectsOf((await readManifests(store)).manifests);
       const periods = period
         ? [period.id]
@@ -149,7 +149,7 @@ export function register(program: Command, run: RunState): void {
     .addOption(formatOption(['text', 'json']))
     .action(async (flags: ReportsFlags & { period: string }) => {
       const period = parsePeriod(flags.period, flags.timeZone);
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const report = await readLatestReport(store, period.id);
       run.exitCode = EXIT.ok;
       if (flags.format === 'json') {

@@ -75,7 +75,7 @@ export function register(program: Command, run: RunState): void {
       checkedReason(flags.reason);
       const trust = await runTrustOf(flags);
       if (flags.out) await prepareOutputDirectory('--out', flags.out);
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       await prepareStore(store);
       const logger = cliLogger();
       const snapshots = await snapshotFleet(fleet, { store, now, logger, ...trust });

@@ -33,7 +33,9 @@ export function register(program: Command, _run: RunState): void {
     .action(async (flags: ShareFlags) => {
       const expiresInSeconds = parseExpiry(flags.expires);
       const now = resolveNow(flags.now);
-      const store = requireS3Store(openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}));
+      const store = requireS3Store(
+        await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}),
+      );
       const shared = await shareObjects(store, {
         ...(flags.key !== undefined ? { key: flags.key } : {}),
         ...(flags.period !== undefined ? { period: flags.period, timeZone: flags.timeZone } : {}),

@@ -94,7 +94,7 @@ export function register(program: Command, run: RunState): void {
       const concurrency = parseConcurrency(flags.concurrency);
       const now = resolveNow(flags.now);
       const trust = await runTrustOf(flags);
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       // Before any cluster is contacted: a store that cannot be used (a directory that cannot be
       // written, a missing or refusing bucket) would only show once every snapshot was refused.
       await prepareStore(store);

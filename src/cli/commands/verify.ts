@@ -89,7 +89,7 @@ export function register(program: Command, run: RunState): void {
         return;
       }
       if (flags.store === undefined) throw new ConfigError("--store: required (or --bundle, an auditor's bundle)");
-      const store = openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
+      const store = await openStore(flags.store, flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {});
       const result = await verifyLedger(store, {
         ...(flags.period ? { period: flags.period } : {}),
         timeZone: flags.timeZone,
