@@ -10,7 +10,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { bundleHandler } from '../../bench/functions.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
 import { namespace } from '../collect/fixtures.js';
@@ -38,15 +37,10 @@ beforeAll(async () => {
     startS3rver({ bucket: 'audit-ledger' }),
     startSimulatedFleet([{ name: 'prod-east', objects: [namespace('payments')] }]),
   ]);
-  const client = new S3Client(s3.clientConfig);
-  await client.send(
-    new PutObjectCommand({
-      Bucket: s3.bucket,
-      Key: 'config/fleet.yaml',
-      Body: `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`,
-    }),
+  await s3.putText(
+    'config/fleet.yaml',
+    `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`,
   );
-  client.destroy();
   for (const [step, name] of Object.entries(STEP_BUNDLES)) {
     if (step === 'deliver') continue;
     bundles.set(step, (await bundleHandler(name, join(scratch, 'code'))).file);

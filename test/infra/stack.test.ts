@@ -10,7 +10,6 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HandlerFunction } from '../../infra/constructs/HandlerFunction.js';
@@ -506,36 +505,28 @@ describe('the bundled handlers', () => {
     const fleet = await startSimulatedFleet([{ name: 'prod-east', objects: [namespace('payments')] }]);
     stopFleet = fleet.stop;
     s3 = await startS3rver({ bucket: 'audit-ledger' });
-    const client = new S3Client(s3.clientConfig);
-    await client.send(
-      new PutObjectCommand({
-        Bucket: s3.bucket,
-        Key: 'config/fleet.yaml',
-        Body: `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\nrules: { files: [rules/org.yaml] }\n`,
-      }),
+    await s3.putText(
+      'config/fleet.yaml',
+      `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\nrules: { files: [rules/org.yaml] }\n`,
     );
     // A custom rule: the functions load CEL as a chunk of their code, only for such a fleet.
-    await client.send(
-      new PutObjectCommand({
-        Bucket: s3.bucket,
-        Key: 'config/rules/org.yaml',
-        Body: [
-          'rules:',
-          '  - id: ORG-NS-OWNER',
-          '    title: Namespace without an owning team',
-          '    severity: medium',
-          '    area: quotas',
-          '    each: snapshot.namespaces',
-          `    subject: "'Namespace/' + item.name"`,
-          `    assert: "'team' in item.labels"`,
-          `    message: "'namespace ' + item.name + ' has no team label'"`,
-          '    rationale: Every namespace needs an owner.',
-          '    remediation: Label the namespace with its team.',
-          '',
-        ].join('\n'),
-      }),
+    await s3.putText(
+      'config/rules/org.yaml',
+      [
+        'rules:',
+        '  - id: ORG-NS-OWNER',
+        '    title: Namespace without an owning team',
+        '    severity: medium',
+        '    area: quotas',
+        '    each: snapshot.namespaces',
+        `    subject: "'Namespace/' + item.name"`,
+        `    assert: "'team' in item.labels"`,
+        `    message: "'namespace ' + item.name + ' has no team label'"`,
+        '    rationale: Every namespace needs an owner.',
+        '    remediation: Label the namespace with its team.',
+        '',
+      ].join('\n'),
     );
-    client.destroy();
 
     const invoke = async (step: string, event: unknown) => {
       const fn = await functionOf(step);

@@ -3,7 +3,7 @@
  * which the functions read from beside it in the bucket (the config prefix). Real parts: the
  * simulated fleet over HTTPS, s3rver as the ledger and config bucket, the state machine's steps.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { loadFleetForCollection } from '../../lambda/collectionFleet.js';
 import { besideConfig, loadFleet } from '../../lambda/configFiles.js';
 import { clearCustomRules, ruleCatalog } from '../../src/evaluate/catalog.js';
@@ -35,19 +35,13 @@ const OWNER_RULE = [
   '',
 ].join('\n');
 
-const put = async (key: string, body: string) => {
-  const client = new S3Client(s3.clientConfig);
-  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
-  client.destroy();
-};
-
 beforeAll(async () => {
   const { startSimulatedFleet } = await import('../../src/simulator/fleet.js');
   [s3, fleet] = await Promise.all([
     startS3rver({ bucket: 'audit-config' }),
     startSimulatedFleet([{ name: 'prod-east', objects: [namespace('payments'), namespace('web', { team: 'web' })] }]),
   ]);
-  await put(
+  await s3.putText(
     'config/fleet.yaml',
     [
       'clusters:',
@@ -58,7 +52,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await put('config/rules/org.yaml', OWNER_RULE);
+  await s3.putText('config/rules/org.yaml', OWNER_RULE);
   Object.assign(process.env, s3.environment, {
     LEDGER: `s3://${s3.bucket}/ledger`,
     S3_ENDPOINT: s3.endpoint,
@@ -95,8 +89,8 @@ describe('custom rules in the deployed functions', () => {
 
   it('stops on a broken rules file in the bucket, naming the object, the rule and the problem', async () => {
     // Prepare
-    await put('config/broken/fleet.yaml', 'clusters: []\nrules: { files: [org.yaml] }\n');
-    await put('config/broken/org.yaml', OWNER_RULE.replace(`"'team' in item.labels"`, `"'team' in"`));
+    await s3.putText('config/broken/fleet.yaml', 'clusters: []\nrules: { files: [org.yaml] }\n');
+    await s3.putText('config/broken/org.yaml', OWNER_RULE.replace(`"'team' in item.labels"`, `"'team' in"`));
     const client = new S3Client(s3.clientConfig);
 
     // Act
@@ -108,7 +102,7 @@ describe('custom rules in the deployed functions', () => {
   });
 
   it('names a rules file missing from the bucket', async () => {
-    await put('config/missing/fleet.yaml', 'clusters: []\nrules: { files: [absent.yaml] }\n');
+    await s3.putText('config/missing/fleet.yaml', 'clusters: []\nrules: { files: [absent.yaml] }\n');
     const client = new S3Client(s3.clientConfig);
 
     await expect(
@@ -121,14 +115,14 @@ describe('custom rules in the deployed functions', () => {
 
   it('drops the custom rules of a fleet file that no longer names them (a warm function container)', async () => {
     const clusters = `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`;
-    await put('config/again/fleet.yaml', `${clusters}rules: { files: [../rules/org.yaml] }\n`);
+    await s3.putText('config/again/fleet.yaml', `${clusters}rules: { files: [../rules/org.yaml] }\n`);
     const client = new S3Client(s3.clientConfig);
     const location = `s3://${s3.bucket}/config/again/fleet.yaml`;
     clearCustomRules(); // one container reads one FLEET_FILE: forget the other tests' fleet files
 
     await loadFleet(location, client, { checkAccess: false });
     expect(ruleCatalog().some((rule) => rule.id === 'ORG-NS-OWNER')).toBe(true);
-    await put('config/again/fleet.yaml', clusters);
+    await s3.putText('config/again/fleet.yaml', clusters);
     await loadFleet(location, client, { checkAccess: false });
 
     expect(ruleCatalog().some((rule) => rule.id === 'ORG-NS-OWNER')).toBe(false);
@@ -139,8 +133,11 @@ describe('custom rules in the deployed functions', () => {
 describe("the snapshot step's fleet (loadFleetForCollection)", () => {
   it('reads the clusters of a fleet whose rules files are broken: the open step checks rules, this step only collects', async () => {
     const clusters = `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`;
-    await put('config/collect/fleet.yaml', `${clusters}rules: { files: [org.yaml], disabled: [ORG-NS-OWNER] }\n`);
-    await put('config/collect/org.yaml', OWNER_RULE.replace(`"'team' in item.labels"`, `"'team' in"`));
+    await s3.putText(
+      'config/collect/fleet.yaml',
+      `${clusters}rules: { files: [org.yaml], disabled: [ORG-NS-OWNER] }\n`,
+    );
+    await s3.putText('config/collect/org.yaml', OWNER_RULE.replace(`"'team' in item.labels"`, `"'team' in"`));
     const client = new S3Client(s3.clientConfig);
     const location = `s3://${s3.bucket}/config/collect/fleet.yaml`;
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DateTime } from 'luxon';
@@ -55,9 +55,7 @@ beforeAll(async () => {
     `  - { name: prod-east, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }`,
     `  - { name: prod-west, labels: { env: prod }, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-west } }`,
   ].join('\n');
-  const client = new S3Client(s3.clientConfig);
-  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: FLEET_KEY, Body: fleetYaml }));
-  client.destroy();
+  await s3.putText(FLEET_KEY, fleetYaml);
   bundleRoot = await mkdtemp(join(tmpdir(), 'lambda-root-'));
   await writeFile(join(bundleRoot, 'waivers.yaml'), 'waivers: []\n');
 

@@ -7,7 +7,7 @@
  * DISTRIBUTED_MAP_ABOVE, so the Map items and results travel through S3 as with a Distributed Map.
  */
 import { rm } from 'node:fs/promises';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { verifyLedger } from '../../src/ledger/verify.js';
 import { ReportDocument } from '../../src/report/schema.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
@@ -40,18 +40,11 @@ beforeAll(async () => {
   client = new S3Client(s3.clientConfig);
   const entry = (name: string) =>
     `  - { name: ${name}, kubeconfig: { path: ${fleet.kubeconfigPath}, context: ${name} } }`;
-  await client.send(
-    new PutObjectCommand({
-      Bucket: s3.bucket,
-      Key: 'config/fleet.yaml',
-      Body: [
-        'defaults: { requestTimeoutSeconds: 2 }',
-        'clusters:',
-        entry('prod-east'),
-        entry('prod-west'),
-        entry('gone'),
-      ].join('\n'),
-    }),
+  await s3.putText(
+    'config/fleet.yaml',
+    ['defaults: { requestTimeoutSeconds: 2 }', 'clusters:', entry('prod-east'), entry('prod-west'), entry('gone')].join(
+      '\n',
+    ),
   );
   Object.assign(process.env, s3.environment, {
     LEDGER: `s3://${s3.bucket}/ledger`,

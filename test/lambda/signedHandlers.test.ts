@@ -6,7 +6,6 @@
  */
 import { rm } from 'node:fs/promises';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { verifyLedger } from '../../src/ledger/verify.js';
 import type { RunningFleet } from '../../src/simulator/fleet.js';
@@ -30,15 +29,10 @@ beforeAll(async () => {
     testKeyPair(),
   ]);
   answerWithLocalKey(kms, keys);
-  const client = new S3Client(s3.clientConfig);
-  await client.send(
-    new PutObjectCommand({
-      Bucket: s3.bucket,
-      Key: 'config/fleet.yaml',
-      Body: `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`,
-    }),
+  await s3.putText(
+    'config/fleet.yaml',
+    `clusters:\n  - { name: prod-east, kubeconfig: { path: ${fleet.kubeconfigPath}, context: prod-east } }\n`,
   );
-  client.destroy();
   Object.assign(process.env, s3.environment, {
     LEDGER: `s3://${s3.bucket}/ledger`,
     S3_ENDPOINT: s3.endpoint,

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { createS3Client, S3LedgerStore } from '../../src/ledger/s3Store.js';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./s3rverProcess.cjs', import.meta.url));
@@ -52,6 +52,8 @@ export interface RunningS3rver {
   store(prefix?: string): S3LedgerStore;
   /** Environment for code that reads the standard AWS configuration (CLI tests). */
   environment: Record<string, string>;
+  /** Uploads a text object into the bucket, as an operator uploads a fleet or rules file. */
+  putText(key: string, body: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,14 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<Ru
       AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
       AWS_REGION: region,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    },
+    putText: async (key, body) => {
+      const client = new S3Client(clientConfig);
+      try {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      } finally {
+        client.destroy();
+      }
     },
     stop: async () => {
       if (child.exitCode === null) {
