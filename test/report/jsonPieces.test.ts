@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { DirectoryLedgerStore } from '../../src/ledger/directoryStore.js';
 import { jsonPieces } from '../../src/report/jsonPieces.js';
 import { buildAssessmentResults, renderAssessmentResultsJson } from '../../src/report/oscal/assessmentResults.js';
-import { assessmentResultsProblems } from '../../src/report/oscal/assessmentResultsSchema.js';
+import {
+  assessmentResultsProblems,
+  InvalidAssessmentResultsError,
+  validatedFindings,
+} from '../../src/report/oscal/assessmentResultsSchema.js';
 import { TrendIndexEntry, trendEntryFromReport, writeTrendEntry } from '../../src/report/trendIndex.js';
 import { makeReportDocument } from '../support/reportFixture.js';
 
@@ -80,23 +84,34 @@ describe('assessment-results.json written a finding at a time', () => {
     expect(((whole['assessment-results'] as Json).results as Json[])[0]!.findings).toHaveLength(300);
   });
 
-  it('has each finding checked against the schema, named by its place in the document', () => {
+  it('has each finding checked against the schema as it is taken, named by its place in the document', () => {
     const whole = buildAssessmentResults(doc, input);
-    const { findings: _, ...result } = ((whole['assessment-results'] as Json).results as Json[])[0]!;
+    const { findings, ...result } = ((whole['assessment-results'] as Json).results as Json[])[0]!;
     const skeleton = { 'assessment-results': { ...(whole['assessment-results'] as Json), results: [result] } };
+    const at = '/assessment-results/results/0/findings';
+    const problemsOf = (items: unknown[]) => {
+      try {
+        return { taken: [...validatedFindings({ at, items })].length, problems: [] as readonly string[] };
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidAssessmentResultsError);
+        return { taken: null, problems: (error as InvalidAssessmentResultsError).problems };
+      }
+    };
 
-    const problems = assessmentResultsProblems(skeleton, {
-      at: '/assessment-results/results/0/findings',
-      items: [{ uuid: 'b2bd5c3c-4b36-5e0f-8b5a-9d0e7a1c3f11', title: 'x', description: 'y', target: {} }, {}],
-    });
+    const first = problemsOf([
+      { uuid: 'b2bd5c3c-4b36-5e0f-8b5a-9d0e7a1c3f11', title: 'x', description: 'y', target: {} },
+      {},
+    ]);
+    const second = problemsOf([(findings as Json[])[0], {}]);
 
-    expect(problems).toContain(
+    expect(first.problems).toContain(
       '/assessment-results/results/0/findings/0/target: must have required property \'type\' {"missingProperty":"type"}',
     );
-    expect(problems).toContain(
+    expect(second.problems).toContain(
       '/assessment-results/results/0/findings/1: must have required property \'uuid\' {"missingProperty":"uuid"}',
     );
-    expect(assessmentResultsProblems(skeleton, { at: '/x', items: [] })).toEqual([]);
+    expect(problemsOf(findings as Json[])).toEqual({ taken: 300, problems: [] });
+    expect(assessmentResultsProblems(skeleton)).toEqual([]);
   });
 });
 

@@ -116,20 +116,10 @@ function findingValidator(): ValidateFunction {
   return validate;
 }
 
-/** The schema's complaints about the document (and the findings checked apart); empty when it validates. */
-export function assessmentResultsProblems(document: unknown, apart?: FindingsApart): string[] {
+/** The schema's complaints about the document; empty when it validates. */
+export function assessmentResultsProblems(document: unknown): string[] {
   const validate = validator();
-  const problems = validate(document) ? [] : (validate.errors ?? []).map((error) => describe(error));
-  if (apart) {
-    const validateItem = findingValidator();
-    let index = 0;
-    for (const item of apart.items) {
-      if (!validateItem(item))
-        problems.push(...(validateItem.errors ?? []).map((e) => describe(e, `${apart.at}/${index}`)));
-      index += 1;
-    }
-  }
-  return problems;
+  return validate(document) ? [] : (validate.errors ?? []).map((error) => describe(error));
 }
 
 /**
@@ -150,8 +140,8 @@ export function* validatedFindings(apart: FindingsApart): Generator<unknown> {
   }
 }
 
-/** Throws InvalidAssessmentResultsError unless the document (and the findings checked apart) validates. */
-export function assertValidAssessmentResults(document: unknown, apart?: FindingsApart): void {
-  const problems = assessmentResultsProblems(document, apart);
+/** Throws InvalidAssessmentResultsError unless the document validates. */
+export function assertValidAssessmentResults(document: unknown): void {
+  const problems = assessmentResultsProblems(document);
   if (problems.length > 0) throw new InvalidAssessmentResultsError(problems);
 }
