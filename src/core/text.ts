@@ -9,8 +9,8 @@
 const LINE_BREAKS = /[\t\n\v\f\r]+/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const HAS_CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+// The same class without /g: test() of a global expression keeps state between calls.
+const HAS_CONTROL_CHARACTER = new RegExp(CONTROL_CHARACTERS.source);
 
 /** One line: line breaks and tabs become spaces, every other control character (U+0000–U+001F, U+007F–U+009F) goes. */
 export function withoutControlCharacters(text: string): string {
@@ -22,8 +22,7 @@ export function withoutControlCharacters(text: string): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 // What withoutTerminalControls changes: CR and the control characters it removes (not tab or LF).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const HAS_TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const HAS_TERMINAL_CONTROL = new RegExp(CONTROL_EXCEPT_LINES.source);
 
 /**
  * The text with CRLF and lone CR turned into LF and every other control character

@@ -5,7 +5,6 @@
  * manifest. Nothing is overwritten: a run at another instant writes a new folder, and re-running
  * at the same instant (`--now`) with the same ledger content stores identical bytes (no-ops).
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { ConfigError, errorMessage, OperationalError } from '../core/errors.js';
@@ -26,7 +25,7 @@ import {
   trendIndexKey,
 } from '../ledger/keys.js';
 import { LedgerRun } from '../ledger/ledgerRun.js';
-import { type WrittenObject, writeTextPieces } from '../ledger/objects.js';
+import { sha256Hex, type WrittenObject, writeTextPieces } from '../ledger/objects.js';
 import { filterSnapshots } from '../ledger/snapshots.js';
 import { type LedgerStore, ObjectExistsError } from '../ledger/store.js';
 import type { Signer } from '../signing/signer.js';
@@ -204,7 +203,7 @@ async function previousFromSnapshots(
  */
 export function renderReportFiles(doc: ReportDocument): Record<ReportFile, string> {
   const files = {} as Record<ReportFile, string>;
-  const sha256Of = (file: ReportFile) => createHash('sha256').update(files[file], 'utf8').digest('hex');
+  const sha256Of = (file: ReportFile) => sha256Hex(Buffer.from(files[file], 'utf8'));
   for (const { file, pieces } of reportFileTexts(ReportDocument.parse(doc), sha256Of)) {
     files[file] = [...pieces].join('');
   }

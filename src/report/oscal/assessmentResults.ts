@@ -450,38 +450,30 @@ function assessmentResultsParts(doc: ReportDocument, input: AssessmentResultsInp
   });
 
   const openFindings = doc.findings.filter((f) => f.status === 'open');
-  // What a finding takes from its rule is the same for every finding of the rule: made once.
-  const targets = new Map<string, Json>();
-  const targetOf = (ruleId: string) => {
-    let target = targets.get(ruleId);
-    if (!target) {
-      target = {
-        type: 'objective-id',
-        'target-id': ruleObjectiveId(ruleId),
-        title: ruleById(ruleId)?.title ?? ruleId,
-        status: { state: 'not-satisfied', reason: 'fail' },
-      };
-      targets.set(ruleId, target);
-    }
-    return target;
-  };
   const findingOf = (f: ReportFinding) => {
-    const props = [...prop('finding-id', f.id), ...prop('rule', f.rule), ...prop('severity', f.severity)];
-    for (const cluster of clustersOf(f)) props.push(...prop('cluster', cluster));
-    props.push(
-      ...prop('resource', f.resource),
-      ...prop('area', f.area),
-      ...prop('first-seen', f.firstSeen),
-      ...prop('age-days', f.ageDays),
-      ...prop('trend', f.trend),
-    );
+    const rule = ruleById(f.rule);
     return {
       uuid: ids.of('finding', doc.period, f.id),
       title: `${f.rule}: ${markupLine(f.resource)}`,
       description: markupText(f.message),
-      props,
+      props: [
+        ...prop('finding-id', f.id),
+        ...prop('rule', f.rule),
+        ...prop('severity', f.severity),
+        ...clustersOf(f).flatMap((c) => prop('cluster', c)),
+        ...prop('resource', f.resource),
+        ...prop('area', f.area),
+        ...prop('first-seen', f.firstSeen),
+        ...prop('age-days', f.ageDays),
+        ...prop('trend', f.trend),
+      ],
       origins: TOOL_ORIGIN,
-      target: targetOf(f.rule),
+      target: {
+        type: 'objective-id',
+        'target-id': ruleObjectiveId(f.rule),
+        title: rule?.title ?? f.rule,
+        status: { state: 'not-satisfied', reason: 'fail' },
+      },
       'related-observations': (relatedTo.get(f.id) ?? []).map((key) => ({
         'observation-uuid': observationUuid(key),
       })),
